@@ -1,0 +1,83 @@
+import type { ResolvedOptions } from '../options.ts';
+import { escapeHtml } from '../http/responses.ts';
+import { STORED_FIELDS } from './modes.ts';
+
+const FIELD_NAMES: Record<string, string> = {
+  ts: 'the time of the visit',
+  kind: 'whether it was a page view, a custom event or a report of time on page',
+  path: 'the page address (without query string, except campaign tags)',
+  visitor: 'an anonymous visitor hash that changes on every salt rotation',
+  session: 'a random visit identifier',
+  hostname: 'the site hostname',
+  referrer: 'the referring site and page (never its query string)',
+  source: 'the traffic source (e.g. a search engine)',
+  utm_source: 'campaign tags (utm_source, utm_medium, utm_campaign, utm_content, utm_term)',
+  country: 'the country',
+  region: 'the region',
+  city: 'the city',
+  browser: 'the browser name',
+  os: 'the operating system name',
+  device: 'the device type (desktop, mobile, tablet)',
+  name: 'custom event names',
+  props: 'custom event properties set by the site',
+  engaged: 'time the page was visible',
+};
+const FOLDED = new Set(['bucket', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term']);
+
+export interface PrivacyFacts {
+  privacy_mode: string;
+  stored: string[];
+  never_stored: string[];
+  cookies: false;
+  visitor_hash: { rotation_hours: number; salt: string };
+  visit_identifier: string;
+  retention_days: number | null;
+  geolocation: 'off' | 'country' | 'country, region and city';
+  third_parties: 'none';
+}
+
+export function privacyFacts(options: ResolvedOptions, geoEnabled: boolean): PrivacyFacts {
+  const mode = options.privacyMode;
+  const fields = STORED_FIELDS[mode].filter((f) => !FOLDED.has(f));
+  const geoFields: string[] = fields.filter((f) => f === 'country' || f === 'region' || f === 'city');
+  const geolocation = !geoEnabled || geoFields.length === 0 ? 'off' : geoFields.length === 1 ? 'country' : 'country, region and city';
+  return {
+    privacy_mode: mode,
+    stored: fields.filter((f) => geoEnabled || !geoFields.includes(f)).map((f) => FIELD_NAMES[f] ?? f),
+    never_stored: [
+      'IP addresses', 'full user-agent strings', 'query strings (except campaign tags' + (options.queryAllowlist.length ? ` and ${options.queryAllowlist.join(', ')}` : '') + ')',
+      ...(options.hashRouting ? [] : ['URL fragments (#...)']), 'names, e-mail addresses or form contents', 'fingerprints',
+    ],
+    cookies: false,
+    visitor_hash: {
+      rotation_hours: options.hashRotationHours,
+      salt: 'random, 32 bytes, destroyed when its period ends; afterwards no one, the site owner included, can link a hash to an IP address',
+    },
+    visit_identifier: mode === 'paranoid'
+      ? 'none from the browser; visits are grouped on the server by the anonymous hash'
+      : 'a random id in the tab\'s sessionStorage, deleted when the tab closes',
+    retention_days: options.retentionDays ?? null,
+    geolocation,
+    third_parties: 'none',
+  };
+}
+
+/** A statement a site owner can paste into a privacy policy; it cannot drift from the config. */
+export function privacyPage(facts: PrivacyFacts): string {
+  const list = (items: string[]) => `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`;
+  const retention = facts.retention_days === null ? 'Statistics are kept until the site owner deletes them.' : `Statistics older than ${facts.retention_days} days are deleted automatically.`;
+  const geo = facts.geolocation === 'off'
+    ? 'Location is not determined.'
+    : `Location is looked up offline on this server, to ${facts.geolocation} precision; the IP address is used in memory only and discarded.`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Analytics and your privacy</title><style>body{font:16px/1.6 system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#1f2328;background:#fff}@media(prefers-color-scheme:dark){body{color:#e6edf3;background:#0d1117}}</style></head>
+<body><main><h1>Analytics and your privacy</h1>
+<p>This site counts its visitors with Footfall, running on this site's own server. No cookies are set, nothing is shared with third parties, and no data leaves this server.</p>
+<h2>What is stored</h2>${list(facts.stored)}
+<h2>What is never stored</h2>${list(facts.never_stored)}
+<h2>How visitors are counted</h2><p>A visitor is counted with an anonymous hash of the IP address and browser, made with a random salt that is replaced every ${facts.visitor_hash.rotation_hours} hours. The old salt is destroyed, so afterwards no one, the site owner included, can link a hash to an IP address. Visits are grouped by ${escapeHtml(facts.visit_identifier)}.</p>
+<h2>Location</h2><p>${escapeHtml(geo)}</p>
+<h2>Retention</h2><p>${escapeHtml(retention)}</p>
+<p><small>Privacy mode: ${escapeHtml(facts.privacy_mode)}. This statement is generated from the server's current settings.</small></p>
+</main></body></html>`;
+}

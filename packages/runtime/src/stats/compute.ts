@@ -1,0 +1,225 @@
+import type { EventRow, StatsQuery, Visit } from '../store/types.ts';
+import { DIRECT, levelOf, visitAttribute, type Filter, type Interval, type PropertyName } from './query.ts';
+
+/**
+ * The metric definitions, written once. Every engine that keeps raw events answers through these
+ * functions, so "a visit", "a bounce" and "visit duration" mean one thing everywhere:
+ * - visitor: a distinct visitor hash;
+ * - visit: a session id within one rotation bucket (a stored Visit);
+ * - bounce: a visit with one pageview and no custom event;
+ * - duration: first to last pageview/event, plus the engaged time reported after the last pageview.
+ * Event-level filters (page, event, prop:*) select events; visit-level filters (source, country,
+ * entry_page, ...) select whole visits. Visit metrics always use the visit's events in range.
+ */
+
+export interface Totals {
+  visitors: number;
+  visits: number;
+  pageviews: number;
+  events: number;
+  bounces: number;
+  /** Pageviews of the matched visits (views per visit = visitPageviews / visits). */
+  visitPageviews: number;
+  /** Sum of the matched visits' durations. */
+  durationMs: number;
+}
+
+export interface SeriesPoint {
+  date: string;
+  visitors: number;
+  visits: number;
+  pageviews: number;
+}
+
+export interface BreakdownRow {
+  value: string;
+  visitors: number;
+  visits: number;
+  pageviews: number;
+  events: number;
+  /** Average engaged seconds per pageview (page breakdown only). */
+  time_on_page?: number;
+}
+
+interface VisitState {
+  readonly visit: Visit;
+  pageviews: number;
+  events: number;
+  first: number;
+  last: number;
+  lastPageview: number;
+  firstPageview: number;
+  entry?: string;
+  exit?: string;
+  engagements: EventRow[];
+}
+
+class Analysis {
+  readonly states = new Map<number, VisitState>();
+  readonly matched: EventRow[] = [];
+  readonly matchedEngagements: EventRow[] = [];
+
+  constructor(rows: readonly EventRow[], query: StatsQuery) {
+    const inRange = rows.filter((r) => r.ts >= query.from && r.ts < query.to);
+    for (const row of inRange) this.#accumulate(row);
+    const visitFilters = query.filters.filter((f) => levelOf(f.property) !== 'event');
+    const eventFilters = query.filters.filter((f) => levelOf(f.property) === 'event');
+    for (const row of inRange) {
+      const state = this.states.get(row.visit.key)!;
+      if (state.pageviews + state.events === 0) continue;
+      if (!visitFilters.every((f) => f.values.includes(visitValue(state, f.property) ?? ''))) continue;
+      if (!eventFilters.every((f) => f.values.includes(eventValue(row, f.property) ?? ''))) continue;
+      (row.kind === 'engagement' ? this.matchedEngagements : this.matched).push(row);
+    }
+  }
+
+  #accumulate(row: EventRow): void {
+    let s = this.states.get(row.visit.key);
+    if (!s) {
+      s = { visit: row.visit, pageviews: 0, events: 0, first: Infinity, last: -Infinity, firstPageview: Infinity, lastPageview: -Infinity, engagements: [] };
+      this.states.set(row.visit.key, s);
+    }
+    if (row.kind === 'engagement') {
+      s.engagements.push(row);
+      return;
+    }
+    s.first = Math.min(s.first, row.ts);
+    s.last = Math.max(s.last, row.ts);
+    if (row.kind === 'event') {
+      s.events++;
+      return;
+    }
+    s.pageviews++;
+    // Rows arrive in storage order; ties keep the first stored as entry and the last as exit.
+    if (row.ts < s.firstPageview) {
+      s.firstPageview = row.ts;
+      s.entry = row.path;
+    }
+    if (row.ts >= s.lastPageview) {
+      s.lastPageview = row.ts;
+      s.exit = row.path;
+    }
+  }
+
+  /** Visits that own at least one matched pageview or event. */
+  matchedVisits(rows: readonly EventRow[] = this.matched): VisitState[] {
+    const keys = new Set(rows.map((r) => r.visit.key));
+    return [...keys].map((k) => this.states.get(k)!);
+  }
+}
+
+function duration(s: VisitState): number {
+  let tail = 0;
+  for (const e of s.engagements) if (e.ts >= s.lastPageview) tail += e.engaged ?? 0;
+  return s.last - s.first + tail;
+}
+
+function visitValue(s: VisitState, property: PropertyName): string | undefined {
+  if (property === 'entry_page') return s.entry;
+  if (property === 'exit_page') return s.exit;
+  const value = s.visit[visitAttribute(property)];
+  return value ?? (property === 'source' ? DIRECT : undefined);
+}
+
+function eventValue(row: EventRow, property: PropertyName): string | undefined {
+  if (property === 'page') return row.path;
+  if (property === 'event') return row.kind === 'event' ? row.name : undefined;
+  if (property.startsWith('prop:')) return row.kind === 'event' ? row.props?.[property.slice(5)] : undefined;
+  return undefined;
+}
+
+export function computeTotals(rows: readonly EventRow[], query: StatsQuery): Totals {
+  const a = new Analysis(rows, query);
+  const totals: Totals = { visitors: 0, visits: 0, pageviews: 0, events: 0, bounces: 0, visitPageviews: 0, durationMs: 0 };
+  const visitors = new Set<string>();
+  for (const row of a.matched) {
+    visitors.add(row.visit.visitor);
+    if (row.kind === 'pageview') totals.pageviews++;
+    else totals.events++;
+  }
+  for (const s of a.matchedVisits()) {
+    totals.visits++;
+    totals.visitPageviews += s.pageviews;
+    totals.durationMs += duration(s);
+    if (s.pageviews === 1 && s.events === 0) totals.bounces++;
+  }
+  totals.visitors = visitors.size;
+  return totals;
+}
+
+export function computeTimeseries(rows: readonly EventRow[], query: StatsQuery, intervals: readonly Interval[]): SeriesPoint[] {
+  const a = new Analysis(rows, query);
+  const buckets = intervals.map(() => ({ visitors: new Set<string>(), visits: new Set<number>(), pageviews: 0 }));
+  const starts = intervals.map((i) => i.start);
+  for (const row of a.matched) {
+    const i = intervalIndex(starts, row.ts);
+    const b = buckets[i];
+    if (!b || row.ts >= intervals[i]!.end) continue;
+    b.visitors.add(row.visit.visitor);
+    b.visits.add(row.visit.key);
+    if (row.kind === 'pageview') b.pageviews++;
+  }
+  return intervals.map((interval, i) => ({
+    date: interval.label,
+    visitors: buckets[i]!.visitors.size,
+    visits: buckets[i]!.visits.size,
+    pageviews: buckets[i]!.pageviews,
+  }));
+}
+
+/** Index of the last interval starting at or before ts (binary search), -1 if none. */
+function intervalIndex(starts: readonly number[], ts: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid]! <= ts) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+export function computeBreakdown(rows: readonly EventRow[], query: StatsQuery, property: PropertyName, limit: number): BreakdownRow[] {
+  const a = new Analysis(rows, query);
+  const groups = new Map<string, { visitors: Set<string>; visits: Set<number>; pageviews: number; events: number; engaged: number }>();
+  const group = (value: string) => {
+    let g = groups.get(value);
+    if (!g) groups.set(value, (g = { visitors: new Set(), visits: new Set(), pageviews: 0, events: 0, engaged: 0 }));
+    return g;
+  };
+  const level = levelOf(property);
+  for (const row of a.matched) {
+    const value = level === 'event' ? eventValue(row, property) : visitValue(a.states.get(row.visit.key)!, property);
+    if (value === undefined) continue;
+    // A page's events are the custom events fired on it; its pageviews are its own views.
+    const g = group(value);
+    g.visitors.add(row.visit.visitor);
+    g.visits.add(row.visit.key);
+    if (row.kind === 'pageview') g.pageviews++;
+    else g.events++;
+  }
+  if (property === 'page') {
+    for (const row of a.matchedEngagements) {
+      const g = groups.get(row.path);
+      if (g) g.engaged += row.engaged ?? 0;
+    }
+  }
+  const result: BreakdownRow[] = [...groups].map(([value, g]) => {
+    const out: BreakdownRow = { value, visitors: g.visitors.size, visits: g.visits.size, pageviews: g.pageviews, events: g.events };
+    if (property === 'page') out.time_on_page = g.pageviews ? Math.round(g.engaged / g.pageviews / 1000) : 0;
+    return out;
+  });
+  result.sort((x, y) => y.visitors - x.visitors || y.pageviews - x.pageviews || y.events - x.events || (x.value < y.value ? -1 : x.value > y.value ? 1 : 0));
+  return result.slice(0, limit);
+}
+
+export function computeRealtime(rows: readonly EventRow[], since: number): number {
+  const visitors = new Set<string>();
+  for (const row of rows) if (row.ts >= since) visitors.add(row.visit.visitor);
+  return visitors.size;
+}
+
+export type { Filter };

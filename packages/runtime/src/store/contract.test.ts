@@ -1,0 +1,154 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JsonStore } from './json/json-store.ts';
+import { SqliteStore } from './sqlite/sqlite-store.ts';
+import type { Store, StoredEvent } from './types.ts';
+
+/**
+ * The one storage contract, run against every engine (FOOTFALL_TEST_ENGINES=sqlite,json picks).
+ * The scripted data below has hand-computed answers for every metric definition in DESIGN.md.
+ */
+const ENGINES: Record<string, (dir: string) => Promise<Store>> = {
+  sqlite: async (dir) => new SqliteStore(dir),
+  json: (dir) => JsonStore.open(dir),
+};
+const selected = (process.env.FOOTFALL_TEST_ENGINES ?? 'sqlite,json').split(',');
+
+const T0 = Date.UTC(2026, 2, 10, 10, 0, 0);
+const DAY = { from: Date.UTC(2026, 2, 10), to: Date.UTC(2026, 2, 11), filters: [] };
+const B = Date.UTC(2026, 2, 10);
+const s = 1000;
+const VA = 'a'.repeat(32);
+const VB = 'b'.repeat(32);
+const google = { source: 'Google', referrer: 'google.com', country: 'GB', browser: 'Chrome' };
+
+/** Visit A: two pages, 30 s engaged on the last, a signup. B: one page, 20 s. C: A's visitor, one page. */
+const EVENTS: StoredEvent[] = [
+  { ts: T0, kind: 'pageview', bucket: B, visitor: VA, session: 'sa', path: '/', ...google },
+  { ts: T0 + 60 * s, kind: 'pageview', bucket: B, visitor: VA, session: 'sa', path: '/blog', ...google },
+  { ts: T0 + 90 * s, kind: 'engagement', bucket: B, visitor: VA, session: 'sa', path: '/blog', engaged: 30_000 },
+  { ts: T0 + 100 * s, kind: 'event', bucket: B, visitor: VA, session: 'sa', path: '/blog', name: 'Signup', props: { plan: 'pro' } },
+  { ts: T0 + 600 * s, kind: 'pageview', bucket: B, visitor: VB, session: 'sb', path: '/blog', country: 'US', browser: 'Firefox' },
+  { ts: T0 + 620 * s, kind: 'engagement', bucket: B, visitor: VB, session: 'sb', path: '/blog', engaged: 20_000 },
+  { ts: T0 + 7200 * s, kind: 'pageview', bucket: B, visitor: VA, session: 'sc', path: '/', country: 'GB', browser: 'Chrome' },
+];
+
+describe.each(Object.keys(ENGINES).filter((e) => selected.includes(e)))('store contract: %s', (engine) => {
+  let dir: string;
+  let store: Store;
+  const open = () => ENGINES[engine]!(dir);
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), `footfall-${engine}-`));
+    store = await open();
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('computes every summary metric as DESIGN.md defines it', async () => {
+    await store.append(EVENTS);
+    expect(await store.totals(DAY)).toEqual({
+      visitors: 2, visits: 3, pageviews: 4, events: 1, bounces: 2, visitPageviews: 4,
+      // A: 100 s between first and last event + 30 s engaged after its last pageview; B: 20 s; C: 0.
+      durationMs: 150_000,
+    });
+  });
+
+  it('filters events by page and whole visits by source or entry page', async () => {
+    await store.append(EVENTS);
+    const page = await store.totals({ ...DAY, filters: [{ property: 'page', values: ['/blog'] }] });
+    expect(page).toMatchObject({ visitors: 2, visits: 2, pageviews: 2, events: 1, bounces: 1, visitPageviews: 3 });
+    const source = await store.totals({ ...DAY, filters: [{ property: 'source', values: ['Google'] }] });
+    expect(source).toMatchObject({ visitors: 1, visits: 1, pageviews: 2, events: 1 });
+    const direct = await store.totals({ ...DAY, filters: [{ property: 'source', values: ['Direct / None'] }] });
+    expect(direct).toMatchObject({ visitors: 2, visits: 2, pageviews: 2 });
+    const entry = await store.totals({ ...DAY, filters: [{ property: 'entry_page', values: ['/'] }] });
+    expect(entry).toMatchObject({ visitors: 1, visits: 2, pageviews: 3 });
+    const both = await store.totals({ ...DAY, filters: [{ property: 'country', values: ['GB', 'US'] }, { property: 'browser', values: ['Firefox'] }] });
+    expect(both).toMatchObject({ visitors: 1, visits: 1, pageviews: 1 });
+  });
+
+  it('breaks down by page with time on page, by source, event and prop', async () => {
+    await store.append(EVENTS);
+    expect(await store.breakdown(DAY, 'page', 10)).toEqual([
+      { value: '/blog', visitors: 2, visits: 2, pageviews: 2, events: 1, time_on_page: 25 },
+      { value: '/', visitors: 1, visits: 2, pageviews: 2, events: 0, time_on_page: 0 },
+    ]);
+    expect(await store.breakdown(DAY, 'source', 10)).toEqual([
+      { value: 'Direct / None', visitors: 2, visits: 2, pageviews: 2, events: 0 },
+      { value: 'Google', visitors: 1, visits: 1, pageviews: 2, events: 1 },
+    ]);
+    expect(await store.breakdown(DAY, 'event', 10)).toEqual([{ value: 'Signup', visitors: 1, visits: 1, pageviews: 0, events: 1 }]);
+    expect(await store.breakdown(DAY, 'prop:plan', 10)).toEqual([{ value: 'pro', visitors: 1, visits: 1, pageviews: 0, events: 1 }]);
+    expect(await store.breakdown(DAY, 'exit_page', 10)).toEqual([
+      { value: '/blog', visitors: 2, visits: 2, pageviews: 3, events: 1 },
+      { value: '/', visitors: 1, visits: 1, pageviews: 1, events: 0 },
+    ]);
+    expect(await store.breakdown(DAY, 'page', 1)).toHaveLength(1);
+  });
+
+  it('splits a time series into the given intervals', async () => {
+    await store.append(EVENTS);
+    const hour = (h: number) => ({ start: Date.UTC(2026, 2, 10, h), end: Date.UTC(2026, 2, 10, h + 1), label: `${h}` });
+    const series = await store.timeseries(DAY, [hour(9), hour(10), hour(11), hour(12)]);
+    expect(series).toEqual([
+      { date: '9', visitors: 0, visits: 0, pageviews: 0 },
+      { date: '10', visitors: 2, visits: 2, pageviews: 3 },
+      { date: '11', visitors: 0, visits: 0, pageviews: 0 },
+      { date: '12', visitors: 1, visits: 1, pageviews: 1 },
+    ]);
+  });
+
+  it('counts realtime visitors and knows its earliest event', async () => {
+    await store.append(EVENTS);
+    expect(await store.realtime(T0 + 7000 * s)).toBe(1);
+    expect(await store.realtime(T0)).toBe(2);
+    expect(await store.earliest()).toBe(T0);
+  });
+
+  it('keeps appended events across a close and reopen, appending to the same visits', async () => {
+    await store.append(EVENTS.slice(0, 3));
+    await store.close();
+    store = await open();
+    await store.append(EVENTS.slice(3));
+    expect(await store.totals(DAY)).toMatchObject({ visitors: 2, visits: 3, pageviews: 4, events: 1, durationMs: 150_000 });
+  });
+
+  it('keeps one salt per bucket across reopen and destroys old ones from its files', async () => {
+    const first = await store.salt(B);
+    expect(first).toHaveLength(32);
+    await store.close();
+    store = await open();
+    expect(Buffer.from(await store.salt(B)).equals(Buffer.from(first))).toBe(true);
+    const next = await store.salt(B + 86_400_000);
+    expect(Buffer.from(next).equals(Buffer.from(first))).toBe(false);
+    await store.destroySaltsBefore(B + 86_400_000);
+    for (const file of filesUnder(dir)) expect(readFileSync(file).includes(Buffer.from(first)), file).toBe(false);
+    for (const file of filesUnder(dir)) expect(readFileSync(file).includes(Buffer.from(first).toString('base64')), file).toBe(false);
+    expect(Buffer.from(await store.salt(B + 86_400_000)).equals(Buffer.from(next))).toBe(true);
+  });
+
+  it('prunes events before a time and the visits of ended buckets', async () => {
+    await store.append(EVENTS);
+    const later: StoredEvent = { ts: T0 + 86_400_000, kind: 'pageview', bucket: B + 86_400_000, visitor: VB, session: 'sd', path: '/next' };
+    await store.append([later]);
+    expect(await store.prune(B + 86_400_000, B + 86_400_000)).toBe(EVENTS.length);
+    expect(await store.totals({ from: 0, to: Number.MAX_SAFE_INTEGER, filters: [] })).toMatchObject({ visitors: 1, visits: 1, pageviews: 1 });
+    expect(await store.earliest()).toBe(later.ts);
+  });
+
+  it('keeps __proto__ and constructor prop keys as plain data', async () => {
+    const props = JSON.parse('{"__proto__":"x","constructor":"y"}') as Record<string, string>;
+    await store.append([{ ts: T0, kind: 'event', bucket: B, visitor: VA, session: 's1', path: '/', name: 'E', props }]);
+    expect(await store.breakdown(DAY, 'prop:__proto__', 10)).toMatchObject([{ value: 'x', events: 1 }]);
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+});
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f)).filter((f) => statSync(f).isFile());
+}

@@ -1,0 +1,43 @@
+import type { DatabaseSync } from 'node:sqlite';
+
+/**
+ * Visits hold what is constant for a visit (source, geo, device), once; events hold only what
+ * changes per event. That split is most of why a pageview costs well under 100 bytes.
+ */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE visits (
+     id INTEGER PRIMARY KEY,
+     bucket INTEGER NOT NULL,
+     session TEXT NOT NULL,
+     visitor BLOB NOT NULL,
+     hostname TEXT, referrer TEXT, source TEXT,
+     utm_source TEXT, utm_medium TEXT, utm_campaign TEXT, utm_content TEXT, utm_term TEXT,
+     country TEXT, region TEXT, city TEXT, browser TEXT, os TEXT, device TEXT
+   );
+   CREATE UNIQUE INDEX visits_session ON visits (session, bucket);
+   CREATE TABLE events (
+     ts INTEGER NOT NULL,
+     visit INTEGER NOT NULL,
+     kind INTEGER NOT NULL,
+     path TEXT NOT NULL,
+     name TEXT,
+     props TEXT,
+     engaged INTEGER
+   );
+   CREATE INDEX events_ts ON events (ts);
+   CREATE TABLE salts (bucket INTEGER PRIMARY KEY, salt BLOB NOT NULL);`,
+];
+
+export function migrate(db: DatabaseSync): void {
+  // Read the version inside the write lock: two processes starting at once must not both migrate.
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const version = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+    for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]!);
+    db.exec(`PRAGMA user_version = ${MIGRATIONS.length}`);
+    db.exec('COMMIT');
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+}

@@ -1,0 +1,63 @@
+import { FootfallStorageError } from '../errors.ts';
+import type { Store, StoredEvent } from './types.ts';
+
+/** The queue is full: the collector answers 503 with Retry-After instead of buffering without end. */
+export class QueueFullError extends FootfallStorageError {
+  override name = 'QueueFullError';
+}
+
+interface Pending {
+  readonly event: StoredEvent;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit. Requests enqueue their event and wait; one writer commits everything that queued
+ * up while the previous commit ran, in one transaction, then answers all of them. A 2xx is sent
+ * only after the commit holding the event, and a flood fills a bounded queue, never memory.
+ */
+export class BatchWriter {
+  #queue: Pending[] = [];
+  #flushing: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(
+    readonly store: Store,
+    readonly maxQueue = 10_000,
+    readonly maxBatch = 2_000,
+  ) {}
+
+  get queued(): number {
+    return this.#queue.length;
+  }
+
+  write(event: StoredEvent): Promise<void> {
+    if (this.#closed) return Promise.reject(new FootfallStorageError('the store is closing'));
+    if (this.#queue.length >= this.maxQueue) return Promise.reject(new QueueFullError(`the write queue is full (${this.maxQueue} events waiting)`));
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ event, resolve, reject });
+      // setImmediate lets every request already parsed in this turn join the same commit.
+      this.#flushing ??= new Promise<void>((done) => setImmediate(done)).then(() => this.#drain());
+    });
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const batch = this.#queue.splice(0, this.maxBatch);
+      try {
+        await this.store.append(batch.map((p) => p.event));
+        for (const p of batch) p.resolve();
+      } catch (error) {
+        for (const p of batch) p.reject(error);
+      }
+    }
+    this.#flushing = undefined;
+  }
+
+  /** Commits what is queued, then refuses new events. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#flushing;
+  }
+}

@@ -1,0 +1,44 @@
+import { timingSafeEqual } from 'node:crypto';
+import { cidrContains, normalizeIp, type Cidr } from '../net/ip.ts';
+
+export interface ClientIpPolicy {
+  readonly trustedProxies: readonly Cidr[];
+  readonly serverKey: string | undefined;
+}
+
+/**
+ * The visitor's IP. By default the socket peer: X-Forwarded-For is client-controlled and is
+ * believed only (a) hop by hop from the right while each hop is a trusted proxy, or (b) whole,
+ * left-most entry, when a server-side caller proves itself with the server key.
+ */
+export function clientIp(socketAddress: string | undefined, headers: Headers, policy: ClientIpPolicy): string | undefined {
+  const peer = socketAddress ? normalizeIp(socketAddress) : undefined;
+  const forwarded = (headers.get('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (forwarded.length > 0 && hasServerKey(headers, policy.serverKey)) {
+    const asserted = normalizeIp(forwarded[0]!);
+    if (asserted) return asserted;
+  }
+  let ip = peer;
+  for (let i = forwarded.length - 1; i >= 0 && ip && isTrusted(ip, policy.trustedProxies); i--) {
+    const hop = normalizeIp(forwarded[i]!);
+    if (!hop) break;
+    ip = hop;
+  }
+  return ip;
+}
+
+function isTrusted(ip: string, proxies: readonly Cidr[]): boolean {
+  return proxies.some((cidr) => cidrContains(cidr, ip));
+}
+
+export function hasServerKey(headers: Headers, serverKey: string | undefined): boolean {
+  if (!serverKey) return false;
+  const auth = headers.get('authorization') ?? '';
+  return auth.startsWith('Bearer ') && safeEqual(auth.slice(7), serverKey);
+}
+
+export function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
