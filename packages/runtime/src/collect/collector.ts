@@ -1,0 +1,110 @@
+import type { ResolvedOptions } from '../options.ts';
+import { FootfallStorageError } from '../errors.ts';
+import type { GeoLookup } from '../enrich/geo.ts';
+import { classifyReferrer } from '../enrich/referrer.ts';
+import { isReferrerSpam } from '../enrich/referrer-spam.ts';
+import { parseUserAgent } from '../enrich/user-agent.ts';
+import { problem } from '../http/responses.ts';
+import { keepsEngagement, keepsTrackerSession, project } from '../privacy/modes.ts';
+import { QueueFullError, type BatchWriter } from '../store/writer.ts';
+import type { StoredEvent } from '../store/types.ts';
+import { clientIp } from '../visitor/client-ip.ts';
+import { visitorHash } from '../visitor/hash.ts';
+import type { SaltKeeper } from '../visitor/salt-keeper.ts';
+import type { ServerVisits } from '../visitor/server-visits.ts';
+import { readLimitedBody } from './body.ts';
+import { nonHumanReason } from './non-human.ts';
+import { cleanPageUrl } from './page-url.ts';
+import { validateEvent, type IncomingEvent } from './validate.ts';
+
+export interface CollectorDeps {
+  readonly options: ResolvedOptions;
+  readonly salts: SaltKeeper;
+  readonly writer: BatchWriter;
+  readonly geo: GeoLookup;
+  readonly visits: ServerVisits;
+  readonly now: () => number;
+  readonly log: (message: string) => void;
+}
+
+/** Beacons carry no credentials, so any origin may send them (static sites on other hosts). */
+const CORS = { 'access-control-allow-origin': '*' };
+
+function accepted(dropped?: string): Response {
+  return new Response(null, { status: 202, headers: { ...CORS, ...(dropped ? { 'x-footfall-dropped': dropped } : {}) } });
+}
+
+/**
+ * POST /_footfall/e: size cap -> parse -> validate -> drop non-humans -> client IP -> visitor
+ * hash -> geo -> UA -> privacy projection -> group commit -> 202. The IP and user agent are
+ * local variables of this function and go no further than the hash, geo and UA parsers.
+ */
+export async function collect(request: Request, socketAddress: string | undefined, deps: CollectorDeps): Promise<Response> {
+  const body = await readLimitedBody(request);
+  if (!body.ok) return problem(body.status, body.reason, CORS);
+  const checked = validateEvent(body.text);
+  if (!checked.ok) return problem(400, checked.reason, CORS);
+  const incoming = checked.event;
+
+  const dropped = nonHumanReason(request.headers) ?? spamReason(incoming);
+  if (dropped) return accepted(dropped);
+  const mode = deps.options.privacyMode;
+  if (incoming.kind === 'engagement' && !keepsEngagement(mode)) return accepted(`${mode}-mode`);
+
+  try {
+    const event = await enrich(incoming, request.headers, socketAddress, deps);
+    await deps.writer.write(project(event, mode));
+    return accepted();
+  } catch (error) {
+    if (error instanceof QueueFullError) return problem(503, 'busy: try again shortly', { ...CORS, 'retry-after': '1' });
+    // The message names the storage failure, never the visitor: no IP or UA is in scope of it.
+    deps.log(`@footfall/runtime: event not stored: ${(error as Error).message}`);
+    if (error instanceof FootfallStorageError) return problem(503, 'storage unavailable', { ...CORS, 'retry-after': '5' });
+    return problem(500, 'internal error', CORS);
+  }
+}
+
+function spamReason(incoming: IncomingEvent): string | undefined {
+  if (!incoming.referrer) return undefined;
+  try {
+    return isReferrerSpam(new URL(incoming.referrer).hostname) ? 'referrer-spam' : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function enrich(incoming: IncomingEvent, headers: Headers, socketAddress: string | undefined, deps: CollectorDeps): Promise<StoredEvent> {
+  const { options } = deps;
+  const ts = deps.now();
+  const page = cleanPageUrl(incoming.url, options);
+  const ip = clientIp(socketAddress, headers, options) ?? '';
+  const userAgent = headers.get('user-agent') ?? '';
+  const { bucket, salt } = await deps.salts.at(ts);
+  const site = page.hostname.replace(/^www\./, '');
+  const visitor = visitorHash(salt, site, ip, userAgent);
+  const session = incoming.session && keepsTrackerSession(options.privacyMode)
+    ? incoming.session
+    : deps.visits.sessionFor(visitor, ts);
+  const paranoid = options.privacyMode === 'paranoid';
+  const geo = paranoid ? undefined : deps.geo(ip);
+  const ua = paranoid ? undefined : parseUserAgent(userAgent);
+  const traffic = classifyReferrer(incoming.referrer, page.hostname, page.utm.utm_source);
+  return {
+    ts,
+    kind: incoming.kind,
+    bucket: bucket.start,
+    visitor,
+    session,
+    path: page.path,
+    hostname: page.hostname,
+    ...traffic,
+    ...page.utm,
+    ...geo,
+    browser: ua?.browser,
+    os: ua?.os,
+    device: ua?.device,
+    name: incoming.name,
+    props: incoming.props,
+    engaged: incoming.engaged,
+  };
+}

@@ -1,0 +1,132 @@
+import type { EventKind } from '../store/types.ts';
+
+/** An event as the visitor's browser or a server-side caller described it, checked. */
+export interface IncomingEvent {
+  kind: EventKind;
+  url: URL;
+  referrer?: string;
+  session?: string;
+  name?: string;
+  props?: Record<string, string>;
+  engaged?: number;
+}
+
+export const LIMITS = {
+  urlBytes: 2000,
+  nameChars: 120,
+  props: 30,
+  propKeyChars: 300,
+  propValueBytes: 2000,
+  sessionChars: 64,
+  /** One report of engaged time can't exceed a day; anything bigger is a broken client. */
+  engagedMs: 86_400_000,
+} as const;
+
+type Result = { ok: true; event: IncomingEvent } | { ok: false; reason: string };
+
+// C0 controls, DEL and C1 controls: never legitimate in a URL, name or prop, and they corrupt
+// logs and terminals an owner might paste values into.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const TRACKER_KINDS: Record<string, EventKind> = { p: 'pageview', e: 'event', g: 'engagement' };
+const SERVER_TYPES: Record<string, EventKind> = { page_view: 'pageview', pageview: 'pageview', event: 'event' };
+
+/**
+ * Accepts the tracker's compact beacon (`{k,u,s,r,n,p,g}`) and the server-side shape
+ * (`{type:"page_view"|"event", url, referrer?, name?, props?}`). Every rejection is one line
+ * naming the field, for the 400 body.
+ */
+export function validateEvent(text: string): Result {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return fail('body is not valid JSON');
+  }
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return fail('body must be a JSON object');
+  const b = body as Record<string, unknown>;
+  const tracker = 'k' in b;
+  const kind = tracker ? TRACKER_KINDS[String(b.k)] : SERVER_TYPES[String(b.type)];
+  if (!kind) {
+    return fail(tracker ? 'k must be "p", "e" or "g"' : 'type must be "page_view" or "event"');
+  }
+  const url = checkUrl(tracker ? b.u : b.url, tracker ? 'u' : 'url');
+  if (typeof url === 'string') return fail(url);
+  const event: IncomingEvent = { kind, url };
+
+  const referrer = tracker ? b.r : b.referrer;
+  if (referrer !== undefined && referrer !== null && referrer !== '') {
+    if (typeof referrer !== 'string' || Buffer.byteLength(referrer) > LIMITS.urlBytes || CONTROL.test(referrer)) {
+      return fail(`${tracker ? 'r' : 'referrer'} must be a string of at most ${LIMITS.urlBytes} bytes without control characters`);
+    }
+    event.referrer = referrer;
+  }
+
+  const session = tracker ? b.s : b.session_id;
+  if (session !== undefined && session !== null) {
+    if (typeof session !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(session)) {
+      return fail(`${tracker ? 's' : 'session_id'} must be 1-${LIMITS.sessionChars} letters, digits, _ or -`);
+    }
+    event.session = session;
+  }
+
+  if (kind === 'event') {
+    const name = tracker ? b.n : b.name;
+    if (typeof name !== 'string' || name.trim() === '' || [...name].length > LIMITS.nameChars || CONTROL.test(name)) {
+      return fail(`${tracker ? 'n' : 'name'} must be an event name of 1-${LIMITS.nameChars} characters without control characters`);
+    }
+    event.name = name.trim();
+    const props = checkProps(tracker ? b.p : b.props, tracker ? 'p' : 'props');
+    if (typeof props === 'string') return fail(props);
+    if (props) event.props = props;
+  }
+
+  if (kind === 'engagement') {
+    const g = b.g;
+    if (typeof g !== 'number' || !Number.isInteger(g) || g < 1 || g > LIMITS.engagedMs) {
+      return fail(`g must be a whole number of milliseconds from 1 to ${LIMITS.engagedMs}`);
+    }
+    event.engaged = g;
+  }
+  return { ok: true, event };
+}
+
+function fail(reason: string): Result {
+  return { ok: false, reason };
+}
+
+function checkUrl(value: unknown, field: string): URL | string {
+  if (typeof value !== 'string' || value === '') return `${field} must be the page URL`;
+  if (Buffer.byteLength(value) > LIMITS.urlBytes) return `${field} is longer than ${LIMITS.urlBytes} bytes`;
+  if (CONTROL.test(value)) return `${field} contains control characters`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `${field} is not an absolute URL`;
+  }
+  // javascript:, data:, file: and friends are never pages a visitor viewed.
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `${field} must use http or https`;
+  return url;
+}
+
+function checkProps(value: unknown, field: string): Record<string, string> | undefined | string {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) return `${field} must be an object of string values`;
+  const entries = Object.entries(value);
+  if (entries.length > LIMITS.props) return `${field} has more than ${LIMITS.props} properties`;
+  // A null-prototype object: a key named __proto__ or constructor stays a plain key.
+  const props = Object.create(null) as Record<string, string>;
+  for (const [key, raw] of entries) {
+    if (key === '' || [...key].length > LIMITS.propKeyChars || CONTROL.test(key)) {
+      return `${field} keys must be 1-${LIMITS.propKeyChars} characters without control characters`;
+    }
+    if (raw === null || raw === undefined) continue;
+    if (!['string', 'number', 'boolean'].includes(typeof raw)) return `${field}.${key} must be a string, number or boolean`;
+    const text = String(raw);
+    if (Buffer.byteLength(text) > LIMITS.propValueBytes || CONTROL.test(text)) {
+      return `${field}.${key} must be at most ${LIMITS.propValueBytes} bytes without control characters`;
+    }
+    props[key] = text;
+  }
+  return Object.keys(props).length > 0 ? props : undefined;
+}

@@ -1,0 +1,153 @@
+import { collect } from './collect/collector.ts';
+import { noGeo, openGeo, type GeoLookup } from './enrich/geo.ts';
+import { routeDashboard } from './http/dashboard-routes.ts';
+import { html, json, problem } from './http/responses.ts';
+import { resolveOptions, type FootfallOptions, type ResolvedOptions } from './options.ts';
+import { privacyFacts, privacyPage } from './privacy/statement.ts';
+import { openStore } from './store/open.ts';
+import type { Store } from './store/types.ts';
+import { BatchWriter } from './store/writer.ts';
+import { trackerScript } from './tracker.ts';
+import { bucketAt } from './visitor/buckets.ts';
+import { SaltKeeper } from './visitor/salt-keeper.ts';
+import { ServerVisits } from './visitor/server-visits.ts';
+import { LoginThrottle } from './http/auth.ts';
+
+export interface FootfallContext {
+  /** Dev servers (`astro dev`, `vite dev`) open the dashboard without a password. */
+  dev?: boolean;
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  /** Clock, for tests. */
+  now?: () => number;
+  /** Replaces the store the options would open (tests, custom engines). */
+  store?: Store;
+  geo?: GeoLookup;
+  log?: (message: string) => void;
+  /** Run rotation and retention on timers (default true). Tests call maintain() instead. */
+  timers?: boolean;
+}
+
+export interface RequestInfo {
+  /** The TCP peer's address; X-Forwarded-For is read only through trusted proxies. */
+  clientAddress?: string | undefined;
+}
+
+/** A running Footfall: a web-standard handler plus its lifecycle. */
+export interface Footfall {
+  readonly options: ResolvedOptions;
+  readonly store: Store;
+  /** Whether a path belongs to Footfall (collector or dashboard), for middleware `next()`. */
+  matches(pathname: string): boolean;
+  fetch(request: Request, info?: RequestInfo): Promise<Response>;
+  /** The tracker script configured for these options, to inline in pages. */
+  tracker(): string;
+  /** Destroys ended salts and applies retention; runs on timers unless `timers: false`. */
+  maintain(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const HOUR = 3_600_000;
+
+export async function createFootfall(input: FootfallOptions | ResolvedOptions = {}, context: FootfallContext = {}): Promise<Footfall> {
+  const options = isResolved(input) ? input : resolveOptions(input, context.env, context.cwd);
+  const now = context.now ?? Date.now;
+  const log = context.log ?? ((m: string) => console.warn(m));
+  const dev = context.dev ?? false;
+  const geo = context.geo ?? (options.geoDb.length ? await openGeo([...options.geoDb]) : noGeo);
+  if (!context.geo && options.geoDb.length === 0) {
+    log('@footfall/runtime: geolocation is off; set FOOTFALL_GEO_DB to a MaxMind .mmdb file (e.g. GeoLite2-City.mmdb) to turn it on.');
+  }
+  const store = context.store ?? (await openStore(options));
+  const salts = new SaltKeeper(store, options.hashRotationHours, options.timezone);
+  const writer = new BatchWriter(store);
+  const collector = { options, salts, writer, geo, visits: new ServerVisits(), now, log };
+  const stats = { store, timezone: options.timezone, now };
+  const throttle = new LoginThrottle();
+  const privacy = privacyFacts(options, geo !== noGeo);
+  const { collectorBase, dashboardBase } = options;
+  let timer: NodeJS.Timeout | undefined;
+
+  async function maintain(): Promise<void> {
+    const t = now();
+    await salts.rotate(t);
+    if (options.retentionDays) {
+      const before = t - options.retentionDays * 24 * HOUR;
+      await store.prune(before, bucketAt(before, options.hashRotationHours, options.timezone).start);
+    }
+  }
+
+  function schedule(): void {
+    // Wake at the end of the open bucket (so a salt dies on time even with no traffic) or in an
+    // hour, whichever is first. unref(): maintenance never keeps a process alive.
+    const end = bucketAt(now(), options.hashRotationHours, options.timezone).end;
+    timer = setTimeout(() => {
+      maintain().catch((e: Error) => log(`@footfall/runtime: maintenance failed: ${e.message}`)).finally(schedule);
+    }, Math.max(1000, Math.min(end - now() + 50, HOUR)));
+    timer.unref();
+  }
+
+  if (context.timers !== false) {
+    await maintain();
+    schedule();
+  }
+
+  return {
+    options,
+    store,
+    matches: (pathname) => underBase(pathname, collectorBase) || underBase(pathname, dashboardBase),
+    tracker: () => trackerScript({
+      endpoint: `${collectorBase}/e`,
+      exclude: dashboardBase,
+      outbound: options.trackOutbound,
+      downloads: options.trackDownloads,
+      allowLocalhost: options.allowLocalhost,
+      respectDnt: options.respectDnt,
+      hashRouting: options.hashRouting,
+    }),
+    maintain,
+    async fetch(request, info = {}) {
+      const url = new URL(request.url);
+      const path = url.pathname;
+      if (path === `${collectorBase}/e`) {
+        if (request.method === 'OPTIONS') return preflight();
+        if (request.method !== 'POST') return problem(405, 'use POST', { allow: 'POST, OPTIONS' });
+        return collect(request, info.clientAddress, collector);
+      }
+      if (path === `${collectorBase}/privacy`) {
+        if (request.method !== 'GET' && request.method !== 'HEAD') return problem(405, 'use GET', { allow: 'GET' });
+        const wantsJson = url.searchParams.get('format') === 'json' || (request.headers.get('accept') ?? '').startsWith('application/json');
+        return wantsJson ? json(200, privacy) : html(200, privacyPage(privacy));
+      }
+      if (underBase(path, dashboardBase)) {
+        return routeDashboard(request, url, info.clientAddress, { options, dev, stats, throttle, now });
+      }
+      return problem(404, 'not found');
+    },
+    async close() {
+      clearTimeout(timer);
+      await writer.close();
+      await store.close();
+    },
+  };
+}
+
+function isResolved(input: FootfallOptions | ResolvedOptions): input is ResolvedOptions {
+  return Array.isArray((input as ResolvedOptions).trustedProxiesText);
+}
+
+function underBase(pathname: string, base: string): boolean {
+  return pathname === base || pathname.startsWith(`${base}/`);
+}
+
+function preflight(): Response {
+  return new Response(null, {
+    status: 204,
+    headers: {
+      'access-control-allow-origin': '*',
+      'access-control-allow-methods': 'POST',
+      'access-control-allow-headers': 'content-type',
+      'access-control-max-age': '86400',
+    },
+  });
+}

@@ -1,0 +1,38 @@
+import { csvFileName, csvLine } from '../stats/csv.ts';
+import { intervalsOf } from '../stats/periods.ts';
+import { PROPERTIES } from '../stats/query.ts';
+import { summarise } from '../stats/summary.ts';
+import { parseStatsParams, type StatsContext } from './stats-api.ts';
+import { problem } from './responses.ts';
+
+const ROWS_PER_PROPERTY = 1000;
+
+/**
+ * GET /_analytics/export.csv: the whole view (same period and filters) in one sheet, one
+ * `section` column telling the summary, the time series and each breakdown apart.
+ */
+export async function exportCsv(params: URLSearchParams, ctx: StatsContext): Promise<Response> {
+  const parsed = await parseStatsParams(params, ctx);
+  if ('error' in parsed) return problem(400, parsed.error);
+  const { range, query } = parsed;
+  const intervals = intervalsOf(range, ctx.timezone);
+  if ('error' in intervals) return problem(400, intervals.error);
+
+  let out = csvLine(['section', 'value', 'visitors', 'visits', 'pageviews', 'events', 'views_per_visit', 'bounce_rate', 'visit_duration']);
+  const s = summarise(await ctx.store.totals(query));
+  out += csvLine(['summary', `${range.firstDay}..${range.lastDay}`, s.visitors, s.visits, s.pageviews, s.events, s.views_per_visit, s.bounce_rate, s.visit_duration]);
+  for (const p of await ctx.store.timeseries(query, intervals)) out += csvLine(['timeseries', p.date, p.visitors, p.visits, p.pageviews]);
+  for (const property of PROPERTIES) {
+    for (const row of await ctx.store.breakdown(query, property, ROWS_PER_PROPERTY)) {
+      out += csvLine([property, row.value, row.visitors, row.visits, row.pageviews, row.events]);
+    }
+  }
+  const name = csvFileName(['footfall', range.period, range.firstDay, range.lastDay]);
+  return new Response(out, {
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${name}"`,
+      'cache-control': 'no-store',
+    },
+  });
+}

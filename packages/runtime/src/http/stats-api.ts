@@ -1,0 +1,74 @@
+import type { Store, StatsQuery } from '../store/types.ts';
+import { intervalsOf, previousRange, resolvePeriod, type Range } from '../stats/periods.ts';
+import { isPropertyName, parseFilters, PROPERTIES, type PropertyName } from '../stats/query.ts';
+import { summarise } from '../stats/summary.ts';
+import { json, problem } from './responses.ts';
+
+export interface StatsContext {
+  readonly store: Store;
+  readonly timezone: string;
+  readonly now: () => number;
+}
+
+export const REALTIME_WINDOW_MS = 5 * 60_000;
+const DEFAULT_LIMIT = 100;
+const MAX_LIMIT = 1000;
+
+export type Parsed = { range: Range; query: StatsQuery } | { error: string };
+
+/** The parameters every endpoint shares: period (from/to/interval) and repeatable filters. */
+export async function parseStatsParams(params: URLSearchParams, ctx: StatsContext): Promise<Parsed> {
+  const now = ctx.now();
+  const period = params.get('period');
+  const earliest = period === 'all' ? await ctx.store.earliest() : undefined;
+  const range = resolvePeriod({ period, from: params.get('from'), to: params.get('to'), interval: params.get('interval') }, ctx.timezone, now, earliest);
+  if ('error' in range) return range;
+  const filters = parseFilters(params.getAll('filter'));
+  if ('error' in filters) return filters;
+  return { range, query: { from: range.from, to: range.to, filters } };
+}
+
+export function parseBreakdownParams(params: URLSearchParams): { property: PropertyName; limit: number } | { error: string } {
+  const property = params.get('property') ?? '';
+  if (!isPropertyName(property)) return { error: `property must be one of ${PROPERTIES.join(', ')}, prop:key` };
+  const limitText = params.get('limit') ?? String(DEFAULT_LIMIT);
+  const limit = Number(limitText);
+  if (!/^\d+$/.test(limitText) || limit < 1 || limit > MAX_LIMIT) return { error: `limit must be a whole number from 1 to ${MAX_LIMIT}` };
+  return { property, limit };
+}
+
+function rangeInfo(range: Range) {
+  return { period: range.period, from: range.firstDay, to: range.lastDay, interval: range.interval };
+}
+
+/** GET /_analytics/api/<endpoint>: the JSON contract of DESIGN.md. */
+export async function statsApi(endpoint: string, params: URLSearchParams, ctx: StatsContext): Promise<Response> {
+  if (endpoint === 'realtime') {
+    return json(200, { visitors: await ctx.store.realtime(ctx.now() - REALTIME_WINDOW_MS) });
+  }
+  const parsed = await parseStatsParams(params, ctx);
+  if ('error' in parsed) return problem(400, parsed.error);
+  const { range, query } = parsed;
+  switch (endpoint) {
+    case 'summary': {
+      const previous = previousRange(range, ctx.now());
+      const [current, before] = await Promise.all([
+        ctx.store.totals(query),
+        ctx.store.totals({ ...query, ...previous }),
+      ]);
+      return json(200, { ...summarise(current), previous: summarise(before), range: rangeInfo(range) });
+    }
+    case 'timeseries': {
+      const intervals = intervalsOf(range, ctx.timezone);
+      if ('error' in intervals) return problem(400, intervals.error);
+      return json(200, { results: await ctx.store.timeseries(query, intervals), range: rangeInfo(range) });
+    }
+    case 'breakdown': {
+      const b = parseBreakdownParams(params);
+      if ('error' in b) return problem(400, b.error);
+      return json(200, { results: await ctx.store.breakdown(query, b.property, b.limit), range: rangeInfo(range) });
+    }
+    default:
+      return problem(404, `unknown endpoint ${JSON.stringify(endpoint)}; use summary, timeseries, breakdown or realtime`);
+  }
+}

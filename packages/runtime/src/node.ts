@@ -1,0 +1,61 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import type { Footfall } from './footfall.ts';
+
+/**
+ * The node:http edge: IncomingMessage -> Request, Response -> ServerResponse. Nothing else in
+ * the runtime imports node:http; Express, Connect and Vite's servers all pass through here.
+ */
+export function toWebRequest(req: IncomingMessage): Request {
+  const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
+  const url = `${encrypted ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`;
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+  }
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+  return new Request(url, {
+    method: req.method ?? 'GET',
+    headers,
+    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' } : {}),
+  } as RequestInit);
+}
+
+export async function sendWebResponse(res: ServerResponse, response: Response): Promise<void> {
+  res.statusCode = response.status;
+  response.headers.forEach((value, name) => {
+    if (name !== 'set-cookie') res.setHeader(name, value);
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length) res.setHeader('set-cookie', cookies);
+  if (!response.body) return void res.end();
+  res.end(Buffer.from(await response.arrayBuffer()));
+}
+
+type Next = (error?: unknown) => void;
+
+/**
+ * A Connect/Express middleware (and a plain node:http listener when called without `next`):
+ * Footfall's paths are answered, everything else goes to `next` (or gets a 404).
+ */
+export function footfallMiddleware(footfall: Footfall | Promise<Footfall>) {
+  return (req: IncomingMessage, res: ServerResponse, next?: Next): void => {
+    Promise.resolve(footfall)
+      .then(async (ff) => {
+        const pathname = new URL(req.url ?? '/', 'http://x').pathname;
+        if (!ff.matches(pathname)) {
+          if (next) return next();
+          res.statusCode = 404;
+          return void res.end('Not found');
+        }
+        const response = await ff.fetch(toWebRequest(req), { clientAddress: req.socket.remoteAddress });
+        await sendWebResponse(res, response);
+      })
+      .catch((error: unknown) => {
+        if (next) return next(error);
+        res.statusCode = 500;
+        res.end('Internal error');
+      });
+  };
+}
