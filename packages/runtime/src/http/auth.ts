@@ -12,13 +12,13 @@ export type Access = { ok: true } | { ok: false; reason: 'login' | 'no-password'
  * (as `Authorization: Bearer` for the API, or the owner's session cookie after the login form)
  * unless the owner made the dashboard public. Production with no password refuses.
  */
-export function checkAccess(request: Request, options: ResolvedOptions, dev: boolean): Access {
+export function checkAccess(request: Request, options: ResolvedOptions, dev: boolean, now: number): Access {
   if (dev) return { ok: true };
   if (!options.password) return options.publicDashboard ? { ok: true } : { ok: false, reason: 'no-password' };
   const auth = request.headers.get('authorization') ?? '';
   if (auth.startsWith('Bearer ') && safeEqual(auth.slice(7), options.password)) return { ok: true };
   const token = readCookie(request.headers.get('cookie'), SESSION_COOKIE);
-  return token && verifySession(token, options.password) ? { ok: true } : { ok: false, reason: 'login' };
+  return token && verifySession(token, options.password, now) ? { ok: true } : { ok: false, reason: 'login' };
 }
 
 export const NO_PASSWORD_MESSAGE =
@@ -37,7 +37,7 @@ export function issueSession(password: string, now: number): string {
   return `${payload}.${createHmac('sha256', sessionKey(password)).update(payload).digest('base64url')}`;
 }
 
-export function verifySession(token: string, password: string, now = Date.now()): boolean {
+export function verifySession(token: string, password: string, now: number): boolean {
   const parts = token.split('.');
   if (parts.length !== 3) return false;
   const payload = `${parts[0]}.${parts[1]}`;

@@ -31,7 +31,7 @@ export async function routeDashboard(request: Request, url: URL, clientAddress: 
   }
   if (request.method !== 'GET' && request.method !== 'HEAD') return problem(405, 'use GET', { allow: 'GET' });
 
-  const access = checkAccess(request, ctx.options, ctx.dev);
+  const access = checkAccess(request, ctx.options, ctx.dev, ctx.now());
   if (!access.ok) {
     if (access.reason === 'no-password') return isApi ? problem(403, NO_PASSWORD_MESSAGE) : html(403, lockedPage(NO_PASSWORD_MESSAGE));
     return isApi ? problem(401, 'send Authorization: Bearer <FOOTFALL_PASSWORD>', { 'www-authenticate': 'Bearer' }) : html(401, loginPage(`${base}/login`));

@@ -1,0 +1,127 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { CHROME_UA, harness, pageview, type Harness } from '../../test/kit.ts';
+
+let h: Harness;
+afterEach(() => h?.close());
+
+describe('collector answers', () => {
+  it('accepts a tracker pageview with 202 and counts it', async () => {
+    h = await harness({ publicDashboard: true });
+    const res = await h.send(pageview('https://site.test/a?email=x@y.z&utm_source=news#top', { r: 'https://www.google.com/search?q=secret' }));
+    expect(res.status).toBe(202);
+    expect(res.headers.get('x-footfall-dropped')).toBeNull();
+    const pages = await h.api<{ results: { value: string }[] }>('breakdown?property=page&period=today');
+    expect(pages.results.map((r) => r.value)).toEqual(['/a']);
+    const sources = await h.api<{ results: { value: string }[] }>('breakdown?property=source&period=today');
+    expect(sources.results.map((r) => r.value)).toEqual(['news']);
+    const referrers = await h.api<{ results: { value: string }[] }>('breakdown?property=referrer&period=today');
+    expect(referrers.results.map((r) => r.value)).toEqual(['google.com']);
+  });
+
+  it('answers 405 to other methods and 404 off its paths', async () => {
+    h = await harness();
+    const get = await h.get('/_footfall/e');
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toContain('POST');
+    expect((await h.get('/_footfall/nope')).status).toBe(404);
+  });
+
+  it('drops bots, headless browsers, empty user agents, prefetches and referrer spam with a reason', async () => {
+    h = await harness({ publicDashboard: true });
+    const cases: [Record<string, string>, unknown, string][] = [
+      [{ 'user-agent': 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' }, pageview(), 'bot'],
+      [{ 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36' }, pageview(), 'headless'],
+      [{ 'user-agent': '' }, pageview(), 'no-user-agent'],
+      [{ 'sec-purpose': 'prefetch' }, pageview(), 'prefetch'],
+      [{ purpose: 'prefetch' }, pageview(), 'prefetch'],
+      [{}, pageview('https://site.test/', { r: 'http://semalt.com/' }), 'referrer-spam'],
+    ];
+    for (const [headers, body, reason] of cases) {
+      const res = await h.send(body, { headers });
+      expect(res.status, reason).toBe(202);
+      expect(res.headers.get('x-footfall-dropped')).toBe(reason);
+    }
+    expect((await h.api('summary?period=today')).pageviews).toBe(0);
+  });
+
+  it('stores a Zenovay-shaped server-side event and its custom events', async () => {
+    h = await harness({ publicDashboard: true });
+    expect((await h.send({ type: 'page_view', url: 'https://site.test/pricing', referrer: 'https://news.ycombinator.com/item?id=1' })).status).toBe(202);
+    expect((await h.send({ type: 'event', url: 'https://site.test/pricing', name: 'Signup', props: { plan: 'pro', seats: 3 } })).status).toBe(202);
+    const summary = await h.api('summary?period=today');
+    // Same visitor, no tracker session: one server-side visit (gaps under 30 min).
+    expect(summary).toMatchObject({ visitors: 1, visits: 1, pageviews: 1, events: 1 });
+    const props = await h.api<{ results: unknown[] }>('breakdown?property=prop:seats&period=today');
+    expect(props.results).toMatchObject([{ value: '3', events: 1 }]);
+  });
+});
+
+describe('input limits and validation', () => {
+  const bad: [string, unknown, RegExp][] = [
+    ['not JSON', '{', /not valid JSON/],
+    ['an array', '[]', /JSON object/],
+    ['unknown kind', { k: 'x', u: 'https://site.test/' }, /k must be/],
+    ['missing url', { k: 'p' }, /u must be/],
+    ['relative url', { k: 'p', u: '/a' }, /absolute URL/],
+    ['javascript: url', { k: 'p', u: 'javascript:alert(1)' }, /http or https/],
+    ['data: url', { k: 'p', u: 'data:text/html,x' }, /http or https/],
+    ['control characters', { k: 'p', u: 'https://site.test/\u0001' }, /control characters/],
+    ['long url', { k: 'p', u: `https://site.test/${'a'.repeat(2000)}` }, /longer than 2000 bytes/],
+    ['bad session', { k: 'p', u: 'https://site.test/', s: 'a b' }, /s must be/],
+    ['event without name', { k: 'e', u: 'https://site.test/' }, /n must be/],
+    ['long event name', { k: 'e', u: 'https://site.test/', n: 'x'.repeat(121) }, /1-120 characters/],
+    ['too many props', { k: 'e', u: 'https://site.test/', n: 'E', p: Object.fromEntries(Array.from({ length: 31 }, (_, i) => [`k${i}`, 'v'])) }, /more than 30/],
+    ['long prop key', { k: 'e', u: 'https://site.test/', n: 'E', p: { ['k'.repeat(301)]: 'v' } }, /keys must be/],
+    ['long prop value', { k: 'e', u: 'https://site.test/', n: 'E', p: { k: 'v'.repeat(2001) } }, /at most 2000 bytes/],
+    ['object prop value', { k: 'e', u: 'https://site.test/', n: 'E', p: { k: { x: 1 } } }, /string, number or boolean/],
+    ['engagement without time', { k: 'g', u: 'https://site.test/' }, /g must be/],
+    ['negative engagement', { k: 'g', u: 'https://site.test/', g: -5 }, /g must be/],
+    ['server event with bad type', { type: 'click', url: 'https://site.test/' }, /type must be/],
+  ];
+  it.each(bad)('rejects %s with a one-line 400', async (_name, body, reason) => {
+    h = await harness();
+    const res = await h.send(undefined, { raw: typeof body === 'string' ? body : JSON.stringify(body) });
+    expect(res.status).toBe(400);
+    const json = (await res.json()) as { error: string };
+    expect(json.error).toMatch(reason);
+    expect(json.error).not.toContain('\n');
+  });
+
+  it('accepts limits exactly at the boundary', async () => {
+    h = await harness();
+    // Each limit alone: all of them at once would pass the 16 KiB body cap.
+    const url = `https://site.test/${'a'.repeat(2000 - 'https://site.test/'.length)}`;
+    const many = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`k${i}`, 'v']));
+    expect((await h.send({ k: 'e', u: url, n: 'n'.repeat(120), p: many })).status).toBe(202);
+    expect((await h.send({ k: 'e', u: 'https://site.test/', n: 'E', p: { ['k'.repeat(300)]: 'v'.repeat(2000) } })).status).toBe(202);
+  });
+
+  it('answers 413 to a declared or streamed body over 16 KiB', async () => {
+    h = await harness();
+    const big = JSON.stringify(pageview('https://site.test/', { pad: 'x'.repeat(17_000) }));
+    expect((await h.send(undefined, { raw: big })).status).toBe(413);
+    let pulls = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        // An endless body: the collector must stop reading at the cap, not buffer it all.
+        pulls++;
+        controller.enqueue(new Uint8Array(4096).fill(32));
+      },
+    });
+    const res = await h.ff.fetch(new Request('http://site.test/_footfall/e', { method: 'POST', body: stream, duplex: 'half', headers: { 'user-agent': CHROME_UA } } as RequestInit), { clientAddress: '203.0.113.9' });
+    expect(res.status).toBe(413);
+    expect(pulls).toBeLessThan(10);
+  });
+
+  it('never answers 5xx to random input', async () => {
+    h = await harness();
+    const pieces = ['{', '}', '"k"', ':', '"p"', ',', '"u"', '"https://site.test/"', 'null', '[', ']', '1e999', '"__proto__"', '{"constructor":{}}', '\u0000', '"g"', '-1', 'true'];
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 300; i++) {
+      const raw = Array.from({ length: 1 + Math.floor(rand() * 12) }, () => pieces[Math.floor(rand() * pieces.length)]).join('');
+      const res = await h.send(undefined, { raw });
+      expect(res.status, raw).toBeLessThan(500);
+    }
+  });
+});

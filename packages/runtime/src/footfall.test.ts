@@ -1,0 +1,47 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CHROME_UA, harness, pageview, type Harness } from '../test/kit.ts';
+import { footfallMiddleware } from './node.ts';
+
+let h: Harness;
+afterEach(() => h?.close());
+
+describe('retention', () => {
+  it('deletes events older than FOOTFALL_RETENTION_DAYS when maintenance runs', async () => {
+    h = await harness({ retentionDays: 2, publicDashboard: true });
+    await h.send(pageview('https://site.test/old'));
+    h.clock.now += 3 * 86_400_000;
+    await h.send(pageview('https://site.test/new', { s: 'later' }));
+    expect(await h.api('summary?period=all')).toMatchObject({ pageviews: 2 });
+    await h.ff.maintain();
+    expect(await h.api('summary?period=all')).toMatchObject({ pageviews: 1 });
+    expect(await h.api('breakdown?property=page&period=all')).toMatchObject({ results: [{ value: '/new' }] });
+  });
+});
+
+describe('node:http adapter', () => {
+  it('serves the collector and API over a real socket and passes other paths to next()', async () => {
+    h = await harness({ publicDashboard: true });
+    const middleware = footfallMiddleware(h.ff);
+    const server = createServer((req, res) => middleware(req, res, () => {
+      res.end('the site itself');
+    }));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const post = await fetch(`${base}/_footfall/e`, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': CHROME_UA }, body: JSON.stringify(pageview(`${base}/hello`)) });
+      expect(post.status).toBe(202);
+      expect(post.headers.get('access-control-allow-origin')).toBe('*');
+      const big = await fetch(`${base}/_footfall/e`, { method: 'POST', headers: { 'user-agent': CHROME_UA }, body: 'x'.repeat(20_000) });
+      expect(big.status).toBe(413);
+      const summary = (await (await fetch(`${base}/_analytics/api/summary?period=today`)).json()) as { pageviews: number };
+      expect(summary.pageviews).toBe(1);
+      expect(await (await fetch(`${base}/about`)).text()).toBe('the site itself');
+      const preflight = await fetch(`${base}/_footfall/e`, { method: 'OPTIONS' });
+      expect(preflight.status).toBe(204);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { ENV_NAMES, resolveOptions } from './options.ts';
+
+describe('resolveOptions', () => {
+  it('fills defaults', () => {
+    const o = resolveOptions({}, {}, '/srv/site');
+    expect(o).toMatchObject({
+      dataDir: '/srv/site/.footfall', storage: 'sqlite', privacyMode: 'standard', hashRotationHours: 24,
+      retentionDays: undefined, collectorBase: '/_footfall', dashboardBase: '/_analytics', trackOutbound: true,
+      allowLocalhost: false, publicDashboard: false, geoDb: [],
+    });
+  });
+
+  it('lets the environment win over code options, and does not touch the input', () => {
+    const input = { privacyMode: 'standard' as const, hashRotationHours: 24, trustedProxies: ['10.0.0.1'] };
+    const o = resolveOptions(input, { FOOTFALL_PRIVACY_MODE: 'paranoid', FOOTFALL_HASH_ROTATION_HOURS: '6', FOOTFALL_TRUSTED_PROXIES: '10.0.0.0/8, ::1' }, '/');
+    expect(o.privacyMode).toBe('paranoid');
+    expect(o.hashRotationHours).toBe(6);
+    expect(o.trustedProxiesText).toEqual(['10.0.0.0/8', '::1']);
+    expect(input).toEqual({ privacyMode: 'standard', hashRotationHours: 24, trustedProxies: ['10.0.0.1'] });
+  });
+
+  it('has an environment override for every option', () => {
+    for (const [key, env] of Object.entries(ENV_NAMES)) expect(env, key).toMatch(/^FOOTFALL_[A-Z_]+$/);
+  });
+
+  const bad: [Record<string, string>, RegExp][] = [
+    [{ FOOTFALL_STORAGE: 'mysql' }, /FOOTFALL_STORAGE is "mysql"; allowed: sqlite, json/],
+    [{ FOOTFALL_PRIVACY_MODE: 'loose' }, /FOOTFALL_PRIVACY_MODE is "loose"; allowed: standard, strict, paranoid/],
+    [{ FOOTFALL_HASH_ROTATION_HOURS: '0' }, /FOOTFALL_HASH_ROTATION_HOURS .*whole number from 1 to 8760/],
+    [{ FOOTFALL_HASH_ROTATION_HOURS: '8761' }, /from 1 to 8760/],
+    [{ FOOTFALL_HASH_ROTATION_HOURS: '1.5' }, /from 1 to 8760/],
+    [{ FOOTFALL_RETENTION_DAYS: 'forever' }, /FOOTFALL_RETENTION_DAYS/],
+    [{ FOOTFALL_TRUSTED_PROXIES: '10.0.0.0/33' }, /FOOTFALL_TRUSTED_PROXIES .*CIDR/],
+    [{ FOOTFALL_TIMEZONE: 'Mars/Olympus' }, /FOOTFALL_TIMEZONE .*IANA time zone/],
+    [{ FOOTFALL_PUBLIC_DASHBOARD: 'maybe' }, /FOOTFALL_PUBLIC_DASHBOARD .*true or false/],
+    [{ FOOTFALL_DASHBOARD_BASE: 'stats/' }, /FOOTFALL_DASHBOARD_BASE .*starts with \//],
+    [{ FOOTFALL_SERVER_KEY: 'short' }, /FOOTFALL_SERVER_KEY is \(hidden\); allowed: a string of at least 16/],
+  ];
+  it.each(bad)('stops on %j naming the setting and the allowed values', (env, message) => {
+    expect(() => resolveOptions({}, env, '/')).toThrow(message);
+  });
+
+  it('names the code option too when it is the source of a bad value', () => {
+    expect(() => resolveOptions({ storage: 'postgres' as never }, {}, '/')).toThrow(/footfall\(\{ storage \}\) \(or FOOTFALL_STORAGE\) is "postgres"/);
+  });
+
+  it('never echoes a password into the error', () => {
+    expect(() => resolveOptions({ password: 'abc' }, {}, '/')).toThrow(/\(hidden\)/);
+    try {
+      resolveOptions({ password: 'abc' }, {}, '/');
+    } catch (error) {
+      expect((error as Error).message).not.toContain('abc');
+      expect((error as Error).name).toBe('FootfallConfigError');
+    }
+  });
+});

@@ -1,0 +1,161 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterEach, describe, expect, it } from 'vitest';
+import { GEO_DB, harness, LONDON_IP, pageview, readAll, type Harness } from '../../test/kit.ts';
+import { PRIVACY_MODES, STORAGE_ENGINES } from '../options.ts';
+
+/** A browser UA no other test uses, so finding it anywhere on disk can only mean a leak. */
+const PROBE_UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4.1 Safari/605.1.15';
+const DAY = 86_400_000;
+
+let h: Harness;
+afterEach(() => h?.close());
+
+function sendAll(h: Harness, ip: string) {
+  const headers = { 'user-agent': PROBE_UA };
+  return Promise.all([
+    h.send(pageview('https://site.test/?utm_source=mail', { r: 'https://news.example.org/post' }), { headers, ip }),
+    h.send({ k: 'e', u: 'https://site.test/', s: 'sess1', n: 'Signup', p: { plan: 'pro' } }, { headers, ip }),
+    h.send({ k: 'g', u: 'https://site.test/', s: 'sess1', g: 4000 }, { headers, ip }),
+    h.send({ type: 'page_view', url: 'https://site.test/server' }, { headers: { ...headers, 'x-forwarded-for': ip }, ip: '127.0.0.1' }),
+  ]);
+}
+
+describe.each(STORAGE_ENGINES)('no IP or user agent on disk (%s)', (storage) => {
+  it.each(PRIVACY_MODES)('in %s mode, in any file of the data dir', async (privacyMode) => {
+    h = await harness({ storage, privacyMode, geoDb: GEO_DB, trustedProxies: '127.0.0.1' });
+    const responses = await sendAll(h, LONDON_IP);
+    expect(responses.map((r) => r.status)).toEqual([202, 202, 202, 202]);
+    await h.ff.close();
+    const disk = readAll(h.files());
+    expect(disk.length).toBeGreaterThan(0);
+    expect(disk.includes(LONDON_IP)).toBe(false);
+    expect(disk.includes(Buffer.from([81, 2, 69, 142]))).toBe(false);
+    expect(disk.includes(PROBE_UA)).toBe(false);
+    expect(disk.includes('Version/17.4.1')).toBe(false);
+  });
+});
+
+describe('privacy modes store exactly their fields', () => {
+  const visitAlways = ['id', 'bucket', 'session', 'visitor'];
+  const eventAlways = ['ts', 'visit', 'kind', 'path'];
+  const standardVisit = [...visitAlways, 'hostname', 'referrer', 'source', 'utm_source', 'country', 'region', 'city', 'browser', 'os', 'device'];
+  const expected = {
+    standard: { visits: standardVisit, events: [...eventAlways, 'name', 'props', 'engaged'] },
+    strict: { visits: standardVisit.filter((f) => f !== 'region' && f !== 'city'), events: [...eventAlways, 'name', 'props', 'engaged'] },
+    paranoid: { visits: visitAlways, events: [...eventAlways, 'name'] },
+  };
+
+  it.each(PRIVACY_MODES)('%s', async (privacyMode) => {
+    h = await harness({ privacyMode, geoDb: GEO_DB, trustedProxies: '127.0.0.1' });
+    await sendAll(h, LONDON_IP);
+    const db = new DatabaseSync(join(h.dir, 'footfall.db'), { readOnly: true });
+    const used = (table: string) => {
+      const fields = new Set<string>();
+      for (const row of db.prepare(`SELECT * FROM ${table}`).all()) for (const [k, v] of Object.entries(row)) if (v !== null) fields.add(k);
+      return [...fields].sort();
+    };
+    expect(used('visits')).toEqual([...expected[privacyMode].visits].sort());
+    expect(used('events')).toEqual([...expected[privacyMode].events].sort());
+    if (privacyMode === 'paranoid') {
+      // The browser's session id is not kept: visits are grouped on the server.
+      const sessions = db.prepare('SELECT session FROM visits').all().map((r) => r.session);
+      expect(sessions).not.toContain('sess1');
+    }
+    db.close();
+  });
+});
+
+describe('salt rotation', () => {
+  it.each(STORAGE_ENGINES)('destroys the ended bucket\'s salt on disk (%s), keeps the data, and re-hashes visitors', async (storage) => {
+    h = await harness({ storage, publicDashboard: true });
+    await h.send(pageview(), { ip: LONDON_IP });
+    const salt = Buffer.from(await h.ff.store.salt(Date.UTC(2026, 2, 10)));
+    expect(readAll(h.files()).includes(salt) || readAll(h.files()).includes(salt.toString('base64'))).toBe(true);
+
+    h.clock.now += DAY;
+    await h.ff.maintain();
+    const disk = readAll(h.files());
+    expect(disk.includes(salt)).toBe(false);
+    expect(disk.includes(salt.toString('base64'))).toBe(false);
+
+    // Same IP and browser the next day: a different hash, so two visitors over the two days.
+    await h.send(pageview('https://site.test/', { s: 'sess2' }), { ip: LONDON_IP });
+    expect(await h.api('summary?period=7d')).toMatchObject({ visitors: 2, pageviews: 2 });
+  });
+
+  it('rotates on the first event of a new bucket even without the timer', async () => {
+    h = await harness({ hashRotationHours: 1 });
+    await h.send(pageview());
+    const salt = Buffer.from(await h.ff.store.salt(Date.UTC(2026, 2, 10, 12)));
+    h.clock.now += 3_600_000;
+    await h.send(pageview());
+    expect(readAll(h.files()).includes(salt)).toBe(false);
+  });
+});
+
+describe('client IP and geolocation', () => {
+  const country = async (h: Harness) => (await h.api<{ results: { value: string }[] }>('breakdown?property=country&period=today')).results.map((r) => r.value);
+
+  it('ignores X-Forwarded-For from an untrusted peer', async () => {
+    h = await harness({ geoDb: GEO_DB, publicDashboard: true });
+    await h.send(pageview(), { ip: '127.0.0.1', headers: { 'x-forwarded-for': LONDON_IP } });
+    expect(await country(h)).toEqual([]);
+  });
+
+  it('reads X-Forwarded-For right to left through trusted proxies only', async () => {
+    h = await harness({ geoDb: GEO_DB, publicDashboard: true, trustedProxies: ['10.0.0.0/8', '127.0.0.1'] });
+    // The client wrote a fake left-most entry; the trusted chain ends at the London address.
+    await h.send(pageview(), { ip: '127.0.0.1', headers: { 'x-forwarded-for': `1.1.1.1, ${LONDON_IP}, 10.1.2.3` } });
+    expect(await country(h)).toEqual(['GB']);
+  });
+
+  it('believes the asserted IP of a server-side call with the server key', async () => {
+    h = await harness({ geoDb: GEO_DB, publicDashboard: true, serverKey: 'k'.repeat(32) });
+    await h.send({ type: 'page_view', url: 'https://site.test/' }, { ip: '198.51.100.7', headers: { 'x-forwarded-for': LONDON_IP, authorization: `Bearer ${'k'.repeat(32)}` } });
+    await h.send({ type: 'page_view', url: 'https://site.test/' }, { ip: '198.51.100.7', headers: { 'x-forwarded-for': LONDON_IP, authorization: 'Bearer wrong' } });
+    expect(await h.api<{ results: unknown[] }>('breakdown?property=country&period=today')).toMatchObject({ results: [{ value: 'GB', pageviews: 1 }] });
+  });
+
+  it('puts a Zenovay-shaped server-side event from a trusted proxy in the country and city breakdowns', async () => {
+    h = await harness({ geoDb: GEO_DB, publicDashboard: true, trustedProxies: '127.0.0.1' });
+    const res = await h.send({ type: 'page_view', url: 'https://yoursite.com/page' }, { ip: '127.0.0.1', headers: { 'x-forwarded-for': LONDON_IP } });
+    expect(res.status).toBe(202);
+    expect(await h.api('breakdown?property=country&period=today')).toMatchObject({ results: [{ value: 'GB', visitors: 1, pageviews: 1 }] });
+    expect(await h.api('breakdown?property=region&period=today')).toMatchObject({ results: [{ value: 'England', visitors: 1 }] });
+    expect(await h.api('breakdown?property=city&period=today')).toMatchObject({ results: [{ value: 'London', visitors: 1, pageviews: 1 }] });
+  });
+
+  it('never geolocates private or loopback addresses', async () => {
+    h = await harness({ geoDb: GEO_DB, publicDashboard: true });
+    for (const ip of ['127.0.0.1', '10.0.0.5', '192.168.1.1', '::1']) await h.send(pageview(), { ip });
+    expect(await country(h)).toEqual([]);
+  });
+});
+
+describe('public privacy statement', () => {
+  it('is derived from the effective configuration', async () => {
+    h = await harness({ privacyMode: 'strict', hashRotationHours: 12, retentionDays: 400, geoDb: GEO_DB });
+    const facts = (await (await h.get('/_footfall/privacy?format=json')).json()) as Record<string, unknown>;
+    expect(facts).toMatchObject({ privacy_mode: 'strict', retention_days: 400, geolocation: 'country', cookies: false, visitor_hash: { rotation_hours: 12 } });
+    const page = await (await h.get('/_footfall/privacy')).text();
+    expect(page).toContain('replaced every 12 hours');
+    expect(page).toContain('older than 400 days');
+    expect(page).not.toContain('the city');
+  });
+
+  it('says geolocation is off without a database', async () => {
+    h = await harness();
+    expect(await (await h.get('/_footfall/privacy?format=json')).json()).toMatchObject({ geolocation: 'off' });
+  });
+});
+
+// Keep the probe honest: the UA above must be one the collector accepts (not a bot), or the
+// leak test would pass by dropping everything.
+it('the probe user agent is counted, not dropped', async () => {
+  h = await harness({ publicDashboard: true });
+  const res = await h.send(pageview(), { headers: { 'user-agent': PROBE_UA } });
+  expect(res.headers.get('x-footfall-dropped')).toBeNull();
+  expect(readFileSync(join(h.dir, 'footfall.db')).length).toBeGreaterThan(0);
+});
