@@ -1,0 +1,30 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { expect, it } from 'vitest';
+import { SqliteStore } from './sqlite-store.ts';
+
+it('lets two processes on one data dir agree on the salt and see each other\'s events', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'footfall-sqlite-'));
+  const a = new SqliteStore(dir);
+  const b = new SqliteStore(dir);
+  const [sa, sb] = [await a.salt(1000), await b.salt(1000)];
+  expect(Buffer.from(sa).equals(Buffer.from(sb))).toBe(true);
+  await a.append([{ ts: 5, kind: 'pageview', bucket: 1000, visitor: 'c'.repeat(32), session: 'x', path: '/' }]);
+  await b.append([{ ts: 6, kind: 'pageview', bucket: 1000, visitor: 'c'.repeat(32), session: 'x', path: '/2' }]);
+  expect(await a.totals({ from: 0, to: 10, filters: [] })).toMatchObject({ visits: 1, pageviews: 2 });
+  await a.close();
+  await b.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('runs in WAL mode with secure_delete, so deleted rows leave no residue', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'footfall-sqlite-'));
+  const store = new SqliteStore(dir);
+  const db = new DatabaseSync(store.file);
+  expect(db.prepare('PRAGMA journal_mode').get()).toMatchObject({ journal_mode: 'wal' });
+  db.close();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
