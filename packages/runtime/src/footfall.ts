@@ -70,7 +70,9 @@ export async function createFootfall(input: FootfallOptions | ResolvedOptions = 
 
   async function maintain(): Promise<void> {
     const t = now();
-    await salts.rotate(t);
+    const open = await salts.rotate(t);
+    // Ended buckets get their rollups, so dashboards over long ranges stop reading raw events.
+    await store.seal(open.start);
     if (options.retentionDays) {
       const before = t - options.retentionDays * 24 * HOUR;
       await store.prune(before, bucketAt(before, options.hashRotationHours, options.timezone).start);

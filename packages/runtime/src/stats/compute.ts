@@ -41,7 +41,7 @@ export interface BreakdownRow {
   time_on_page?: number;
 }
 
-interface VisitState {
+export interface VisitState {
   readonly visit: Visit;
   pageviews: number;
   events: number;
@@ -54,7 +54,7 @@ interface VisitState {
   engagements: EventRow[];
 }
 
-class Analysis {
+export class Analysis {
   readonly states = new Map<number, VisitState>();
   readonly matched: EventRow[] = [];
   readonly matchedEngagements: EventRow[] = [];
@@ -101,6 +101,11 @@ class Analysis {
     }
   }
 
+  /** A row's value for a property: its own (page, event, prop) or its visit's. */
+  valueOf(row: EventRow, property: PropertyName): string | undefined {
+    return levelOf(property) === 'event' ? eventValue(row, property) : visitValue(this.states.get(row.visit.key)!, property);
+  }
+
   /** Visits that own at least one matched pageview or event. */
   matchedVisits(rows: readonly EventRow[] = this.matched): VisitState[] {
     const keys = new Set(rows.map((r) => r.visit.key));
@@ -108,7 +113,7 @@ class Analysis {
   }
 }
 
-function duration(s: VisitState): number {
+export function visitDuration(s: VisitState): number {
   let tail = 0;
   for (const e of s.engagements) if (e.ts >= s.lastPageview) tail += e.engaged ?? 0;
   return s.last - s.first + tail;
@@ -128,6 +133,10 @@ function eventValue(row: EventRow, property: PropertyName): string | undefined {
   return undefined;
 }
 
+export function analyse(rows: readonly EventRow[], query: StatsQuery): Analysis {
+  return new Analysis(rows, query);
+}
+
 export function computeTotals(rows: readonly EventRow[], query: StatsQuery): Totals {
   const a = new Analysis(rows, query);
   const totals: Totals = { visitors: 0, visits: 0, pageviews: 0, events: 0, bounces: 0, visitPageviews: 0, durationMs: 0 };
@@ -140,7 +149,7 @@ export function computeTotals(rows: readonly EventRow[], query: StatsQuery): Tot
   for (const s of a.matchedVisits()) {
     totals.visits++;
     totals.visitPageviews += s.pageviews;
-    totals.durationMs += duration(s);
+    totals.durationMs += visitDuration(s);
     if (s.pageviews === 1 && s.events === 0) totals.bounces++;
   }
   totals.visitors = visitors.size;
@@ -182,7 +191,21 @@ function intervalIndex(starts: readonly number[], ts: number): number {
   return found;
 }
 
+/** A breakdown row before ranking, with raw engaged time so partial answers can be summed. */
+export interface BreakdownPart {
+  value: string;
+  visitors: number;
+  visits: number;
+  pageviews: number;
+  events: number;
+  engagedMs: number;
+}
+
 export function computeBreakdown(rows: readonly EventRow[], query: StatsQuery, property: PropertyName, limit: number): BreakdownRow[] {
+  return rankBreakdown(computeBreakdownParts(rows, query, property), property, limit);
+}
+
+export function computeBreakdownParts(rows: readonly EventRow[], query: StatsQuery, property: PropertyName): BreakdownPart[] {
   const a = new Analysis(rows, query);
   const groups = new Map<string, { visitors: Set<string>; visits: Set<number>; pageviews: number; events: number; engaged: number }>();
   const group = (value: string) => {
@@ -190,9 +213,8 @@ export function computeBreakdown(rows: readonly EventRow[], query: StatsQuery, p
     if (!g) groups.set(value, (g = { visitors: new Set(), visits: new Set(), pageviews: 0, events: 0, engaged: 0 }));
     return g;
   };
-  const level = levelOf(property);
   for (const row of a.matched) {
-    const value = level === 'event' ? eventValue(row, property) : visitValue(a.states.get(row.visit.key)!, property);
+    const value = a.valueOf(row, property);
     if (value === undefined) continue;
     // A page's events are the custom events fired on it; its pageviews are its own views.
     const g = group(value);
@@ -207,9 +229,14 @@ export function computeBreakdown(rows: readonly EventRow[], query: StatsQuery, p
       if (g) g.engaged += row.engaged ?? 0;
     }
   }
-  const result: BreakdownRow[] = [...groups].map(([value, g]) => {
-    const out: BreakdownRow = { value, visitors: g.visitors.size, visits: g.visits.size, pageviews: g.pageviews, events: g.events };
-    if (property === 'page') out.time_on_page = g.pageviews ? Math.round(g.engaged / g.pageviews / 1000) : 0;
+  return [...groups].map(([value, g]) => ({ value, visitors: g.visitors.size, visits: g.visits.size, pageviews: g.pageviews, events: g.events, engagedMs: g.engaged }));
+}
+
+/** Orders parts the way every breakdown is ordered, and shapes them for the API. */
+export function rankBreakdown(parts: readonly BreakdownPart[], property: PropertyName, limit: number): BreakdownRow[] {
+  const result: BreakdownRow[] = parts.map((p) => {
+    const out: BreakdownRow = { value: p.value, visitors: p.visitors, visits: p.visits, pageviews: p.pageviews, events: p.events };
+    if (property === 'page') out.time_on_page = p.pageviews ? Math.round(p.engagedMs / p.pageviews / 1000) : 0;
     return out;
   });
   result.sort((x, y) => y.visitors - x.visitors || y.pageviews - x.pageviews || y.events - x.events || (x.value < y.value ? -1 : x.value > y.value ? 1 : 0));

@@ -94,6 +94,11 @@ export interface Store {
   salt(bucket: number): Promise<Uint8Array>;
   /** Destroys every salt of a bucket before `bucket`, leaving no copy in the engine's files. */
   destroySaltsBefore(bucket: number): Promise<void>;
+  /**
+   * Seals every bucket that started before `bucket` (they have ended): builds their rollups, so
+   * long ranges stop reading raw events. Idempotent; safe to run from several processes.
+   */
+  seal(bucket: number): Promise<void>;
   /** Deletes events older than `before` and visits of buckets before `bucket`; returns events deleted. */
   prune(before: number, bucket: number): Promise<number>;
   close(): Promise<void>;

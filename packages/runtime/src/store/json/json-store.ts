@@ -3,22 +3,28 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { FootfallStorageError } from '../../errors.ts';
-import { computeBreakdown, computeRealtime, computeTimeseries, computeTotals } from '../../stats/compute.ts';
+import { computeRealtime } from '../../stats/compute.ts';
+import { StatsPlanner, type RollupSource, type SealedBucket } from '../../stats/planner.ts';
+import { rollupBucket, type RollupRow } from '../../stats/rollup.ts';
 import { KIND_CODES, KINDS, VISIT_ATTRIBUTES, type EventRow, type StatsQuery, type Store, type StoredEvent, type Visit, type VisitAttributes } from '../types.ts';
 import { DurableJsonFile } from './durable-file.ts';
 
 export const JSON_FILE = 'footfall.json';
 export const SEGMENT_DIR = 'events';
+export const ROLLUP_DIR = 'rollups';
 /**
- * One rotation bucket's events live in one file that is rewritten on every commit, so a commit
+ * The open bucket's events live in one file that is rewritten on every commit, so a commit
  * costs O(events in the open bucket). Past this many the engine refuses and says to use SQLite.
  */
 export const MAX_EVENTS_PER_BUCKET = 200_000;
+/** Sealed buckets' raw events are read from disk only for questions rollups cannot answer. */
+const CACHED_SEALED_SEGMENTS = 8;
 
 interface MainData { version: 1; salts: Record<string, string> }
 type VisitTuple = [key: number, session: string, visitor: string, attributes: VisitAttributes];
 type EventTuple = [ts: number, visit: number, kind: number, path: string, name: string | null, props: Record<string, string> | null, engaged: number | null];
 interface SegmentData { bucket: number; visits: VisitTuple[]; events: EventTuple[] }
+interface RollupData { bucket: number; first: number; end: number; rows: RollupRow[] }
 
 interface Segment {
   readonly db: Low<SegmentData>;
@@ -28,14 +34,22 @@ interface Segment {
 }
 
 /**
- * The JSON engine, on lowdb: for small sites that want a file they can read. Single process:
- * a lock file stops a second process from interleaving rewrites.
+ * The JSON engine, on lowdb: for small sites that want files they can read. Layout:
+ * `footfall.json` (salts), `events/<bucket>.json` (one file per rotation bucket; only the open
+ * one is ever rewritten), `rollups/<bucket>.json` (written once when a bucket is sealed). Memory
+ * holds the unsealed buckets and the rollups; sealed raw events are read back only on demand.
+ * Single process: a lock file stops a second process from interleaving rewrites.
  */
-export class JsonStore implements Store {
+export class JsonStore implements Store, RollupSource {
   readonly engine = 'json' as const;
   readonly dir: string;
+  readonly #planner = new StatsPlanner(this);
   #main: Low<MainData>;
-  #segments = new Map<number, Segment>();
+  /** Unsealed buckets, always in memory. */
+  #open = new Map<number, Segment>();
+  /** Sealed buckets, their rollups in memory and (a few) raw segments cached. */
+  #sealed = new Map<number, RollupData>();
+  #cache = new Map<number, Segment>();
   #nextKey = 1;
   #lock: string;
 
@@ -49,11 +63,16 @@ export class JsonStore implements Store {
     const store = new JsonStore(dir);
     try {
       mkdirSync(join(dir, SEGMENT_DIR), { recursive: true });
+      mkdirSync(join(dir, ROLLUP_DIR), { recursive: true });
       store.#acquireLock();
       await store.#main.read();
-      for (const name of readdirSync(join(dir, SEGMENT_DIR))) {
-        const m = /^(-?\d+)\.json$/.exec(name);
-        if (m) await store.#load(Number(m[1]));
+      for (const bucket of bucketsIn(join(dir, ROLLUP_DIR))) {
+        const data = JSON.parse(readFileSync(join(dir, ROLLUP_DIR, `${bucket}.json`), 'utf8')) as RollupData;
+        store.#sealed.set(bucket, data);
+      }
+      for (const bucket of bucketsIn(join(dir, SEGMENT_DIR))) {
+        const segment = await store.#load(bucket);
+        if (!store.#sealed.has(bucket)) store.#open.set(bucket, segment);
       }
     } catch (error) {
       if (error instanceof FootfallStorageError) throw error;
@@ -74,6 +93,7 @@ export class JsonStore implements Store {
     writeFileSync(this.#lock, String(process.pid));
   }
 
+  /** Reads a bucket's file; visit keys stay unique across every file this process has read. */
   async #load(bucket: number): Promise<Segment> {
     const adapter = new DurableJsonFile<SegmentData>(join(this.dir, SEGMENT_DIR, `${bucket}.json`));
     const db = new Low<SegmentData>(adapter, { bucket, visits: [], events: [] });
@@ -86,74 +106,141 @@ export class JsonStore implements Store {
       byKey.set(key, visit);
       this.#nextKey = Math.max(this.#nextKey, key + 1);
     }
-    const rows = db.data.events.map((e) => toRow(e, byKey.get(e[1])!));
-    const segment = { db, adapter, visits, rows };
-    this.#segments.set(bucket, segment);
-    return segment;
+    return { db, adapter, visits, rows: db.data.events.map((e) => toRow(e, byKey.get(e[1])!)) };
   }
 
   async append(events: readonly StoredEvent[]): Promise<void> {
-    const byBucket = Map.groupBy(events, (e) => e.bucket);
-    for (const [bucket, list] of byBucket) {
-      const segment = this.#segments.get(bucket) ?? (await this.#load(bucket));
+    for (const [bucket, list] of Map.groupBy(events, (e) => e.bucket)) {
+      if (this.#sealed.has(bucket)) throw new FootfallStorageError(`bucket ${bucket} is sealed; its events can no longer change`);
+      let segment = this.#open.get(bucket);
+      if (!segment) this.#open.set(bucket, (segment = await this.#load(bucket)));
       if (segment.rows.length + list.length > MAX_EVENTS_PER_BUCKET) {
         throw new FootfallStorageError(`the JSON store holds at most ${MAX_EVENTS_PER_BUCKET} events per rotation bucket and this one is full. Switch to SQLite (FOOTFALL_STORAGE=sqlite), made for this traffic.`);
       }
-      const data = segment.db.data;
-      const marks = { visits: data.visits.length, events: data.events.length, rows: segment.rows.length };
-      const added: string[] = [];
-      for (const e of list) {
-        let visit = segment.visits.get(e.session);
-        if (!visit) {
-          const attributes: VisitAttributes = {};
-          for (const a of VISIT_ATTRIBUTES) if (e[a] !== undefined) attributes[a] = e[a];
-          visit = { ...attributes, key: this.#nextKey++, bucket, visitor: e.visitor };
-          segment.visits.set(e.session, visit);
-          added.push(e.session);
-          data.visits.push([visit.key, e.session, e.visitor, attributes]);
-        }
-        const tuple: EventTuple = [e.ts, visit.key, KIND_CODES[e.kind], e.path, e.name ?? null, e.props ?? null, e.engaged ?? null];
-        data.events.push(tuple);
-        segment.rows.push(toRow(tuple, visit));
-      }
-      try {
-        await segment.db.write();
-      } catch (error) {
-        // Nothing of a failed commit may stay visible: the caller answers 503, not 202.
-        data.visits.length = marks.visits;
-        data.events.length = marks.events;
-        segment.rows.length = marks.rows;
-        for (const s of added) segment.visits.delete(s);
-        throw new FootfallStorageError(`could not write ${segment.adapter.file}: ${(error as Error).message}`, { cause: error });
-      }
+      await this.#appendTo(segment, bucket, list);
     }
   }
 
-  #rows(from: number, to: number): EventRow[] {
+  async #appendTo(segment: Segment, bucket: number, list: readonly StoredEvent[]): Promise<void> {
+    const data = segment.db.data;
+    const marks = { visits: data.visits.length, events: data.events.length, rows: segment.rows.length };
+    const added: string[] = [];
+    for (const e of list) {
+      let visit = segment.visits.get(e.session);
+      if (!visit) {
+        const attributes: VisitAttributes = {};
+        for (const a of VISIT_ATTRIBUTES) if (e[a] !== undefined) attributes[a] = e[a];
+        visit = { ...attributes, key: this.#nextKey++, bucket, visitor: e.visitor };
+        segment.visits.set(e.session, visit);
+        added.push(e.session);
+        data.visits.push([visit.key, e.session, e.visitor, attributes]);
+      }
+      const tuple: EventTuple = [e.ts, visit.key, KIND_CODES[e.kind], e.path, e.name ?? null, e.props ?? null, e.engaged ?? null];
+      data.events.push(tuple);
+      segment.rows.push(toRow(tuple, visit));
+    }
+    try {
+      await segment.db.write();
+    } catch (error) {
+      // Nothing of a failed commit may stay visible: the caller answers 503, not 202.
+      data.visits.length = marks.visits;
+      data.events.length = marks.events;
+      segment.rows.length = marks.rows;
+      for (const s of added) segment.visits.delete(s);
+      throw new FootfallStorageError(`could not write ${segment.adapter.file}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  async #sealedSegment(bucket: number): Promise<Segment> {
+    let segment = this.#cache.get(bucket);
+    if (segment) {
+      this.#cache.delete(bucket);
+    } else {
+      segment = await this.#load(bucket);
+    }
+    this.#cache.set(bucket, segment);
+    for (const key of this.#cache.keys()) if (this.#cache.size > CACHED_SEALED_SEGMENTS) this.#cache.delete(key);
+    return segment;
+  }
+
+  async rows(from: number, to: number): Promise<EventRow[]> {
     const out: EventRow[] = [];
-    for (const segment of this.#segments.values()) for (const r of segment.rows) if (r.ts >= from && r.ts < to) out.push(r);
+    const take = (segment: Segment) => {
+      for (const r of segment.rows) if (r.ts >= from && r.ts < to) out.push(r);
+    };
+    for (const [bucket, sealed] of this.#sealed) if (sealed.first < to && sealed.end > from) take(await this.#sealedSegment(bucket));
+    for (const segment of this.#open.values()) take(segment);
     return out.sort((a, b) => a.ts - b.ts);
   }
 
-  async totals(q: StatsQuery) {
-    return computeTotals(this.#rows(q.from, q.to), q);
+  async sealedBuckets(from: number, to: number): Promise<SealedBucket[]> {
+    return [...this.#sealed.values()]
+      .filter((s) => s.bucket >= from && s.end <= to)
+      .sort((a, b) => a.bucket - b.bucket)
+      .map((s) => ({ start: s.bucket, end: s.end }));
   }
 
-  async timeseries(q: StatsQuery, intervals: Parameters<Store['timeseries']>[1]) {
-    return computeTimeseries(this.#rows(q.from, q.to), q, intervals);
+  async rollupSums(buckets: readonly SealedBucket[], property: string, value?: string): Promise<RollupRow[]> {
+    const sums = new Map<string, RollupRow>();
+    for (const b of buckets) {
+      for (const r of this.#sealed.get(b.start)?.rows ?? []) {
+        if (r.property !== property || (value !== undefined && r.value !== value)) continue;
+        const s = sums.get(r.value);
+        sums.set(r.value, s ? {
+          ...s, visitors: s.visitors + r.visitors, visits: s.visits + r.visits, pageviews: s.pageviews + r.pageviews, events: s.events + r.events,
+          bounces: s.bounces + r.bounces, visitPageviews: s.visitPageviews + r.visitPageviews, durationMs: s.durationMs + r.durationMs, engagedMs: s.engagedMs + r.engagedMs,
+        } : r);
+      }
+    }
+    return [...sums.values()];
   }
 
-  async breakdown(q: StatsQuery, property: Parameters<Store['breakdown']>[1], limit: number) {
-    return computeBreakdown(this.#rows(q.from, q.to), q, property, limit);
+  async rollupSeries(buckets: readonly SealedBucket[], property: string, value: string): Promise<Map<number, RollupRow>> {
+    const out = new Map<number, RollupRow>();
+    for (const b of buckets) {
+      const row = this.#sealed.get(b.start)?.rows.find((r) => r.property === property && r.value === value);
+      if (row) out.set(b.start, row);
+    }
+    return out;
+  }
+
+  async seal(before: number): Promise<void> {
+    for (const [bucket, segment] of [...this.#open].sort((a, b) => a[0] - b[0])) {
+      if (bucket >= before) continue;
+      if (segment.rows.length === 0) continue;
+      let first = Infinity;
+      let last = -Infinity;
+      for (const r of segment.rows) {
+        first = Math.min(first, r.ts);
+        last = Math.max(last, r.ts);
+      }
+      const data: RollupData = { bucket, first, end: last + 1, rows: rollupBucket(segment.rows) };
+      await new DurableJsonFile<RollupData>(join(this.dir, ROLLUP_DIR, `${bucket}.json`)).write(data);
+      this.#sealed.set(bucket, data);
+      this.#open.delete(bucket);
+    }
+  }
+
+  totals(q: StatsQuery) {
+    return this.#planner.totals(q);
+  }
+
+  timeseries(q: StatsQuery, intervals: Parameters<Store['timeseries']>[1]) {
+    return this.#planner.timeseries(q, intervals);
+  }
+
+  breakdown(q: StatsQuery, property: Parameters<Store['breakdown']>[1], limit: number) {
+    return this.#planner.breakdown(q, property, limit);
   }
 
   async realtime(since: number) {
-    return computeRealtime(this.#rows(since, Number.MAX_SAFE_INTEGER), since);
+    return computeRealtime(await this.rows(since, Number.MAX_SAFE_INTEGER), since);
   }
 
   async earliest() {
     let min: number | undefined;
-    for (const s of this.#segments.values()) for (const r of s.rows) if (min === undefined || r.ts < min) min = r.ts;
+    for (const s of this.#sealed.values()) if (min === undefined || s.first < min) min = s.first;
+    for (const s of this.#open.values()) for (const r of s.rows) if (min === undefined || r.ts < min) min = r.ts;
     return min;
   }
 
@@ -177,18 +264,25 @@ export class JsonStore implements Store {
 
   async prune(before: number, bucket: number): Promise<number> {
     let removed = 0;
-    for (const [b, segment] of this.#segments) {
+    const buckets = new Set([...this.#open.keys(), ...this.#sealed.keys()]);
+    for (const b of [...buckets].sort((x, y) => x - y)) {
+      if (b > bucket) continue;
+      const segment = this.#open.get(b) ?? (await this.#load(b));
       const keep = segment.rows.filter((r) => r.ts >= before);
-      if (keep.length === segment.rows.length) continue;
       removed += segment.rows.length - keep.length;
+      // The bucket holding `before` lost events: its rollup no longer matches, so it is unsealed.
+      rmSync(join(this.dir, ROLLUP_DIR, `${b}.json`), { force: true });
+      this.#sealed.delete(b);
+      this.#cache.delete(b);
       if (b < bucket || keep.length === 0) {
         await segment.adapter.remove();
-        this.#segments.delete(b);
+        this.#open.delete(b);
         continue;
       }
       segment.rows.splice(0, segment.rows.length, ...keep);
       segment.db.data.events = segment.db.data.events.filter((e) => e[0] >= before);
       await segment.db.write();
+      this.#open.set(b, segment);
     }
     return removed;
   }
@@ -196,6 +290,13 @@ export class JsonStore implements Store {
   async close(): Promise<void> {
     rmSync(this.#lock, { force: true });
   }
+}
+
+function bucketsIn(dir: string): number[] {
+  return readdirSync(dir).flatMap((name) => {
+    const m = /^(-?\d+)\.json$/.exec(name);
+    return m ? [Number(m[1])] : [];
+  });
 }
 
 function toRow(e: EventTuple, visit: Visit): EventRow {

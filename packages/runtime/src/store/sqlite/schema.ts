@@ -26,6 +26,15 @@ const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX events_ts ON events (ts);
    CREATE TABLE salts (bucket INTEGER PRIMARY KEY, salt BLOB NOT NULL);`,
+  // Rollups of sealed (ended) buckets: dashboards read these instead of raw events.
+  `CREATE INDEX visits_bucket ON visits (bucket);
+   CREATE TABLE sealed (bucket INTEGER PRIMARY KEY, end INTEGER NOT NULL);
+   CREATE TABLE rollups (
+     property TEXT NOT NULL, bucket INTEGER NOT NULL, value TEXT NOT NULL,
+     visitors INTEGER NOT NULL, visits INTEGER NOT NULL, pageviews INTEGER NOT NULL, events INTEGER NOT NULL,
+     bounces INTEGER NOT NULL, visit_pageviews INTEGER NOT NULL, duration_ms INTEGER NOT NULL, engaged_ms INTEGER NOT NULL,
+     PRIMARY KEY (property, bucket, value)
+   ) WITHOUT ROWID;`,
 ];
 
 export function migrate(db: DatabaseSync): void {

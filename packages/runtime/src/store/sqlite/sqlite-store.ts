@@ -3,7 +3,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { FootfallStorageError } from '../../errors.ts';
-import { computeBreakdown, computeRealtime, computeTimeseries, computeTotals } from '../../stats/compute.ts';
+import { computeRealtime } from '../../stats/compute.ts';
+import { StatsPlanner, type RollupSource, type SealedBucket } from '../../stats/planner.ts';
+import { rollupBucket, type RollupRow } from '../../stats/rollup.ts';
 import { KIND_CODES, KINDS, VISIT_ATTRIBUTES, type EventRow, type StatsQuery, type Store, type StoredEvent, type Visit } from '../types.ts';
 import { migrate } from './schema.ts';
 
@@ -16,8 +18,9 @@ type Row = Record<string, unknown>;
  * collector writes; synchronous=FULL makes each group commit durable against power loss, which
  * batching keeps cheap. secure_delete zeroes deleted content, so a destroyed salt leaves no copy.
  */
-export class SqliteStore implements Store {
+export class SqliteStore implements Store, RollupSource {
   readonly engine = 'sqlite' as const;
+  readonly #planner = new StatsPlanner(this);
   readonly file: string;
   #db: DatabaseSync;
   #visitIds = new Map<string, number>();
@@ -81,7 +84,7 @@ export class SqliteStore implements Store {
   }
 
   /** Events in [from, to) joined to their visits; what the shared metric code reads. */
-  #rows(from: number, to: number): EventRow[] {
+  async rows(from: number, to: number): Promise<EventRow[]> {
     const visits = new Map<number, Visit>();
     const visitRows = this.#db
       .prepare(`SELECT * FROM visits WHERE id IN (SELECT DISTINCT visit FROM events WHERE ts >= ? AND ts < ?)`)
@@ -103,20 +106,68 @@ export class SqliteStore implements Store {
     }));
   }
 
-  async totals(q: StatsQuery) {
-    return computeTotals(this.#rows(q.from, q.to), q);
+  async sealedBuckets(from: number, to: number): Promise<SealedBucket[]> {
+    return (this.#db.prepare('SELECT bucket, end FROM sealed WHERE bucket >= ? AND end <= ? ORDER BY bucket').all(from, to) as Row[])
+      .map((r) => ({ start: Number(r.bucket), end: Number(r.end) }));
   }
 
-  async timeseries(q: StatsQuery, intervals: Parameters<Store['timeseries']>[1]) {
-    return computeTimeseries(this.#rows(q.from, q.to), q, intervals);
+  async rollupSums(buckets: readonly SealedBucket[], property: string, value?: string): Promise<RollupRow[]> {
+    const sums = `sum(visitors) AS visitors, sum(visits) AS visits, sum(pageviews) AS pageviews, sum(events) AS events, sum(bounces) AS bounces,
+      sum(visit_pageviews) AS visitPageviews, sum(duration_ms) AS durationMs, sum(engaged_ms) AS engagedMs`;
+    const range = [property, buckets[0]!.start, buckets.at(-1)!.start] as const;
+    const rows = value === undefined
+      ? this.#db.prepare(`SELECT value, ${sums} FROM rollups WHERE property = ? AND bucket BETWEEN ? AND ? GROUP BY value`).all(...range)
+      : this.#db.prepare(`SELECT value, ${sums} FROM rollups WHERE property = ? AND bucket BETWEEN ? AND ? AND value = ? GROUP BY value`).all(...range, value);
+    return (rows as Row[]).map((r) => toRollup(property, r));
   }
 
-  async breakdown(q: StatsQuery, property: Parameters<Store['breakdown']>[1], limit: number) {
-    return computeBreakdown(this.#rows(q.from, q.to), q, property, limit);
+  async rollupSeries(buckets: readonly SealedBucket[], property: string, value: string): Promise<Map<number, RollupRow>> {
+    const rows = this.#db
+      .prepare(`SELECT bucket, value, visitors, visits, pageviews, events, bounces, visit_pageviews AS visitPageviews, duration_ms AS durationMs, engaged_ms AS engagedMs
+        FROM rollups WHERE property = ? AND bucket BETWEEN ? AND ? AND value = ?`)
+      .all(property, buckets[0]!.start, buckets.at(-1)!.start, value) as Row[];
+    return new Map(rows.map((r) => [Number(r.bucket), toRollup(property, r)]));
+  }
+
+  async seal(before: number): Promise<void> {
+    const last = (this.#db.prepare('SELECT max(bucket) AS b FROM sealed').get() as Row).b as number | null;
+    const open = (this.#db.prepare('SELECT DISTINCT bucket FROM visits WHERE bucket > ? AND bucket < ? ORDER BY bucket').all(last ?? -Number.MAX_SAFE_INTEGER, before) as Row[])
+      .map((r) => Number(r.bucket));
+    const insert = this.#db.prepare(`INSERT INTO rollups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    // A bucket's events lie between its start and the next bucket's start (buckets partition time).
+    for (const [i, bucket] of open.entries()) {
+      const rows = (await this.rows(bucket, open[i + 1] ?? before)).filter((r) => r.visit.bucket === bucket);
+      if (rows.length === 0) continue;
+      const end = rows.reduce((max, r) => Math.max(max, r.ts), 0) + 1;
+      const rollups = rollupBucket(rows);
+      this.#db.exec('BEGIN IMMEDIATE');
+      try {
+        // Another process may have sealed it meanwhile: the marker decides who writes.
+        if (Number(this.#db.prepare('INSERT OR IGNORE INTO sealed (bucket, end) VALUES (?, ?)').run(bucket, end).changes) === 1) {
+          for (const r of rollups) insert.run(r.property, bucket, r.value, r.visitors, r.visits, r.pageviews, r.events, r.bounces, r.visitPageviews, r.durationMs, r.engagedMs);
+        }
+        this.#db.exec('COMMIT');
+      } catch (error) {
+        this.#db.exec('ROLLBACK');
+        throw new FootfallStorageError(`could not seal bucket ${bucket}: ${(error as Error).message}`, { cause: error });
+      }
+    }
+  }
+
+  totals(q: StatsQuery) {
+    return this.#planner.totals(q);
+  }
+
+  timeseries(q: StatsQuery, intervals: Parameters<Store['timeseries']>[1]) {
+    return this.#planner.timeseries(q, intervals);
+  }
+
+  breakdown(q: StatsQuery, property: Parameters<Store['breakdown']>[1], limit: number) {
+    return this.#planner.breakdown(q, property, limit);
   }
 
   async realtime(since: number) {
-    return computeRealtime(this.#rows(since, Number.MAX_SAFE_INTEGER), since);
+    return computeRealtime(await this.rows(since, Number.MAX_SAFE_INTEGER), since);
   }
 
   async earliest() {
@@ -149,6 +200,9 @@ export class SqliteStore implements Store {
   async prune(before: number, bucket: number): Promise<number> {
     const { changes } = this.#db.prepare('DELETE FROM events WHERE ts < ?').run(before);
     this.#db.prepare('DELETE FROM visits WHERE bucket < ?').run(bucket);
+    // The bucket holding `before` lost some events: its rollup no longer matches, so drop it too.
+    this.#db.prepare('DELETE FROM rollups WHERE bucket <= ?').run(bucket);
+    this.#db.prepare('DELETE FROM sealed WHERE bucket <= ?').run(bucket);
     this.#visitIds.clear();
     if (Number(changes) > 0) this.#checkpoint();
     return Number(changes);
@@ -159,4 +213,11 @@ export class SqliteStore implements Store {
     this.#checkpoint();
     this.#db.close();
   }
+}
+
+function toRollup(property: string, r: Row): RollupRow {
+  return {
+    property, value: r.value as string, visitors: Number(r.visitors), visits: Number(r.visits), pageviews: Number(r.pageviews), events: Number(r.events),
+    bounces: Number(r.bounces), visitPageviews: Number(r.visitPageviews), durationMs: Number(r.durationMs), engagedMs: Number(r.engagedMs),
+  };
 }

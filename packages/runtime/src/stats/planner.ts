@@ -1,0 +1,138 @@
+import type { EventRow, StatsQuery } from '../store/types.ts';
+import { computeBreakdownParts, computeTimeseries, computeTotals, rankBreakdown, type BreakdownPart, type BreakdownRow, type SeriesPoint, type Totals } from './compute.ts';
+import type { Interval, PropertyName } from './query.ts';
+import type { RollupRow } from './rollup.ts';
+
+export interface SealedBucket {
+  readonly start: number;
+  /** Every event of the bucket lies in [start, end). */
+  readonly end: number;
+}
+
+/** What an engine offers the planner: raw events, and the rollups of sealed buckets. */
+export interface RollupSource {
+  rows(from: number, to: number): Promise<readonly EventRow[]>;
+  /** Sealed buckets lying wholly inside [from, to), oldest first. */
+  sealedBuckets(from: number, to: number): Promise<readonly SealedBucket[]>;
+  /** Rollup rows of one property ('' = all traffic), optionally one value, summed over the buckets. */
+  rollupSums(buckets: readonly SealedBucket[], property: string, value?: string): Promise<readonly RollupRow[]>;
+  /** Per-bucket rollup rows of one property value, for charts. */
+  rollupSeries(buckets: readonly SealedBucket[], property: string, value: string): Promise<ReadonlyMap<number, RollupRow>>;
+}
+
+const ZERO: Totals = { visitors: 0, visits: 0, pageviews: 0, events: 0, bounces: 0, visitPageviews: 0, durationMs: 0 };
+
+function addTotals(a: Totals, b: Totals): Totals {
+  return {
+    visitors: a.visitors + b.visitors, visits: a.visits + b.visits, pageviews: a.pageviews + b.pageviews, events: a.events + b.events,
+    bounces: a.bounces + b.bounces, visitPageviews: a.visitPageviews + b.visitPageviews, durationMs: a.durationMs + b.durationMs,
+  };
+}
+
+/** The rollup key a query can be answered from, if any: no filter, or one filter with one value. */
+function rollupKey(query: StatsQuery): { property: string; value: string } | undefined {
+  if (query.filters.length === 0) return { property: '', value: '' };
+  const [f] = query.filters;
+  if (query.filters.length === 1 && f!.values.length === 1) return { property: f!.property, value: f!.values[0]! };
+  return undefined;
+}
+
+/** The parts of [from, to) no sealed bucket covers: raw events answer those. */
+function gaps(from: number, to: number, covered: readonly SealedBucket[]): [number, number][] {
+  const out: [number, number][] = [];
+  let at = from;
+  for (const b of covered) {
+    if (b.start > at) out.push([at, b.start]);
+    at = Math.max(at, b.end);
+  }
+  if (at < to) out.push([at, to]);
+  return out;
+}
+
+/**
+ * Answers stats questions from rollups where that is exact and from raw events elsewhere.
+ * Visits never span buckets and hashes never repeat across buckets, so a range splits at bucket
+ * edges into sealed buckets (rollups) and the rest (raw), and the parts add up exactly.
+ * Questions rollups cannot answer (two filters, a filter with several values, a filtered
+ * breakdown) read raw events for the whole range.
+ */
+export class StatsPlanner {
+  constructor(readonly source: RollupSource) {}
+
+  async totals(query: StatsQuery): Promise<Totals> {
+    const key = rollupKey(query);
+    if (!key) return computeTotals(await this.source.rows(query.from, query.to), query);
+    const sealed = await this.source.sealedBuckets(query.from, query.to);
+    let sum = ZERO;
+    if (sealed.length) for (const row of await this.source.rollupSums(sealed, key.property, key.value)) sum = addTotals(sum, row);
+    for (const [from, to] of gaps(query.from, query.to, sealed)) {
+      sum = addTotals(sum, computeTotals(await this.source.rows(from, to), { ...query, from, to }));
+    }
+    return sum;
+  }
+
+  async timeseries(query: StatsQuery, intervals: readonly Interval[]): Promise<SeriesPoint[]> {
+    const key = rollupKey(query);
+    if (!key) return computeTimeseries(await this.source.rows(query.from, query.to), query, intervals);
+    const sealed = await this.source.sealedBuckets(query.from, query.to);
+    const series = sealed.length ? await this.source.rollupSeries(sealed, key.property, key.value) : new Map<number, RollupRow>();
+    const points = intervals.map((i) => ({ date: i.label, visitors: 0, visits: 0, pageviews: 0 }));
+    // Raw pieces: each interval's stretches no sealed bucket inside it covers.
+    const pieces: { start: number; end: number; label: string; index: number }[] = [];
+    let b = 0;
+    intervals.forEach((interval, index) => {
+      const inside: SealedBucket[] = [];
+      while (b < sealed.length && sealed[b]!.end <= interval.start) b++;
+      for (let k = b; k < sealed.length && sealed[k]!.start < interval.end; k++) {
+        const bucket = sealed[k]!;
+        if (bucket.start >= interval.start && bucket.end <= interval.end) inside.push(bucket);
+      }
+      for (const bucket of inside) {
+        const row = series.get(bucket.start);
+        if (!row) continue;
+        points[index]!.visitors += row.visitors;
+        points[index]!.visits += row.visits;
+        points[index]!.pageviews += row.pageviews;
+      }
+      for (const [start, end] of gaps(Math.max(interval.start, query.from), Math.min(interval.end, query.to), inside)) {
+        pieces.push({ start, end, label: interval.label, index });
+      }
+    });
+    // Fetch raw rows per run of adjacent pieces, so sealed months in between are never read raw.
+    for (let i = 0; i < pieces.length; ) {
+      let j = i;
+      while (j + 1 < pieces.length && pieces[j + 1]!.start === pieces[j]!.end) j++;
+      const run = pieces.slice(i, j + 1);
+      const rows = await this.source.rows(run[0]!.start, run.at(-1)!.end);
+      const partial = computeTimeseries(rows, { ...query, from: run[0]!.start, to: run.at(-1)!.end }, run);
+      partial.forEach((p, k) => {
+        const point = points[run[k]!.index]!;
+        point.visitors += p.visitors;
+        point.visits += p.visits;
+        point.pageviews += p.pageviews;
+      });
+      i = j + 1;
+    }
+    return points;
+  }
+
+  async breakdown(query: StatsQuery, property: PropertyName, limit: number): Promise<BreakdownRow[]> {
+    if (query.filters.length > 0) return rankBreakdown(computeBreakdownParts(await this.source.rows(query.from, query.to), query, property), property, limit);
+    const sealed = await this.source.sealedBuckets(query.from, query.to);
+    const merged = new Map<string, BreakdownPart>();
+    const add = (p: BreakdownPart) => {
+      const m = merged.get(p.value);
+      if (!m) return void merged.set(p.value, { ...p });
+      m.visitors += p.visitors;
+      m.visits += p.visits;
+      m.pageviews += p.pageviews;
+      m.events += p.events;
+      m.engagedMs += p.engagedMs;
+    };
+    if (sealed.length) for (const row of await this.source.rollupSums(sealed, property)) add(row);
+    for (const [from, to] of gaps(query.from, query.to, sealed)) {
+      for (const part of computeBreakdownParts(await this.source.rows(from, to), { ...query, from, to }, property)) add(part);
+    }
+    return rankBreakdown([...merged.values()], property, limit);
+  }
+}

@@ -1,0 +1,75 @@
+import type { EventRow } from '../store/types.ts';
+import { analyse, visitDuration, type Totals } from './compute.ts';
+import { DIRECT, PROPERTIES, type PropertyName } from './query.ts';
+
+/**
+ * One rollup row: the totals of one closed rotation bucket, either for all traffic
+ * (property '' and value '') or restricted to one property value: exactly what
+ * `computeTotals` would answer for that bucket with the filter `property:value`. Visitor hashes of
+ * different buckets never collide, so summing rows over buckets is exact, visitors included.
+ */
+export interface RollupRow extends Totals {
+  readonly property: string;
+  readonly value: string;
+  /** Engaged time on the page (page rows), for time on page. */
+  readonly engagedMs: number;
+}
+
+interface Group {
+  visitors: Set<string>;
+  visits: Set<number>;
+  pageviews: number;
+  events: number;
+  engagedMs: number;
+}
+
+/** Every rollup row of one bucket's events, in one pass per property. */
+export function rollupBucket(rows: readonly EventRow[]): RollupRow[] {
+  const a = analyse(rows, { from: -Infinity, to: Infinity, filters: [] });
+  const out: RollupRow[] = [];
+  const finish = (property: string, value: string, g: Group) => {
+    const totals: Totals = { visitors: g.visitors.size, visits: g.visits.size, pageviews: g.pageviews, events: g.events, bounces: 0, visitPageviews: 0, durationMs: 0 };
+    for (const key of g.visits) {
+      const s = a.states.get(key)!;
+      totals.visitPageviews += s.pageviews;
+      totals.durationMs += visitDuration(s);
+      if (s.pageviews === 1 && s.events === 0) totals.bounces++;
+    }
+    out.push({ property, value, engagedMs: g.engagedMs, ...totals });
+  };
+  const newGroup = (): Group => ({ visitors: new Set(), visits: new Set(), pageviews: 0, events: 0, engagedMs: 0 });
+  const add = (g: Group, row: EventRow) => {
+    g.visitors.add(row.visit.visitor);
+    g.visits.add(row.visit.key);
+    if (row.kind === 'pageview') g.pageviews++;
+    else g.events++;
+  };
+
+  const all = newGroup();
+  for (const row of a.matched) add(all, row);
+  finish('', '', all);
+
+  const propKeys = new Set<string>();
+  for (const row of a.matched) if (row.kind === 'event' && row.props) for (const k of Object.keys(row.props)) propKeys.add(k);
+  const properties: PropertyName[] = [...PROPERTIES, ...[...propKeys].map((k) => `prop:${k}` as const)];
+  for (const property of properties) {
+    const groups = new Map<string, Group>();
+    for (const row of a.matched) {
+      const value = a.valueOf(row, property);
+      if (value === undefined) continue;
+      let g = groups.get(value);
+      if (!g) groups.set(value, (g = newGroup()));
+      add(g, row);
+    }
+    if (property === 'page') {
+      for (const row of a.matchedEngagements) {
+        const g = groups.get(row.path);
+        if (g) g.engagedMs += row.engaged ?? 0;
+      }
+    }
+    for (const [value, g] of groups) finish(property, value, g);
+  }
+  return out;
+}
+
+export { DIRECT };
