@@ -24,6 +24,7 @@ export class SqliteStore implements Store, RollupSource {
   readonly file: string;
   #db: DatabaseSync;
   #visitIds = new Map<string, number>();
+  #hot: HotRows | undefined;
   #salts = new Map<number, Uint8Array>();
   #insertEvent: StatementSync;
   #insertVisit: StatementSync;
@@ -44,6 +45,7 @@ export class SqliteStore implements Store, RollupSource {
       `INSERT INTO visits (bucket, session, visitor, ${VISIT_ATTRIBUTES.join(', ')}) VALUES (?, ?, ?, ${VISIT_ATTRIBUTES.map(() => '?').join(', ')}) RETURNING id`,
     );
     this.#findVisit = this.#db.prepare('SELECT id FROM visits WHERE session = ? AND bucket = ?');
+    this.#dataVersion = this.#db.prepare('PRAGMA data_version');
   }
 
   async append(events: readonly StoredEvent[]): Promise<void> {
@@ -52,14 +54,19 @@ export class SqliteStore implements Store, RollupSource {
     try {
       db.exec('BEGIN IMMEDIATE');
       try {
+        const ids: number[] = [];
         for (const e of events) {
-          this.#insertEvent.run(e.ts, this.#visitId(e), KIND_CODES[e.kind], e.path, e.name ?? null, e.props ? JSON.stringify(e.props) : null, e.engaged ?? null);
+          const id = this.#visitId(e);
+          ids.push(id);
+          this.#insertEvent.run(e.ts, id, KIND_CODES[e.kind], e.path, e.name ?? null, e.props ? JSON.stringify(e.props) : null, e.engaged ?? null);
         }
         db.exec('COMMIT');
+        this.#hot?.add(events, ids);
       } catch (error) {
         db.exec('ROLLBACK');
         // Ids handed out inside the rolled-back transaction no longer exist.
         this.#visitIds.clear();
+        this.#hot = undefined;
         throw error;
       }
     } catch (error) {
@@ -83,8 +90,24 @@ export class SqliteStore implements Store, RollupSource {
     return id;
   }
 
-  /** Events in [from, to) joined to their visits; what the shared metric code reads. */
+  /**
+   * Events in [from, to) joined to their visits; what the shared metric code reads. The unsealed
+   * tail (the open bucket: every dashboard panel reads it) is served from memory while no other
+   * process has written; sealed history is answered by rollups and rarely read raw.
+   */
   async rows(from: number, to: number): Promise<EventRow[]> {
+    const version = Number((this.#dataVersion.get() as Row).data_version);
+    if (this.#hot && this.#hot.version !== version) this.#hot = undefined;
+    if (!this.#hot) {
+      const hotFrom = Number((this.#db.prepare('SELECT coalesce(max(end), 0) AS e FROM sealed').get() as Row).e);
+      const count = Number((this.#db.prepare('SELECT count(*) AS n FROM events WHERE ts >= ?').get(hotFrom) as Row).n);
+      if (count <= HOT_MAX_ROWS) this.#hot = new HotRows(hotFrom, version, this.#read(hotFrom, Number.MAX_SAFE_INTEGER));
+    }
+    if (this.#hot && from >= this.#hot.from) return this.#hot.slice(from, to);
+    return this.#read(from, to);
+  }
+
+  #read(from: number, to: number): EventRow[] {
     const visits = new Map<number, Visit>();
     const visitRows = this.#db
       .prepare(`SELECT * FROM visits WHERE id IN (SELECT DISTINCT visit FROM events WHERE ts >= ? AND ts < ?)`)
@@ -105,6 +128,8 @@ export class SqliteStore implements Store, RollupSource {
       visit: visits.get(Number(e.visit))!,
     }));
   }
+
+  #dataVersion!: StatementSync;
 
   async sealedBuckets(from: number, to: number): Promise<SealedBucket[]> {
     return (this.#db.prepare('SELECT bucket, end FROM sealed WHERE bucket >= ? AND end <= ? ORDER BY bucket').all(from, to) as Row[])
@@ -130,6 +155,7 @@ export class SqliteStore implements Store, RollupSource {
   }
 
   async seal(before: number): Promise<void> {
+    this.#hot = undefined;
     const last = (this.#db.prepare('SELECT max(bucket) AS b FROM sealed').get() as Row).b as number | null;
     const open = (this.#db.prepare('SELECT DISTINCT bucket FROM visits WHERE bucket > ? AND bucket < ? ORDER BY bucket').all(last ?? -Number.MAX_SAFE_INTEGER, before) as Row[])
       .map((r) => Number(r.bucket));
@@ -198,6 +224,7 @@ export class SqliteStore implements Store, RollupSource {
   }
 
   async prune(before: number, bucket: number): Promise<number> {
+    this.#hot = undefined;
     const { changes } = this.#db.prepare('DELETE FROM events WHERE ts < ?').run(before);
     this.#db.prepare('DELETE FROM visits WHERE bucket < ?').run(bucket);
     // The bucket holding `before` lost some events: its rollup no longer matches, so drop it too.
@@ -213,6 +240,59 @@ export class SqliteStore implements Store, RollupSource {
     this.#checkpoint();
     this.#db.close();
   }
+}
+
+/** Above this many unsealed events the hot cache is not kept: memory stays bounded. */
+const HOT_MAX_ROWS = 300_000;
+
+class HotRows {
+  #sorted = true;
+  /** Visits are shared objects, as in rows read from the database. */
+  #visits = new Map<number, Visit>();
+
+  constructor(
+    readonly from: number,
+    readonly version: number,
+    readonly rows: EventRow[],
+  ) {
+    for (const r of rows) this.#visits.set(r.visit.key, r.visit);
+  }
+
+  add(events: readonly StoredEvent[], ids: readonly number[]): void {
+    events.forEach((e, i) => {
+      if (e.ts < this.from) return;
+      const key = ids[i]!;
+      let visit = this.#visits.get(key);
+      if (!visit) {
+        const v: Record<string, unknown> = { key, bucket: e.bucket, visitor: e.visitor };
+        for (const a of VISIT_ATTRIBUTES) if (e[a] !== undefined) v[a] = e[a];
+        visit = v as unknown as Visit;
+        this.#visits.set(key, visit);
+      }
+      const last = this.rows.at(-1);
+      if (last && e.ts < last.ts) this.#sorted = false;
+      this.rows.push({ ts: e.ts, kind: e.kind, path: e.path, name: e.name, props: e.props, engaged: e.engaged, visit });
+    });
+  }
+
+  slice(from: number, to: number): EventRow[] {
+    if (!this.#sorted) {
+      this.rows.sort((a, b) => a.ts - b.ts);
+      this.#sorted = true;
+    }
+    return this.rows.slice(lowerBound(this.rows, from), lowerBound(this.rows, to));
+  }
+}
+
+function lowerBound(rows: readonly EventRow[], ts: number): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (rows[mid]!.ts < ts) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function toRollup(property: string, r: Row): RollupRow {
