@@ -28,3 +28,20 @@ it('runs in WAL mode with secure_delete, so deleted rows leave no residue', asyn
   await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+it('sees another process\'s new events after it has cached the unsealed tail', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'footfall-sqlite-'));
+  const a = new SqliteStore(dir);
+  const b = new SqliteStore(dir);
+  const e = (ts: number, session: string) => ({ ts, kind: 'pageview' as const, bucket: 0, visitor: 'e'.repeat(32), session, path: '/' });
+  await a.append([e(1, 'one')]);
+  const q = { from: 0, to: 100, filters: [] };
+  expect(await a.totals(q)).toMatchObject({ pageviews: 1 });
+  await b.append([e(2, 'two')]);
+  expect(await a.totals(q)).toMatchObject({ pageviews: 2, visits: 2 });
+  await a.append([e(3, 'one')]);
+  expect(await a.totals(q)).toMatchObject({ pageviews: 3, visits: 2 });
+  await a.close();
+  await b.close();
+  rmSync(dir, { recursive: true, force: true });
+});
