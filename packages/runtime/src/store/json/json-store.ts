@@ -205,16 +205,14 @@ export class JsonStore implements Store, RollupSource {
   }
 
   async seal(before: number): Promise<void> {
+    const all = [...new Set([...this.#open.keys(), ...this.#sealed.keys()])].sort((a, b) => a - b);
     for (const [bucket, segment] of [...this.#open].sort((a, b) => a[0] - b[0])) {
       if (bucket >= before) continue;
       if (segment.rows.length === 0) continue;
-      let first = Infinity;
-      let last = -Infinity;
-      for (const r of segment.rows) {
-        first = Math.min(first, r.ts);
-        last = Math.max(last, r.ts);
-      }
-      const data: RollupData = { bucket, first, end: last + 1, rows: rollupBucket(segment.rows) };
+      // Buckets partition time: nothing lies between this bucket and the next one with events.
+      const end = all.find((b) => b > bucket) ?? before;
+      const first = segment.rows.reduce((min, r) => Math.min(min, r.ts), Infinity);
+      const data: RollupData = { bucket, first, end, rows: rollupBucket(segment.rows) };
       await new DurableJsonFile<RollupData>(join(this.dir, ROLLUP_DIR, `${bucket}.json`)).write(data);
       this.#sealed.set(bucket, data);
       this.#open.delete(bucket);

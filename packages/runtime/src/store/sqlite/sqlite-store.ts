@@ -160,11 +160,12 @@ export class SqliteStore implements Store, RollupSource {
     const open = (this.#db.prepare('SELECT DISTINCT bucket FROM visits WHERE bucket > ? AND bucket < ? ORDER BY bucket').all(last ?? -Number.MAX_SAFE_INTEGER, before) as Row[])
       .map((r) => Number(r.bucket));
     const insert = this.#db.prepare(`INSERT INTO rollups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    // A bucket's events lie between its start and the next bucket's start (buckets partition time).
+    // Buckets partition time: no event lies between a bucket's start and the next bucket that
+    // has events (or the open bucket), so the sealed bucket covers that whole span.
     for (const [i, bucket] of open.entries()) {
-      const rows = (await this.rows(bucket, open[i + 1] ?? before)).filter((r) => r.visit.bucket === bucket);
+      const end = open[i + 1] ?? before;
+      const rows = (await this.rows(bucket, end)).filter((r) => r.visit.bucket === bucket);
       if (rows.length === 0) continue;
-      const end = rows.reduce((max, r) => Math.max(max, r.ts), 0) + 1;
       const rollups = rollupBucket(rows);
       this.#db.exec('BEGIN IMMEDIATE');
       try {

@@ -1,0 +1,180 @@
+// `npm run bench`: measures, on this machine, in one run, and writes bench/results.json.
+// Flags: --full adds the 10 M-event dashboard case (several minutes); --only=collector,dashboard,
+// storage,tracker,build picks parts. Needs `npm run build` first (the npm script does it).
+import { fork } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import autocannon from 'autocannon';
+import { createFootfall, openStore, trackerScript, TRACKER_BUDGET_BYTES } from '@footfall/runtime';
+import { traffic } from './traffic.mjs';
+import { astroBuildOverhead } from './astro-build.mjs';
+
+const args = new Set(process.argv.slice(2));
+const only = [...args].find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const want = (part) => !only || only.includes(part);
+const results = { machine: { node: process.version, cpus: (await import('node:os')).cpus().length, date: new Date().toISOString() } };
+const here = new URL('.', import.meta.url).pathname;
+const log = (...m) => console.error('[bench]', ...m);
+const DAY = 86_400_000;
+
+const dirSize = (dir) => readdirSync(dir, { recursive: true }).map((f) => join(dir, f)).filter((f) => statSync(f).isFile()).reduce((n, f) => n + statSync(f).size, 0);
+const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+
+// 1. Collector throughput against a bare node:http server, same load, interleaved rounds.
+async function startServer(file, env = {}) {
+  const child = fork(join(here, 'servers', file), { env: { ...process.env, ...env }, stdio: 'inherit' });
+  const { port } = await new Promise((resolve) => child.once('message', resolve));
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
+async function load(url) {
+  const body = JSON.stringify({ k: 'p', u: 'https://example.com/blog/post', s: 'benchsession1', r: 'https://www.google.com/' });
+  const result = await autocannon({
+    url: `${url}/_footfall/e`, method: 'POST', connections: 32, duration: 5, body,
+    headers: { 'content-type': 'application/json', 'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36' },
+  });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+}
+
+async function collector() {
+  log('collector: bare node:http vs Footfall, 3 interleaved rounds of 5 s, 32 connections');
+  const dataDir = mkdtempSync(join(tmpdir(), 'footfall-bench-'));
+  const bare = await startServer('bare.mjs');
+  const ff = await startServer('footfall.mjs', { BENCH_DATA_DIR: dataDir });
+  const rounds = { bare: [], footfall: [] };
+  await load(bare.url); // warm-up both
+  await load(ff.url);
+  for (let i = 0; i < 3; i++) {
+    rounds.bare.push(await load(bare.url));
+    rounds.footfall.push(await load(ff.url));
+  }
+  const rss = async (s) => Number(await (await fetch(`${s.url}/__rss`)).text());
+  const summary = (rs) => ({ rps: Math.round(pct(rs.map((r) => r.rps), 50)), p50_ms: pct(rs.map((r) => r.p50), 50), p99_ms: pct(rs.map((r) => r.p99), 50), non2xx: rs.reduce((n, r) => n + r.non2xx, 0), errors: rs.reduce((n, r) => n + r.errors, 0) });
+  const out = { bare: { ...summary(rounds.bare), rss_mb: round((await rss(bare)) / 2 ** 20) }, footfall: { ...summary(rounds.footfall), rss_mb: round((await rss(ff)) / 2 ** 20) } };
+  out.ratio = round(out.footfall.rps / out.bare.rps, 3);
+  bare.child.kill();
+  ff.child.kill();
+  rmSync(dataDir, { recursive: true, force: true });
+  return out;
+}
+
+// 2 + 3. Dashboard server time at 100 k / 1 M / 10 M stored events, and bytes per event.
+const PANELS = [
+  'summary', 'timeseries', 'realtime',
+  ...['source', 'referrer', 'utm_medium', 'utm_source', 'utm_campaign', 'page', 'entry_page', 'exit_page', 'country', 'region', 'city', 'browser', 'os', 'device', 'event'].map((p) => `breakdown?property=${p}&limit=10`),
+];
+
+async function fill(storage, total, end) {
+  const dataDir = mkdtempSync(join(tmpdir(), `footfall-bench-${storage}-`));
+  const store = await openStore({ storage, dataDir });
+  let n = 0;
+  const started = performance.now();
+  for (const batch of traffic({ total, days: 365, end })) {
+    await store.append(batch);
+    n += batch.length;
+  }
+  await store.close();
+  return { dataDir, events: n, fill_s: round((performance.now() - started) / 1000) };
+}
+
+async function dashboard(total) {
+  const end = Date.UTC(2026, 10, 20, 15, 0);
+  log(`dashboard: filling ${total.toLocaleString()} events over 365 days`);
+  const { dataDir, events, fill_s } = await fill('sqlite', total, end);
+  const ff = await createFootfall({ dataDir, timezone: 'UTC', publicDashboard: true }, { env: {}, now: () => end, timers: false, log: () => {} });
+  const sealStart = performance.now();
+  await ff.maintain();
+  const seal_s = round((performance.now() - sealStart) / 1000);
+  await ff.close();
+  const bytes = dirSize(dataDir);
+  const reopened = await createFootfall({ dataDir, timezone: 'UTC', publicDashboard: true }, { env: {}, now: () => end, timers: false, log: () => {} });
+  const time = async (path) => {
+    const t = performance.now();
+    const res = await reopened.fetch(new Request(`http://bench.test/_analytics/api/${path}`));
+    if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    await res.arrayBuffer();
+    return performance.now() - t;
+  };
+  const out = { events, fill_s, seal_s, bytes_per_event: round(bytes / events), ranges: {} };
+  for (const period of ['30d', '12mo']) {
+    const full = [];
+    const perEndpoint = Object.fromEntries(PANELS.map((p) => [p, []]));
+    for (let i = 0; i < 7; i++) {
+      const t = performance.now();
+      for (const panel of PANELS) perEndpoint[panel].push(await time(`${panel}${panel.includes('?') ? '&' : '?'}period=${period}`));
+      full.push(performance.now() - t);
+    }
+    out.ranges[period] = {
+      full_dashboard_ms: { p50: round(pct(full, 50)), p95: round(pct(full, 95)) },
+      endpoints_ms: Object.fromEntries(Object.entries(perEndpoint).map(([k, v]) => [k, { p50: round(pct(v, 50)), p95: round(pct(v, 95)) }])),
+    };
+  }
+  await reopened.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  return out;
+}
+
+async function storage() {
+  const end = Date.UTC(2026, 10, 20, 15, 0);
+  const out = {};
+  for (const engine of ['sqlite', 'json']) {
+    const { dataDir, events } = await fill(engine, 100_000, end);
+    out[engine] = { events, bytes_per_event: round(dirSize(dataDir) / events) };
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+function tracker() {
+  const code = trackerScript({});
+  return { raw_bytes: Buffer.byteLength(code), gzip9_bytes: gzipSync(code, { level: 9 }).length, budget_bytes: TRACKER_BUDGET_BYTES };
+}
+
+const timings = {};
+async function part(name, fn) {
+  if (!want(name)) return;
+  const t = performance.now();
+  results[name] = await fn();
+  timings[name] = round((performance.now() - t) / 1000);
+  log(`${name} done in ${timings[name]} s`);
+}
+
+await part('tracker', tracker);
+await part('collector', collector);
+await part('storage', storage);
+await part('dashboard', async () => {
+  const sizes = [100_000, 1_000_000, ...(args.has('--full') ? [10_000_000] : [])];
+  const out = {};
+  for (const n of sizes) out[n] = await dashboard(n);
+  return out;
+});
+await part('build', astroBuildOverhead);
+results.part_seconds = timings;
+
+writeFileSync(join(here, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+printTable(results);
+
+function printTable(r) {
+  const rows = [];
+  if (r.tracker) rows.push(['tracker, gzip -9', `${r.tracker.gzip9_bytes} B`, `<= ${r.tracker.budget_bytes} B`]);
+  if (r.collector) {
+    rows.push(['collector, bare node:http', `${r.collector.bare.rps} req/s, p50 ${r.collector.bare.p50_ms} ms, p99 ${r.collector.bare.p99_ms} ms, RSS ${r.collector.bare.rss_mb} MB`, '']);
+    rows.push(['collector, Footfall (durable)', `${r.collector.footfall.rps} req/s, p50 ${r.collector.footfall.p50_ms} ms, p99 ${r.collector.footfall.p99_ms} ms, RSS ${r.collector.footfall.rss_mb} MB, non-2xx ${r.collector.footfall.non2xx}`, '']);
+    rows.push(['collector ratio', `${Math.round(r.collector.ratio * 100)} %`, '>= 80 %']);
+  }
+  if (r.storage) for (const [e, s] of Object.entries(r.storage)) rows.push([`storage per event, ${e}`, `${s.bytes_per_event} B`, e === 'sqlite' ? '<= 100 B' : '']);
+  if (r.dashboard) {
+    for (const [n, d] of Object.entries(r.dashboard)) {
+      for (const [period, x] of Object.entries(d.ranges)) rows.push([`full dashboard, ${Number(n).toLocaleString('en')} events, ${period}`, `p50 ${x.full_dashboard_ms.p50} ms, p95 ${x.full_dashboard_ms.p95} ms`, '<= 200 ms']);
+      rows.push([`  bytes/event at ${Number(n).toLocaleString('en')} (SQLite, with rollups)`, `${d.bytes_per_event} B`, '']);
+    }
+  }
+  if (r.build) rows.push(['Astro build, 1,000 pages', `${r.build.without_s} s without, ${r.build.with_s} s with: +${r.build.overhead_pct} %`, '<= 3 %']);
+  const w = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length), 6));
+  console.log(`| ${'what'.padEnd(w[0])} | ${'measured'.padEnd(w[1])} | ${'target'.padEnd(w[2])} |`);
+  console.log(`|${'-'.repeat(w[0] + 2)}|${'-'.repeat(w[1] + 2)}|${'-'.repeat(w[2] + 2)}|`);
+  for (const row of rows) console.log(`| ${row.map((c, i) => c.padEnd(w[i])).join(' | ')} |`);
+}

@@ -1,0 +1,12 @@
+// The collector as a site runs it: node:http + Footfall's middleware, SQLite, durable group commit.
+import { createServer } from 'node:http';
+import { createFootfall } from '@footfall/runtime';
+import { footfallMiddleware } from '@footfall/runtime/node';
+
+const ff = await createFootfall({ dataDir: process.env.BENCH_DATA_DIR, storage: process.env.BENCH_STORAGE ?? 'sqlite' }, { env: {}, log: () => {} });
+const middleware = footfallMiddleware(ff);
+const server = createServer((req, res) => {
+  if (req.url === '/__rss') return res.end(String(process.memoryUsage().rss));
+  middleware(req, res);
+});
+server.listen(0, '127.0.0.1', () => process.send?.({ port: server.address().port }));
