@@ -39,7 +39,7 @@ describe.each(STORAGE_ENGINES)('no IP or user agent on disk (%s)', (storage) => 
 
 describe('privacy modes store exactly their fields', () => {
   const visitAlways = ['id', 'bucket', 'session', 'visitor'];
-  const eventAlways = ['ts', 'visit', 'kind', 'path'];
+  const eventAlways = ['ts', 'visit', 'seq', 'kind', 'path'];
   const standardVisit = [...visitAlways, 'hostname', 'referrer', 'source', 'utm_source', 'country', 'region', 'city', 'browser', 'os', 'device'];
   const expected = {
     standard: { visits: standardVisit, events: [...eventAlways, 'name', 'props', 'engaged'] },

@@ -141,6 +141,13 @@ describe.each(Object.keys(ENGINES).filter((e) => selected.includes(e)))('store c
     expect(await store.earliest()).toBe(later.ts);
   });
 
+  it('keeps several events of one visit in the same millisecond, in one commit or several', async () => {
+    const e = (kind: 'pageview' | 'engagement'): StoredEvent => ({ ts: T0, kind, bucket: B, visitor: VA, session: 'same', path: '/', ...(kind === 'engagement' ? { engaged: 1000 } : {}) });
+    await store.append([e('engagement'), e('pageview')]);
+    await store.append([e('pageview')]);
+    expect(await store.totals(DAY)).toMatchObject({ visits: 1, pageviews: 2 });
+  });
+
   it('keeps __proto__ and constructor prop keys as plain data', async () => {
     const props = JSON.parse('{"__proto__":"x","constructor":"y"}') as Record<string, string>;
     await store.append([{ ts: T0, kind: 'event', bucket: B, visitor: VA, session: 's1', path: '/', name: 'E', props }]);

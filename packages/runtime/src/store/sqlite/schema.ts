@@ -5,32 +5,37 @@ import type { DatabaseSync } from 'node:sqlite';
  * changes per event. That split is most of why a pageview costs well under 100 bytes.
  */
 const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE visits (
+  `CREATE TABLE strings (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
+   -- Attribute columns hold strings.id: "Chrome" or "/docs/x" is stored once, not per visit.
+   CREATE TABLE visits (
      id INTEGER PRIMARY KEY,
      bucket INTEGER NOT NULL,
      session TEXT NOT NULL,
      visitor BLOB NOT NULL,
-     hostname TEXT, referrer TEXT, source TEXT,
-     utm_source TEXT, utm_medium TEXT, utm_campaign TEXT, utm_content TEXT, utm_term TEXT,
-     country TEXT, region TEXT, city TEXT, browser TEXT, os TEXT, device TEXT
+     hostname INTEGER, referrer INTEGER, source INTEGER,
+     utm_source INTEGER, utm_medium INTEGER, utm_campaign INTEGER, utm_content INTEGER, utm_term INTEGER,
+     country INTEGER, region INTEGER, city INTEGER, browser INTEGER, os INTEGER, device INTEGER
    );
    CREATE UNIQUE INDEX visits_session ON visits (session, bucket);
+   -- Clustered by time (no rowid, no separate ts index): range reads walk the table itself.
+   -- seq only tells apart events of one visit in the same millisecond.
    CREATE TABLE events (
      ts INTEGER NOT NULL,
      visit INTEGER NOT NULL,
+     seq INTEGER NOT NULL,
      kind INTEGER NOT NULL,
-     path TEXT NOT NULL,
+     path INTEGER NOT NULL,
      name TEXT,
      props TEXT,
-     engaged INTEGER
-   );
-   CREATE INDEX events_ts ON events (ts);
+     engaged INTEGER,
+     PRIMARY KEY (ts, visit, seq)
+   ) WITHOUT ROWID;
    CREATE TABLE salts (bucket INTEGER PRIMARY KEY, salt BLOB NOT NULL);`,
   // Rollups of sealed (ended) buckets: dashboards read these instead of raw events.
   `CREATE INDEX visits_bucket ON visits (bucket);
    CREATE TABLE sealed (bucket INTEGER PRIMARY KEY, end INTEGER NOT NULL);
    CREATE TABLE rollups (
-     property TEXT NOT NULL, bucket INTEGER NOT NULL, value TEXT NOT NULL,
+     property INTEGER NOT NULL, bucket INTEGER NOT NULL, value INTEGER NOT NULL, -- strings.id
      visitors INTEGER NOT NULL, visits INTEGER NOT NULL, pageviews INTEGER NOT NULL, events INTEGER NOT NULL,
      bounces INTEGER NOT NULL, visit_pageviews INTEGER NOT NULL, duration_ms INTEGER NOT NULL, engaged_ms INTEGER NOT NULL,
      PRIMARY KEY (property, bucket, value)

@@ -8,6 +8,7 @@ import { StatsPlanner, type RollupSource, type SealedBucket } from '../../stats/
 import { rollupBucket, type RollupRow } from '../../stats/rollup.ts';
 import { KIND_CODES, KINDS, VISIT_ATTRIBUTES, type EventRow, type StatsQuery, type Store, type StoredEvent, type Visit } from '../types.ts';
 import { migrate } from './schema.ts';
+import { StringTable } from './strings.ts';
 
 export const SQLITE_FILE = 'footfall.db';
 
@@ -26,6 +27,7 @@ export class SqliteStore implements Store, RollupSource {
   #visitIds = new Map<string, number>();
   #hot: HotRows | undefined;
   #salts = new Map<number, Uint8Array>();
+  #strings: StringTable;
   #insertEvent: StatementSync;
   #insertVisit: StatementSync;
   #findVisit: StatementSync;
@@ -40,7 +42,8 @@ export class SqliteStore implements Store, RollupSource {
     } catch (error) {
       throw new FootfallStorageError(`cannot open the SQLite database ${this.file}: ${(error as Error).message}. Check that FOOTFALL_DATA_DIR is writable.`, { cause: error });
     }
-    this.#insertEvent = this.#db.prepare('INSERT INTO events (ts, visit, kind, path, name, props, engaged) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.#strings = new StringTable(this.#db);
+    this.#insertEvent = this.#db.prepare('INSERT INTO events (ts, visit, seq, kind, path, name, props, engaged) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
     this.#insertVisit = this.#db.prepare(
       `INSERT INTO visits (bucket, session, visitor, ${VISIT_ATTRIBUTES.join(', ')}) VALUES (?, ?, ?, ${VISIT_ATTRIBUTES.map(() => '?').join(', ')}) RETURNING id`,
     );
@@ -58,7 +61,7 @@ export class SqliteStore implements Store, RollupSource {
         for (const e of events) {
           const id = this.#visitId(e);
           ids.push(id);
-          this.#insertEvent.run(e.ts, id, KIND_CODES[e.kind], e.path, e.name ?? null, e.props ? JSON.stringify(e.props) : null, e.engaged ?? null);
+          this.#insertRow(e, id);
         }
         db.exec('COMMIT');
         this.#hot?.add(events, ids);
@@ -66,11 +69,26 @@ export class SqliteStore implements Store, RollupSource {
         db.exec('ROLLBACK');
         // Ids handed out inside the rolled-back transaction no longer exist.
         this.#visitIds.clear();
+        this.#strings.forget();
         this.#hot = undefined;
         throw error;
       }
     } catch (error) {
       throw new FootfallStorageError(`could not store ${events.length} event(s): ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  #insertRow(e: StoredEvent, visit: number): void {
+    const values = [KIND_CODES[e.kind], this.#strings.intern(e.path), e.name ?? null, e.props ? JSON.stringify(e.props) : null, e.engaged ?? null] as const;
+    // Two events of one visit in the same millisecond (an SPA's engagement report and the next
+    // pageview) differ by seq; a failed INSERT undoes only itself, not the transaction.
+    for (let seq = 0; ; seq++) {
+      try {
+        this.#insertEvent.run(e.ts, visit, seq, ...values);
+        return;
+      } catch (error) {
+        if (seq >= 1000 || !/UNIQUE/.test((error as Error).message)) throw error;
+      }
     }
   }
 
@@ -81,7 +99,7 @@ export class SqliteStore implements Store, RollupSource {
     const found = this.#findVisit.get(e.session, e.bucket) as Row | undefined;
     if (found) id = Number(found.id);
     else {
-      const values = VISIT_ATTRIBUTES.map((a) => e[a] ?? null);
+      const values = VISIT_ATTRIBUTES.map((a) => (e[a] === undefined ? null : this.#strings.intern(e[a])));
       id = Number((this.#insertVisit.get(e.bucket, e.session, Buffer.from(e.visitor, 'hex'), ...values) as Row).id);
     }
     // The cache only needs the open buckets' visits; drop the rest when it grows.
@@ -114,14 +132,14 @@ export class SqliteStore implements Store, RollupSource {
       .all(from, to) as Row[];
     for (const v of visitRows) {
       const visit: Record<string, unknown> = { key: Number(v.id), bucket: Number(v.bucket), visitor: Buffer.from(v.visitor as Uint8Array).toString('hex') };
-      for (const a of VISIT_ATTRIBUTES) if (v[a] !== null) visit[a] = v[a];
+      for (const a of VISIT_ATTRIBUTES) if (v[a] !== null) visit[a] = this.#strings.text(Number(v[a]));
       visits.set(visit.key as number, visit as unknown as Visit);
     }
     const events = this.#db.prepare('SELECT ts, visit, kind, path, name, props, engaged FROM events WHERE ts >= ? AND ts < ? ORDER BY ts').all(from, to) as Row[];
     return events.map((e) => ({
       ts: Number(e.ts),
       kind: KINDS[Number(e.kind)]!,
-      path: e.path as string,
+      path: this.#strings.text(Number(e.path)),
       name: (e.name as string | null) ?? undefined,
       props: e.props ? (JSON.parse(e.props as string) as Record<string, string>) : undefined,
       engaged: e.engaged === null ? undefined : Number(e.engaged),
@@ -137,21 +155,34 @@ export class SqliteStore implements Store, RollupSource {
   }
 
   async rollupSums(buckets: readonly SealedBucket[], property: string, value?: string): Promise<RollupRow[]> {
+    const p = this.#strings.lookup(property);
+    const v = value === undefined ? undefined : this.#strings.lookup(value);
+    if (p === undefined || (value !== undefined && v === undefined)) return [];
     const sums = `sum(visitors) AS visitors, sum(visits) AS visits, sum(pageviews) AS pageviews, sum(events) AS events, sum(bounces) AS bounces,
       sum(visit_pageviews) AS visitPageviews, sum(duration_ms) AS durationMs, sum(engaged_ms) AS engagedMs`;
-    const range = [property, buckets[0]!.start, buckets.at(-1)!.start] as const;
-    const rows = value === undefined
+    const range = [p, buckets[0]!.start, buckets.at(-1)!.start] as const;
+    const rows = v === undefined
       ? this.#db.prepare(`SELECT value, ${sums} FROM rollups WHERE property = ? AND bucket BETWEEN ? AND ? GROUP BY value`).all(...range)
-      : this.#db.prepare(`SELECT value, ${sums} FROM rollups WHERE property = ? AND bucket BETWEEN ? AND ? AND value = ? GROUP BY value`).all(...range, value);
-    return (rows as Row[]).map((r) => toRollup(property, r));
+      : this.#db.prepare(`SELECT value, ${sums} FROM rollups WHERE property = ? AND bucket BETWEEN ? AND ? AND value = ? GROUP BY value`).all(...range, v);
+    return (rows as Row[]).map((r) => this.#toRollup(property, r));
   }
 
   async rollupSeries(buckets: readonly SealedBucket[], property: string, value: string): Promise<Map<number, RollupRow>> {
+    const p = this.#strings.lookup(property);
+    const v = this.#strings.lookup(value);
+    if (p === undefined || v === undefined) return new Map();
     const rows = this.#db
       .prepare(`SELECT bucket, value, visitors, visits, pageviews, events, bounces, visit_pageviews AS visitPageviews, duration_ms AS durationMs, engaged_ms AS engagedMs
         FROM rollups WHERE property = ? AND bucket BETWEEN ? AND ? AND value = ?`)
-      .all(property, buckets[0]!.start, buckets.at(-1)!.start, value) as Row[];
-    return new Map(rows.map((r) => [Number(r.bucket), toRollup(property, r)]));
+      .all(p, buckets[0]!.start, buckets.at(-1)!.start, v) as Row[];
+    return new Map(rows.map((r) => [Number(r.bucket), this.#toRollup(property, r)]));
+  }
+
+  #toRollup(property: string, r: Row): RollupRow {
+    return {
+      property, value: this.#strings.text(Number(r.value)), visitors: Number(r.visitors), visits: Number(r.visits), pageviews: Number(r.pageviews), events: Number(r.events),
+      bounces: Number(r.bounces), visitPageviews: Number(r.visitPageviews), durationMs: Number(r.durationMs), engagedMs: Number(r.engagedMs),
+    };
   }
 
   async seal(before: number): Promise<void> {
@@ -171,11 +202,12 @@ export class SqliteStore implements Store, RollupSource {
       try {
         // Another process may have sealed it meanwhile: the marker decides who writes.
         if (Number(this.#db.prepare('INSERT OR IGNORE INTO sealed (bucket, end) VALUES (?, ?)').run(bucket, end).changes) === 1) {
-          for (const r of rollups) insert.run(r.property, bucket, r.value, r.visitors, r.visits, r.pageviews, r.events, r.bounces, r.visitPageviews, r.durationMs, r.engagedMs);
+          for (const r of rollups) insert.run(this.#strings.intern(r.property), bucket, this.#strings.intern(r.value), r.visitors, r.visits, r.pageviews, r.events, r.bounces, r.visitPageviews, r.durationMs, r.engagedMs);
         }
         this.#db.exec('COMMIT');
       } catch (error) {
         this.#db.exec('ROLLBACK');
+        this.#strings.forget();
         throw new FootfallStorageError(`could not seal bucket ${bucket}: ${(error as Error).message}`, { cause: error });
       }
     }
@@ -294,11 +326,4 @@ function lowerBound(rows: readonly EventRow[], ts: number): number {
     else hi = mid;
   }
   return lo;
-}
-
-function toRollup(property: string, r: Row): RollupRow {
-  return {
-    property, value: r.value as string, visitors: Number(r.visitors), visits: Number(r.visits), pageviews: Number(r.pageviews), events: Number(r.events),
-    bounces: Number(r.bounces), visitPageviews: Number(r.visitPageviews), durationMs: Number(r.durationMs), engagedMs: Number(r.engagedMs),
-  };
 }
