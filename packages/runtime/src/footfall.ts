@@ -7,7 +7,7 @@ import { privacyFacts, privacyPage } from './privacy/statement.ts';
 import { openStore } from './store/open.ts';
 import type { Store } from './store/types.ts';
 import { BatchWriter } from './store/writer.ts';
-import { trackerScript } from './tracker.ts';
+import { trackerFor } from './tracker.ts';
 import { bucketAt } from './visitor/buckets.ts';
 import { SaltKeeper } from './visitor/salt-keeper.ts';
 import { ServerVisits } from './visitor/server-visits.ts';
@@ -98,15 +98,7 @@ export async function createFootfall(input: FootfallOptions | ResolvedOptions = 
     options,
     store,
     matches: (pathname) => underBase(pathname, collectorBase) || underBase(pathname, dashboardBase),
-    tracker: () => trackerScript({
-      endpoint: `${collectorBase}/e`,
-      exclude: dashboardBase,
-      outbound: options.trackOutbound,
-      downloads: options.trackDownloads,
-      allowLocalhost: options.allowLocalhost,
-      respectDnt: options.respectDnt,
-      hashRouting: options.hashRouting,
-    }),
+    tracker: () => trackerFor(options),
     maintain,
     async fetch(request, info = {}) {
       const url = new URL(request.url);

@@ -1,7 +1,7 @@
 export { createFootfall, type Footfall, type FootfallContext, type RequestInfo } from './footfall.ts';
 export { resolveOptions, ENV_NAMES, PRIVACY_MODES, STORAGE_ENGINES, type FootfallOptions, type ResolvedOptions, type PrivacyMode, type StorageEngine } from './options.ts';
 export { FootfallConfigError, FootfallStorageError } from './errors.ts';
-export { trackerScript, TRACKER_BUDGET_BYTES, type TrackerConfig } from './tracker.ts';
+export { trackerFor, trackerScript, TRACKER_BUDGET_BYTES, type TrackerConfig } from './tracker.ts';
 export { STORED_FIELDS } from './privacy/modes.ts';
 export { privacyFacts, type PrivacyFacts } from './privacy/statement.ts';
 export { openStore } from './store/open.ts';

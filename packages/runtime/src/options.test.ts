@@ -41,6 +41,15 @@ describe('resolveOptions', () => {
     expect(() => resolveOptions({}, env, '/')).toThrow(message);
   });
 
+  it('takes a tracker endpoint: a path, or the full URL of a collector elsewhere', () => {
+    expect(resolveOptions({}, {}, '/').endpoint).toBe('/_footfall/e');
+    expect(resolveOptions({ collectorBase: '/_ff' }, {}, '/').endpoint).toBe('/_ff/e');
+    expect(resolveOptions({}, { FOOTFALL_ENDPOINT: 'https://stats.example.com/_footfall/e' }, '/').endpoint).toBe('https://stats.example.com/_footfall/e');
+    expect(() => resolveOptions({ endpoint: 'https://stats.example.com' }, {}, '/')).toThrow(/did you mean https:\/\/stats\.example\.com\/_footfall\/e/);
+    expect(() => resolveOptions({ endpoint: 'javascript:alert(1)' }, {}, '/')).toThrow(/FOOTFALL_ENDPOINT/);
+    expect(() => resolveOptions({ endpoint: '/e?x=1' }, {}, '/')).toThrow(/no spaces, quotes, query or fragment/);
+  });
+
   it('names the code option too when it is the source of a bad value', () => {
     expect(() => resolveOptions({ storage: 'postgres' as never }, {}, '/')).toThrow(/footfall\(\{ storage \}\) \(or FOOTFALL_STORAGE\) is "postgres"/);
   });

@@ -37,6 +37,11 @@ export interface FootfallOptions {
   collectorBase?: string;
   /** Base path of the dashboard. Default `/_analytics`. */
   dashboardBase?: string;
+  /**
+   * Where the tracker sends beacons: a path, or the full URL of a Footfall server elsewhere
+   * (for statically hosted sites). Default `<collectorBase>/e` on the site itself.
+   */
+  endpoint?: string;
   /** Tracker: record outbound link clicks. Default true. */
   trackOutbound?: boolean;
   /** Tracker: record file downloads. Default true. */
@@ -64,6 +69,7 @@ export interface ResolvedOptions {
   readonly publicDashboard: boolean;
   readonly collectorBase: string;
   readonly dashboardBase: string;
+  readonly endpoint: string;
   readonly trackOutbound: boolean;
   readonly trackDownloads: boolean;
   readonly allowLocalhost: boolean;
@@ -89,6 +95,7 @@ export const ENV_NAMES = {
   publicDashboard: 'FOOTFALL_PUBLIC_DASHBOARD',
   collectorBase: 'FOOTFALL_COLLECTOR_BASE',
   dashboardBase: 'FOOTFALL_DASHBOARD_BASE',
+  endpoint: 'FOOTFALL_ENDPOINT',
   trackOutbound: 'FOOTFALL_TRACK_OUTBOUND',
   trackDownloads: 'FOOTFALL_TRACK_DOWNLOADS',
   allowLocalhost: 'FOOTFALL_ALLOW_LOCALHOST',
@@ -115,6 +122,7 @@ export function resolveOptions(options: FootfallOptions = {}, env: Env = process
     if (!cidr) throw bad('trustedProxies', read('trustedProxies')!.from, text, 'IP addresses or CIDR ranges such as 10.0.0.0/8 or ::1, separated by commas');
     return cidr;
   });
+  const collectorBase = basePath(read('collectorBase'), 'collectorBase') ?? '/_footfall';
   return {
     dataDir: resolve(cwd, text(read('dataDir'), 'dataDir') ?? '.footfall'),
     storage: oneOf(read('storage'), 'storage', STORAGE_ENGINES) ?? 'sqlite',
@@ -130,8 +138,9 @@ export function resolveOptions(options: FootfallOptions = {}, env: Env = process
     queryAllowlist: list(read('queryAllowlist')),
     hashRouting: bool(read('hashRouting'), 'hashRouting') ?? false,
     publicDashboard: bool(read('publicDashboard'), 'publicDashboard') ?? false,
-    collectorBase: basePath(read('collectorBase'), 'collectorBase') ?? '/_footfall',
+    collectorBase,
     dashboardBase: basePath(read('dashboardBase'), 'dashboardBase') ?? '/_analytics',
+    endpoint: endpoint(read('endpoint')) ?? `${collectorBase}/e`,
     trackOutbound: bool(read('trackOutbound'), 'trackOutbound') ?? true,
     trackDownloads: bool(read('trackDownloads'), 'trackDownloads') ?? true,
     allowLocalhost: bool(read('allowLocalhost'), 'allowLocalhost') ?? false,
@@ -209,4 +218,27 @@ function basePath(source: Source, key: keyof FootfallOptions): string | undefine
     throw bad(key, source!.from, value, 'a path such as /_stats: starts with /, no trailing slash, no query');
   }
   return value;
+}
+
+function endpoint(source: Source): string | undefined {
+  if (!source) return undefined;
+  const { value, from } = source;
+  const allowed = 'a path on this site such as /_footfall/e, or the full URL of a Footfall collector such as https://stats.example.com/_footfall/e';
+  const fail = (why = '') => bad('endpoint', from, value, `${allowed}${why}`);
+  if (typeof value !== 'string' || value.trim() === '') throw fail();
+  if (value.startsWith('/') && !value.startsWith('//')) {
+    if (/[\s?#"'<>]/.test(value)) throw fail(' (no spaces, quotes, query or fragment)');
+    return value;
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw fail();
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw fail(' (only http: and https: URLs)');
+  if (url.username || url.password || url.search || url.hash) throw fail(' (no credentials, query or fragment)');
+  // An origin alone is a common slip; name the path it most likely meant instead of guessing.
+  if (url.pathname === '/') throw fail(` (the collector's path is missing: did you mean ${url.origin}/_footfall/e?)`);
+  return url.href;
 }

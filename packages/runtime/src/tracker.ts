@@ -1,20 +1,13 @@
 // The browser tracker as a string, ready to inline in a <script> in <head>.
 // tracker/build.mjs writes dist/tracker.min.js; this file fills in its config placeholder.
 import { readFileSync } from 'node:fs';
+import type { ResolvedOptions } from './options.ts';
 
 export interface TrackerConfig {
-  /** Collector URL the beacons are POSTed to. Default '/_footfall/e'. */
+  /** Collector URL the beacons are POSTed to (a path, or a full URL of another Footfall server). Default '/_footfall/e'. */
   endpoint?: string;
-  /** Pages whose path starts with this prefix are never tracked (the dashboard). Default '/_analytics'. */
-  exclude?: string;
-  /** Send an "Outbound Link: Click" event for links to other hosts. Default true. */
-  outbound?: boolean;
-  /** Send a "File Download" event for links to files (pdf, zip, ...). Default true. */
-  downloads?: boolean;
   /** Also track on localhost, 127.x, [::1] and file: pages. Default false. */
   allowLocalhost?: boolean;
-  /** Do not track visitors who send Do Not Track or Global Privacy Control. Default false. */
-  respectDnt?: boolean;
   /** Count `#/route` changes as pages (hash-based routers). Default false. */
   hashRouting?: boolean;
 }
@@ -24,7 +17,6 @@ export const TRACKER_BUDGET_BYTES = 700;
 
 const PLACEHOLDER = 'FOOTFALL_CONFIG';
 const DEFAULT_ENDPOINT = '/_footfall/e';
-const DEFAULT_EXCLUDE = '/_analytics';
 
 let minified: string | undefined;
 
@@ -67,11 +59,7 @@ function checkPath(name: string, value: unknown): string {
 function compactConfig(config: TrackerConfig): Record<string, string | number> {
   const out: Record<string, string | number> = {};
   if (config.endpoint !== undefined && checkPath('endpoint', config.endpoint) !== DEFAULT_ENDPOINT) out.e = config.endpoint;
-  if (config.exclude !== undefined && checkPath('exclude', config.exclude) !== DEFAULT_EXCLUDE) out.x = config.exclude;
-  if (config.outbound === false) out.o = 1;
-  if (config.downloads === false) out.d = 1;
   if (config.allowLocalhost) out.l = 1;
-  if (config.respectDnt) out.t = 1;
   if (config.hashRouting) out.h = 1;
   return out;
 }
@@ -81,4 +69,13 @@ export function trackerScript(config: TrackerConfig = {}): string {
   // `<` is escaped so a value can never close the surrounding <script> element.
   const json = JSON.stringify(compactConfig(config)).replace(/</g, '\\u003c');
   return readMinified().replace(PLACEHOLDER, () => json);
+}
+
+/**
+ * The tracker for resolved options. `sitePrefix` is a base path the site is served under (Astro's
+ * `base`), prepended to a path endpoint; a full-URL endpoint is used as it is.
+ */
+export function trackerFor(options: ResolvedOptions, sitePrefix = ''): string {
+  const endpoint = options.endpoint.startsWith('/') ? `${sitePrefix}${options.endpoint}` : options.endpoint;
+  return trackerScript({ endpoint, allowLocalhost: options.allowLocalhost, hashRouting: options.hashRouting });
 }

@@ -125,3 +125,58 @@ describe('input limits and validation', () => {
     }
   });
 });
+
+describe('what the server decides for the tracker', () => {
+  const events = async (h: Harness) => (await h.api<{ results: { value: string; events: number }[] }>('breakdown?property=event&period=today')).results;
+
+  it('turns link clicks into download and outbound events, storing the link without its query', async () => {
+    h = await harness({ publicDashboard: true });
+    const page = 'https://site.test/docs';
+    expect((await h.send({ k: 'l', u: page, s: 's1', h: 'https://cdn.other.test/report.pdf?token=secret' })).status).toBe(202);
+    expect((await h.send({ k: 'l', u: page, s: 's1', h: 'https://partner.test/deal?id=7' })).status).toBe(202);
+    const internal = await h.send({ k: 'l', u: page, s: 's1', h: 'https://site.test/about.php' });
+    expect(internal.headers.get('x-footfall-dropped')).toBe('internal-link');
+    expect(await events(h)).toEqual([
+      expect.objectContaining({ value: 'File Download', events: 1 }),
+      expect.objectContaining({ value: 'Outbound Link: Click', events: 1 }),
+    ]);
+    const urls = await h.api<{ results: { value: string }[] }>('breakdown?property=prop:url&period=today');
+    expect(urls.results.map((r) => r.value).sort()).toEqual(['https://cdn.other.test/report.pdf', 'https://partner.test/deal']);
+  });
+
+  it('applies the owner\'s switches for link events at run time, from the environment too', async () => {
+    h = await harness({ publicDashboard: true }, { env: { FOOTFALL_TRACK_OUTBOUND: 'false', FOOTFALL_TRACK_DOWNLOADS: 'false' } });
+    const out = await h.send({ k: 'l', u: 'https://site.test/', s: 's1', h: 'https://partner.test/' });
+    expect(out.headers.get('x-footfall-dropped')).toBe('outbound-off');
+    const file = await h.send({ k: 'l', u: 'https://site.test/', s: 's1', h: 'https://site.test/a.zip' });
+    expect(file.headers.get('x-footfall-dropped')).toBe('downloads-off');
+    expect(await events(h)).toEqual([]);
+  });
+
+  it('reads a tagged element\'s event and data-footfall-prop-* values from its dataset, nothing else', async () => {
+    h = await harness({ publicDashboard: true });
+    const dataset = { footfallEvent: 'Buy', footfallPropPlan: 'pro', footfallPropBillingPeriod: 'yearly', userEmail: 'a@b.c' };
+    expect((await h.send({ k: 't', u: 'https://site.test/', s: 's1', p: dataset })).status).toBe(202);
+    expect(await events(h)).toMatchObject([{ value: 'Buy', events: 1 }]);
+    expect(await h.api('breakdown?property=prop:billingPeriod&period=today')).toMatchObject({ results: [{ value: 'yearly' }] });
+    expect((await h.api<{ results: unknown[] }>('breakdown?property=prop:userEmail&period=today')).results).toEqual([]);
+    const unnamed = await h.send({ k: 't', u: 'https://site.test/', s: 's1', p: { footfallPropPlan: 'pro' } });
+    expect(unnamed.status).toBe(400);
+  });
+
+  it('honours Do Not Track and Global Privacy Control only when respectDnt is on', async () => {
+    h = await harness({ publicDashboard: true, respectDnt: true });
+    expect((await h.send(pageview(), { headers: { dnt: '1' } })).headers.get('x-footfall-dropped')).toBe('do-not-track');
+    expect((await h.send(pageview(), { headers: { 'sec-gpc': '1' } })).headers.get('x-footfall-dropped')).toBe('do-not-track');
+    await h.close();
+    h = await harness({ publicDashboard: true });
+    expect((await h.send(pageview(), { headers: { dnt: '1', 'sec-gpc': '1' } })).headers.get('x-footfall-dropped')).toBeNull();
+  });
+
+  it('ignores beacons from the dashboard\'s own pages', async () => {
+    h = await harness({ publicDashboard: true });
+    const res = await h.send(pageview('https://site.test/_analytics?period=7d'));
+    expect(res.headers.get('x-footfall-dropped')).toBe('dashboard');
+    expect(await h.api('summary?period=today')).toMatchObject({ pageviews: 0 });
+  });
+});

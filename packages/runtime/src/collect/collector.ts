@@ -14,6 +14,7 @@ import type { SaltKeeper } from '../visitor/salt-keeper.ts';
 import type { ServerVisits } from '../visitor/server-visits.ts';
 import { readLimitedBody } from './body.ts';
 import { nonHumanReason } from './non-human.ts';
+import { classifyLink, linkUrl } from './links.ts';
 import { cleanPageUrl } from './page-url.ts';
 import { validateEvent, type IncomingEvent } from './validate.ts';
 
@@ -46,7 +47,7 @@ export async function collect(request: Request, socketAddress: string | undefine
   if (!checked.ok) return problem(400, checked.reason, CORS);
   const incoming = checked.event;
 
-  const dropped = nonHumanReason(request.headers) ?? spamReason(incoming);
+  const dropped = nonHumanReason(request.headers) ?? spamReason(incoming) ?? ownerReason(incoming, request.headers, deps.options);
   if (dropped) return accepted(dropped);
   const mode = deps.options.privacyMode;
   if (incoming.kind === 'engagement' && !keepsEngagement(mode)) return accepted(`${mode}-mode`);
@@ -62,6 +63,24 @@ export async function collect(request: Request, socketAddress: string | undefine
     if (error instanceof FootfallStorageError) return problem(503, 'storage unavailable', { ...CORS, 'retry-after': '5' });
     return problem(500, 'internal error', CORS);
   }
+}
+
+/**
+ * What the owner's settings exclude, decided at run time from the request: Do Not Track and
+ * Global Privacy Control headers, switched-off link events, the dashboard's own pages. A link
+ * click that is kept becomes its event here.
+ */
+function ownerReason(incoming: IncomingEvent, headers: Headers, options: CollectorDeps['options']): string | undefined {
+  if (options.respectDnt && (headers.get('dnt') === '1' || headers.get('sec-gpc') === '1')) return 'do-not-track';
+  if (`${incoming.url.pathname}/`.includes(`${options.dashboardBase}/`)) return 'dashboard';
+  if (!incoming.link) return undefined;
+  const kind = classifyLink(incoming.link, incoming.url);
+  if (!kind) return 'internal-link';
+  if (kind === 'File Download' && !options.trackDownloads) return 'downloads-off';
+  if (kind === 'Outbound Link: Click' && !options.trackOutbound) return 'outbound-off';
+  incoming.name = kind;
+  incoming.props = { url: linkUrl(incoming.link) };
+  return undefined;
 }
 
 function spamReason(incoming: IncomingEvent): string | undefined {

@@ -3,6 +3,8 @@ import type { EventKind } from '../store/types.ts';
 /** An event as the visitor's browser or a server-side caller described it, checked. */
 export interface IncomingEvent {
   kind: EventKind;
+  /** A link click the server still has to classify (download or outbound). */
+  link?: URL;
   url: URL;
   referrer?: string;
   session?: string;
@@ -27,7 +29,7 @@ type Result = { ok: true; event: IncomingEvent } | { ok: false; reason: string }
 // C0 controls, DEL and C1 controls: never legitimate in a URL, name or prop, and they corrupt
 // logs and terminals an owner might paste values into.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-const TRACKER_KINDS: Record<string, EventKind> = { p: 'pageview', e: 'event', g: 'engagement' };
+const TRACKER_KINDS: Record<string, EventKind> = { p: 'pageview', e: 'event', g: 'engagement', l: 'event', t: 'event' };
 const SERVER_TYPES: Record<string, EventKind> = { page_view: 'pageview', pageview: 'pageview', event: 'event' };
 
 /**
@@ -47,7 +49,7 @@ export function validateEvent(text: string): Result {
   const tracker = 'k' in b;
   const kind = tracker ? TRACKER_KINDS[String(b.k)] : SERVER_TYPES[String(b.type)];
   if (!kind) {
-    return fail(tracker ? 'k must be "p", "e" or "g"' : 'type must be "page_view" or "event"');
+    return fail(tracker ? 'k must be "p", "e", "g", "l" or "t"' : 'type must be "page_view" or "event"');
   }
   const url = checkUrl(tracker ? b.u : b.url, tracker ? 'u' : 'url');
   if (typeof url === 'string') return fail(url);
@@ -69,13 +71,26 @@ export function validateEvent(text: string): Result {
     event.session = session;
   }
 
+  if (tracker && b.k === 'l') {
+    const link = checkUrl(b.h, 'h');
+    if (typeof link === 'string') return fail(link);
+    event.link = link;
+    return { ok: true, event };
+  }
+  let name: unknown = tracker ? b.n : b.name;
+  let rawProps: unknown = tracker ? b.p : b.props;
+  if (tracker && b.k === 't') {
+    const tagged = fromDataset(b.p);
+    if (typeof tagged === 'string') return fail(tagged);
+    ({ name, props: rawProps } = tagged);
+  }
+
   if (kind === 'event') {
-    const name = tracker ? b.n : b.name;
     if (typeof name !== 'string' || name.trim() === '' || [...name].length > LIMITS.nameChars || CONTROL.test(name)) {
       return fail(`${tracker ? 'n' : 'name'} must be an event name of 1-${LIMITS.nameChars} characters without control characters`);
     }
     event.name = name.trim();
-    const props = checkProps(tracker ? b.p : b.props, tracker ? 'p' : 'props');
+    const props = checkProps(rawProps, tracker ? 'p' : 'props');
     if (typeof props === 'string') return fail(props);
     if (props) event.props = props;
   }
@@ -129,4 +144,19 @@ function checkProps(value: unknown, field: string): Record<string, string> | und
     props[key] = text;
   }
   return Object.keys(props).length > 0 ? props : undefined;
+}
+
+/**
+ * A tagged element's dataset: `data-footfall-event="Signup"` is `footfallEvent`, and
+ * `data-footfall-prop-plan="pro"` is `footfallPropPlan`. Only those become the event; any other
+ * data-* attribute of the element is the site's markup and is dropped here.
+ */
+function fromDataset(value: unknown): { name: unknown; props: Record<string, unknown> } | string {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'p must be the tagged element\'s dataset';
+  const props: Record<string, unknown> = Object.create(null);
+  for (const [key, v] of Object.entries(value)) {
+    const m = /^footfallProp(.+)$/.exec(key);
+    if (m) props[m[1]!.charAt(0).toLowerCase() + m[1]!.slice(1)] = v;
+  }
+  return { name: (value as Record<string, unknown>).footfallEvent, props };
 }
