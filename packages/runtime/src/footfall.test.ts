@@ -44,4 +44,31 @@ describe('node:http adapter', () => {
       await new Promise((r) => server.close(r));
     }
   });
+
+  it.each([
+    ['an object', (text: string) => JSON.parse(text) as unknown],
+    ['a string', (text: string) => text],
+    ['a Buffer', (text: string) => Buffer.from(text)],
+  ])('takes the body a parser mounted before it already read, as %s', async (_kind, parse) => {
+    h = await harness({ publicDashboard: true });
+    const middleware = footfallMiddleware(h.ff);
+    // What express.json() / text() / raw() do: drain the stream, leave the result on req.body.
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        Object.assign(req, { body: parse(Buffer.concat(chunks).toString()) });
+        middleware(req, res);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const post = await fetch(`${base}/_footfall/e`, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': CHROME_UA }, body: JSON.stringify(pageview(`${base}/parsed`)) });
+      expect(post.status).toBe(202);
+      expect(await h.api('summary?period=today')).toMatchObject({ pageviews: 1 });
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
 });

@@ -15,11 +15,23 @@ export function toWebRequest(req: IncomingMessage): Request {
     for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
   }
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+  const parsed = parsedBody(req);
+  if (parsed) headers.set('content-length', String(parsed.length));
   return new Request(url, {
     method: req.method ?? 'GET',
     headers,
-    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' } : {}),
+    ...(hasBody ? { body: parsed ?? (Readable.toWeb(req) as ReadableStream<Uint8Array>), duplex: 'half' } : {}),
   } as RequestInit);
+}
+
+/**
+ * A body parser mounted before Footfall (`app.use(express.json())`) has already drained the
+ * stream and left the result on `req.body`: use that, or the collector would see no body.
+ */
+function parsedBody(req: IncomingMessage): Buffer | undefined {
+  const parsed = (req as IncomingMessage & { body?: unknown }).body;
+  if (parsed === undefined || !req.readableEnded) return undefined;
+  return Buffer.isBuffer(parsed) ? parsed : Buffer.from(typeof parsed === 'string' ? parsed : JSON.stringify(parsed));
 }
 
 export async function sendWebResponse(res: ServerResponse, response: Response): Promise<void> {

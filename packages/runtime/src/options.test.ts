@@ -50,6 +50,16 @@ describe('resolveOptions', () => {
     expect(() => resolveOptions({ endpoint: '/e?x=1' }, {}, '/')).toThrow(/no spaces, quotes, query or fragment/);
   });
 
+  it.each([
+    ['', /a path on this site/],
+    ['stats.example.com/_footfall/e', /full URL of a Footfall collector/],
+    ['ftp://stats.example.com/e', /only http: and https:/],
+    ['https://stats.example.com/e?site=1', /no credentials, query or fragment/],
+    ['//stats.example.com/e', /allowed:/],
+  ])('rejects the endpoint %j with the fix', (endpoint, message) => {
+    expect(() => resolveOptions({ endpoint }, {}, '/')).toThrow(message);
+  });
+
   it('names the code option too when it is the source of a bad value', () => {
     expect(() => resolveOptions({ storage: 'postgres' as never }, {}, '/')).toThrow(/footfall\(\{ storage \}\) \(or FOOTFALL_STORAGE\) is "postgres"/);
   });
