@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHROME_UA, harness, pageview, type Harness } from '../test/kit.ts';
@@ -41,6 +41,27 @@ describe('node:http adapter', () => {
       const preflight = await fetch(`${base}/_footfall/e`, { method: 'OPTIONS' });
       expect(preflight.status).toBe(204);
     } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('answers 413 to a chunked body that passes the cap, without reading it all', async () => {
+    h = await harness({ publicDashboard: true });
+    const middleware = footfallMiddleware(h.ff);
+    const server = createServer((req, res) => middleware(req, res));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = httpRequest({ port, host: '127.0.0.1', method: 'POST', path: '/_footfall/e', headers: { 'transfer-encoding': 'chunked', 'user-agent': CHROME_UA } }, (res) => resolve(res.statusCode!));
+        req.on('error', reject);
+        // 64 KiB in 1 KiB chunks, no Content-Length: only counting can catch it.
+        for (let i = 0; i < 64; i++) req.write('x'.repeat(1024));
+        req.end();
+      });
+      expect(status).toBe(413);
+    } finally {
+      server.closeAllConnections();
       await new Promise((r) => server.close(r));
     }
   });

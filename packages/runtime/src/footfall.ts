@@ -1,4 +1,5 @@
-import { collect } from './collect/collector.ts';
+import { readLimitedBody } from './collect/body.ts';
+import { collect, type CollectInput, type CollectResult } from './collect/collector.ts';
 import { noGeo, openGeo, type GeoLookup } from './enrich/geo.ts';
 import { routeDashboard } from './http/dashboard-routes.ts';
 import { html, json, problem } from './http/responses.ts';
@@ -40,6 +41,10 @@ export interface Footfall {
   /** Whether a path belongs to Footfall (collector or dashboard), for middleware `next()`. */
   matches(pathname: string): boolean;
   fetch(request: Request, info?: RequestInfo): Promise<Response>;
+  /** The collector without Request/Response, for adapters that read the body themselves. */
+  collect(input: CollectInput): Promise<CollectResult>;
+  /** The collector's path (`<collectorBase>/e`). */
+  readonly collectorPath: string;
   /** The tracker script configured for these options, to inline in pages. */
   tracker(): string;
   /** Destroys ended salts and applies retention; runs on timers unless `timers: false`. */
@@ -100,13 +105,16 @@ export async function createFootfall(input: FootfallOptions | ResolvedOptions = 
     matches: (pathname) => underBase(pathname, collectorBase) || underBase(pathname, dashboardBase),
     tracker: () => trackerFor(options),
     maintain,
+    collectorPath: `${collectorBase}/e`,
+    collect: (input) => collect(input, collector),
     async fetch(request, info = {}) {
       const url = new URL(request.url);
       const path = url.pathname;
       if (path === `${collectorBase}/e`) {
         if (request.method === 'OPTIONS') return preflight();
         if (request.method !== 'POST') return problem(405, 'use POST', { allow: 'POST, OPTIONS' });
-        return collect(request, info.clientAddress, collector);
+        const result = await collect({ headers: request.headers, body: await readLimitedBody(request), clientAddress: info.clientAddress }, collector);
+        return new Response(result.body ?? null, { status: result.status, headers: result.headers });
       }
       if (path === `${collectorBase}/privacy`) {
         if (request.method !== 'GET' && request.method !== 'HEAD') return problem(405, 'use GET', { allow: 'GET' });

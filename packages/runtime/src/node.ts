@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import { decodeBody, readLimitedStream } from './collect/body.ts';
+import type { HeaderSource } from './collect/non-human.ts';
 import type { Footfall } from './footfall.ts';
 
 /**
@@ -61,6 +63,7 @@ export function footfallMiddleware(footfall: Footfall | Promise<Footfall>) {
           res.statusCode = 404;
           return void res.end('Not found');
         }
+        if (req.method === 'POST' && pathname === ff.collectorPath) return collectFast(ff, req, res);
         const response = await ff.fetch(toWebRequest(req), { clientAddress: req.socket.remoteAddress });
         await sendWebResponse(res, response);
       })
@@ -69,5 +72,31 @@ export function footfallMiddleware(footfall: Footfall | Promise<Footfall>) {
         res.statusCode = 500;
         res.end('Internal error');
       });
+  };
+}
+
+/**
+ * The collector's hot path: the body is read from the Node stream under the cap and the answer
+ * written directly, skipping the Web Request/Response round trip (a measured tenth of its cost).
+ */
+async function collectFast(ff: Footfall, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  // Read before the body: stopping at the cap destroys the request, and its socket with it.
+  const clientAddress = req.socket.remoteAddress;
+  const headers = nodeHeaders(req);
+  const parsed = parsedBody(req);
+  const body = parsed ? decodeBody(parsed) : await readLimitedStream(req, Number(req.headers['content-length'] ?? 0));
+  const result = await ff.collect({ headers, body, clientAddress });
+  // An oversized body is not drained: the connection closes instead of reading the rest.
+  if (result.status === 413) res.setHeader('connection', 'close');
+  res.writeHead(result.status, result.headers);
+  res.end(result.body);
+}
+
+function nodeHeaders(req: IncomingMessage): HeaderSource {
+  return {
+    get(name) {
+      const value = req.headers[name];
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    },
   };
 }

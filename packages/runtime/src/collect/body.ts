@@ -8,7 +8,7 @@ export type BodyResult = { ok: true; text: string } | { ok: false; status: 400 |
  */
 export async function readLimitedBody(request: Request, limit = MAX_BODY_BYTES): Promise<BodyResult> {
   const declared = Number(request.headers.get('content-length') ?? NaN);
-  if (declared > limit) return { ok: false, status: 413, reason: `body larger than ${limit} bytes` };
+  if (declared > limit) return TOO_LARGE(limit);
   if (!request.body) return { ok: true, text: '' };
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -20,16 +20,50 @@ export async function readLimitedBody(request: Request, limit = MAX_BODY_BYTES):
       size += value.byteLength;
       if (size > limit) {
         await reader.cancel().catch(() => {});
-        return { ok: false, status: 413, reason: `body larger than ${limit} bytes` };
+        return TOO_LARGE(limit);
       }
       chunks.push(value);
     }
   } catch {
     return { ok: false, status: 400, reason: 'the request body could not be read' };
   }
+  return decodeBody(Buffer.concat(chunks));
+}
+
+const TOO_LARGE = (limit: number): BodyResult => ({ ok: false, status: 413, reason: `body larger than ${limit} bytes` });
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function decodeBody(bytes: Uint8Array, limit = MAX_BODY_BYTES): BodyResult {
+  if (bytes.byteLength > limit) return TOO_LARGE(limit);
   try {
-    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks)) };
+    return { ok: true, text: utf8.decode(bytes) };
   } catch {
     return { ok: false, status: 400, reason: 'body is not valid UTF-8' };
   }
+}
+
+/**
+ * The same cap for a Node stream, without Web streams: chunks are collected until the end or
+ * until the limit is passed, at which point reading stops.
+ */
+export function readLimitedStream(
+  stream: AsyncIterable<Uint8Array> & { headers?: Record<string, string | string[] | undefined> },
+  declaredLength: number,
+  limit = MAX_BODY_BYTES,
+): Promise<BodyResult> {
+  if (declaredLength > limit) return Promise.resolve(TOO_LARGE(limit));
+  return (async () => {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of stream) {
+        size += chunk.byteLength;
+        if (size > limit) return TOO_LARGE(limit);
+        chunks.push(chunk);
+      }
+    } catch {
+      return { ok: false, status: 400, reason: 'the request body could not be read' } as const;
+    }
+    return decodeBody(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), limit);
+  })();
 }

@@ -4,7 +4,6 @@ import type { GeoLookup } from '../enrich/geo.ts';
 import { classifyReferrer } from '../enrich/referrer.ts';
 import { isReferrerSpam } from '../enrich/referrer-spam.ts';
 import { parseUserAgent } from '../enrich/user-agent.ts';
-import { problem } from '../http/responses.ts';
 import { keepsEngagement, keepsTrackerSession, project } from '../privacy/modes.ts';
 import { QueueFullError, type BatchWriter } from '../store/writer.ts';
 import type { StoredEvent } from '../store/types.ts';
@@ -12,8 +11,8 @@ import { clientIp } from '../visitor/client-ip.ts';
 import { visitorHash } from '../visitor/hash.ts';
 import type { SaltKeeper } from '../visitor/salt-keeper.ts';
 import type { ServerVisits } from '../visitor/server-visits.ts';
-import { readLimitedBody } from './body.ts';
-import { nonHumanReason } from './non-human.ts';
+import type { BodyResult } from './body.ts';
+import { nonHumanReason, type HeaderSource } from './non-human.ts';
 import { classifyLink, linkUrl } from './links.ts';
 import { cleanPageUrl } from './page-url.ts';
 import { validateEvent, type IncomingEvent } from './validate.ts';
@@ -28,11 +27,30 @@ export interface CollectorDeps {
   readonly log: (message: string) => void;
 }
 
+/** What the collector needs of a request: adapters build it without Web streams on hot paths. */
+export interface CollectInput {
+  readonly headers: HeaderSource;
+  /** The body, already read under the size cap (or why it could not be). */
+  readonly body: BodyResult;
+  /** The TCP peer's address. */
+  readonly clientAddress: string | undefined;
+}
+
+export interface CollectResult {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+}
+
 /** Beacons carry no credentials, so any origin may send them (static sites on other hosts). */
 const CORS = { 'access-control-allow-origin': '*' };
 
-function accepted(dropped?: string): Response {
-  return new Response(null, { status: 202, headers: { ...CORS, ...(dropped ? { 'x-footfall-dropped': dropped } : {}) } });
+function accepted(dropped?: string): CollectResult {
+  return { status: 202, headers: dropped ? { ...CORS, 'x-footfall-dropped': dropped } : CORS };
+}
+
+function refused(status: number, error: string, headers: Record<string, string> = {}): CollectResult {
+  return { status, headers: { ...CORS, 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify({ error }) };
 }
 
 /**
@@ -40,28 +58,28 @@ function accepted(dropped?: string): Response {
  * hash -> geo -> UA -> privacy projection -> group commit -> 202. The IP and user agent are
  * local variables of this function and go no further than the hash, geo and UA parsers.
  */
-export async function collect(request: Request, socketAddress: string | undefined, deps: CollectorDeps): Promise<Response> {
-  const body = await readLimitedBody(request);
-  if (!body.ok) return problem(body.status, body.reason, CORS);
+export async function collect(input: CollectInput, deps: CollectorDeps): Promise<CollectResult> {
+  const { body, headers } = input;
+  if (!body.ok) return refused(body.status, body.reason);
   const checked = validateEvent(body.text);
-  if (!checked.ok) return problem(400, checked.reason, CORS);
+  if (!checked.ok) return refused(400, checked.reason);
   const incoming = checked.event;
 
-  const dropped = nonHumanReason(request.headers) ?? spamReason(incoming) ?? ownerReason(incoming, request.headers, deps.options);
+  const dropped = nonHumanReason(headers) ?? spamReason(incoming) ?? ownerReason(incoming, headers, deps.options);
   if (dropped) return accepted(dropped);
   const mode = deps.options.privacyMode;
   if (incoming.kind === 'engagement' && !keepsEngagement(mode)) return accepted(`${mode}-mode`);
 
   try {
-    const event = await enrich(incoming, request.headers, socketAddress, deps);
+    const event = await enrich(incoming, headers, input.clientAddress, deps);
     await deps.writer.write(project(event, mode));
     return accepted();
   } catch (error) {
-    if (error instanceof QueueFullError) return problem(503, 'busy: try again shortly', { ...CORS, 'retry-after': '1' });
+    if (error instanceof QueueFullError) return refused(503, 'busy: try again shortly', { 'retry-after': '1' });
     // The message names the storage failure, never the visitor: no IP or UA is in scope of it.
     deps.log(`@footfall/runtime: event not stored: ${(error as Error).message}`);
-    if (error instanceof FootfallStorageError) return problem(503, 'storage unavailable', { ...CORS, 'retry-after': '5' });
-    return problem(500, 'internal error', CORS);
+    if (error instanceof FootfallStorageError) return refused(503, 'storage unavailable', { 'retry-after': '5' });
+    return refused(500, 'internal error');
   }
 }
 
@@ -70,7 +88,7 @@ export async function collect(request: Request, socketAddress: string | undefine
  * Global Privacy Control headers, switched-off link events, the dashboard's own pages. A link
  * click that is kept becomes its event here.
  */
-function ownerReason(incoming: IncomingEvent, headers: Headers, options: CollectorDeps['options']): string | undefined {
+function ownerReason(incoming: IncomingEvent, headers: HeaderSource, options: CollectorDeps['options']): string | undefined {
   if (options.respectDnt && (headers.get('dnt') === '1' || headers.get('sec-gpc') === '1')) return 'do-not-track';
   if (`${incoming.url.pathname}/`.includes(`${options.dashboardBase}/`)) return 'dashboard';
   if (!incoming.link) return undefined;
@@ -92,15 +110,15 @@ function spamReason(incoming: IncomingEvent): string | undefined {
   }
 }
 
-async function enrich(incoming: IncomingEvent, headers: Headers, socketAddress: string | undefined, deps: CollectorDeps): Promise<StoredEvent> {
+async function enrich(incoming: IncomingEvent, headers: HeaderSource, socketAddress: string | undefined, deps: CollectorDeps): Promise<StoredEvent> {
   const { options } = deps;
   const ts = deps.now();
   const page = cleanPageUrl(incoming.url, options);
   const ip = clientIp(socketAddress, headers, options) ?? '';
   const userAgent = headers.get('user-agent') ?? '';
-  const { bucket, salt } = await deps.salts.at(ts);
+  const { bucket, key } = await deps.salts.at(ts);
   const site = page.hostname.replace(/^www\./, '');
-  const visitor = visitorHash(salt, site, ip, userAgent);
+  const visitor = visitorHash(key, site, ip, userAgent);
   const session = incoming.session && keepsTrackerSession(options.privacyMode)
     ? incoming.session
     : deps.visits.sessionFor(visitor, ts);

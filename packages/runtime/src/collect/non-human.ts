@@ -1,4 +1,5 @@
 import { isbot } from 'isbot';
+import { memoize } from '../enrich/memo.ts';
 
 export type NonHumanReason = 'prefetch' | 'no-user-agent' | 'headless' | 'bot';
 
@@ -10,14 +11,24 @@ const HEADLESS = /HeadlessChrome|PhantomJS|SlimerJS|Puppeteer|Playwright|Seleniu
  * Why a request should not count as a human visit, or undefined if it should. Checked in this
  * order: a speculative load, then the cheapest User-Agent tests, then isbot's large pattern list.
  */
-export function nonHumanReason(headers: Headers): NonHumanReason | undefined {
+export function nonHumanReason(headers: HeaderSource): NonHumanReason | undefined {
   if (isPrefetch(headers)) return 'prefetch';
   const ua = headers.get('user-agent')?.trim();
   if (!ua) return 'no-user-agent';
+  return classifyAgent(ua);
+}
+
+/** The header reads the checks need: a Headers object, or an adapter's view of its own headers. */
+export interface HeaderSource {
+  get(name: string): string | null;
+}
+
+// isbot runs one very large regular expression: worth doing once per distinct user agent.
+const classifyAgent = memoize((ua: string): NonHumanReason | undefined => {
   if (HEADLESS.test(ua)) return 'headless';
   if (isbot(ua)) return 'bot';
   return undefined;
-}
+});
 
 /**
  * A prefetch or prerender may never be seen by the visitor; counting it would invent page views.
@@ -25,7 +36,7 @@ export function nonHumanReason(headers: Headers): NonHumanReason | undefined {
  * are older vendor spellings: Chrome's Purpose, Safari's X-Purpose for Top Sites previews, and
  * Firefox's X-Moz.
  */
-function isPrefetch(headers: Headers): boolean {
+function isPrefetch(headers: HeaderSource): boolean {
   const value = (name: string) => headers.get(name)?.toLowerCase() ?? '';
   const secPurpose = value('sec-purpose');
   return (

@@ -1,6 +1,7 @@
 // ua-parser-js 1.x is CommonJS with `export =` types, so under NodeNext the default import is
 // the constructor itself. Stay on 1.0.x: 2.x is AGPL-3.0, and 1.0.41 caps input at 500 chars.
 import UAParser from 'ua-parser-js';
+import { memoize } from './memo.ts';
 
 export interface UserAgentInfo {
   browser?: string;
@@ -51,7 +52,9 @@ const DEVICE_TYPES: Record<string, UserAgentInfo['device']> = {
  * Reduces a User-Agent header to browser, OS and device class. The raw string is never returned
  * or kept: in full it is one of the strongest fingerprinting signals a request carries.
  */
-export function parseUserAgent(ua: string): UserAgentInfo {
+export const parseUserAgent: (ua: string) => UserAgentInfo = memoize(parse);
+
+function parse(ua: string): UserAgentInfo {
   const result = new UAParser(ua).getResult();
   const info: UserAgentInfo = { device: deviceClass(result) };
   const browser = browserName(result.browser.name);

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import type { HeaderSource } from '../collect/non-human.ts';
 import { cidrContains, normalizeIp, type Cidr } from '../net/ip.ts';
 
 export interface ClientIpPolicy {
@@ -11,7 +12,7 @@ export interface ClientIpPolicy {
  * believed only (a) hop by hop from the right while each hop is a trusted proxy, or (b) whole,
  * left-most entry, when a server-side caller proves itself with the server key.
  */
-export function clientIp(socketAddress: string | undefined, headers: Headers, policy: ClientIpPolicy): string | undefined {
+export function clientIp(socketAddress: string | undefined, headers: HeaderSource, policy: ClientIpPolicy): string | undefined {
   const peer = socketAddress ? normalizeIp(socketAddress) : undefined;
   const forwarded = (headers.get('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   if (forwarded.length > 0 && hasServerKey(headers, policy.serverKey)) {
@@ -31,7 +32,7 @@ function isTrusted(ip: string, proxies: readonly Cidr[]): boolean {
   return proxies.some((cidr) => cidrContains(cidr, ip));
 }
 
-export function hasServerKey(headers: Headers, serverKey: string | undefined): boolean {
+export function hasServerKey(headers: HeaderSource, serverKey: string | undefined): boolean {
   if (!serverKey) return false;
   const auth = headers.get('authorization') ?? '';
   return auth.startsWith('Bearer ') && safeEqual(auth.slice(7), serverKey);

@@ -1,9 +1,11 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { Store } from '../store/types.ts';
 import { bucketAt, type Bucket } from './buckets.ts';
 
 export interface CurrentSalt {
   readonly bucket: Bucket;
-  readonly salt: Uint8Array;
+  /** The bucket's salt as an HMAC key. */
+  readonly key: KeyObject;
 }
 
 /**
@@ -36,7 +38,7 @@ export class SaltKeeper {
 
   async #open(bucket: Bucket): Promise<CurrentSalt> {
     await this.store.destroySaltsBefore(bucket.start);
-    return { bucket, salt: await this.store.salt(bucket.start) };
+    return { bucket, key: createSecretKey(await this.store.salt(bucket.start)) };
   }
 
   /** Destroys every salt whose bucket has ended by `now`. */
