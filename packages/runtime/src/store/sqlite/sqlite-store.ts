@@ -26,6 +26,8 @@ export class SqliteStore implements Store, RollupSource {
   #db: DatabaseSync;
   #visitIds = new Map<string, number>();
   #hot: HotRows | undefined;
+  #seqTs = -1;
+  #seqs = new Map<number, number>();
   #salts = new Map<number, Uint8Array>();
   #strings: StringTable;
   #insertEvent: StatementSync;
@@ -81,13 +83,21 @@ export class SqliteStore implements Store, RollupSource {
   #insertRow(e: StoredEvent, visit: number): void {
     const values = [KIND_CODES[e.kind], this.#strings.intern(e.path), e.name ?? null, e.props ? JSON.stringify(e.props) : null, e.engaged ?? null] as const;
     // Two events of one visit in the same millisecond (an SPA's engagement report and the next
-    // pageview) differ by seq; a failed INSERT undoes only itself, not the transaction.
-    for (let seq = 0; ; seq++) {
+    // pageview) differ by seq. This process numbers its own; a clash with another process's
+    // event fails only that INSERT (not the transaction) and tries the next number.
+    if (e.ts !== this.#seqTs) {
+      this.#seqTs = e.ts;
+      this.#seqs.clear();
+    }
+    const first = this.#seqs.get(visit) ?? 0;
+    this.#seqs.set(visit, first + 1);
+    for (let seq = first; ; seq++) {
       try {
         this.#insertEvent.run(e.ts, visit, seq, ...values);
         return;
       } catch (error) {
-        if (seq >= 1000 || !/UNIQUE/.test((error as Error).message)) throw error;
+        if (seq >= first + 1000 || !/UNIQUE/.test((error as Error).message)) throw error;
+        this.#seqs.set(visit, seq + 2);
       }
     }
   }
@@ -223,6 +233,10 @@ export class SqliteStore implements Store, RollupSource {
 
   breakdown(q: StatsQuery, property: Parameters<Store['breakdown']>[1], limit: number) {
     return this.#planner.breakdown(q, property, limit);
+  }
+
+  propKeys(q: StatsQuery, limit: number) {
+    return this.#planner.propKeys(q, limit);
   }
 
   async realtime(since: number) {
