@@ -1,0 +1,190 @@
+import { FootfallConfigError, resolveOptions } from '@footfall/runtime';
+import type { AstroIntegrationLogger, IntegrationResolvedRoute } from 'astro';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { routeConflicts } from './check-routes.ts';
+import { FootfallAstroError } from './errors.ts';
+import footfall from './index.ts';
+import { serverOptions, type RouteConfig } from './route-config.ts';
+import { footfallRoutes, requireAdapter, setup, trackerFor } from './setup.ts';
+import { optionsPlugin, OPTIONS_ID, STARTUP_ID } from './vite-plugin.ts';
+
+function fakeLogger() {
+  const warnings: string[] = [];
+  const logger = { warn: (m: string) => warnings.push(m), info() {}, error() {}, debug() {} } as unknown as AstroIntegrationLogger;
+  return { logger, warnings };
+}
+
+/** Runs `astro:config:setup` with a recording stand-in for Astro's parameters. */
+function runSetup(options: Parameters<typeof footfall>[0], astro: { adapter?: string; base?: string; trailingSlash?: string; command?: 'dev' | 'build' } = {}) {
+  const { logger, warnings } = fakeLogger();
+  const scripts: [string, string][] = [];
+  const routes: { pattern: string; entrypoint: string | URL; prerender?: boolean }[] = [];
+  const plugins: unknown[] = [];
+  const params = {
+    config: { adapter: astro.adapter ? { name: astro.adapter } : undefined, base: astro.base ?? '/', trailingSlash: astro.trailingSlash ?? 'ignore' },
+    command: astro.command ?? 'build',
+    logger,
+    injectScript: (stage: string, code: string) => scripts.push([stage, code]),
+    injectRoute: (route: (typeof routes)[number]) => routes.push(route),
+    updateConfig: (config: { vite: { plugins: unknown[] } }) => plugins.push(...config.vite.plugins),
+  };
+  setup(params as never, options ?? {}, resolveOptions(options, {}));
+  return { scripts, routes, plugins: plugins as ReturnType<typeof optionsPlugin>[], warnings };
+}
+
+function loadVirtual(plugin: ReturnType<typeof optionsPlugin>, id: string): string {
+  const resolved = plugin.resolveId(id);
+  expect(resolved).toBeTypeOf('string');
+  return plugin.load(resolved!)!;
+}
+
+describe('footfall()', () => {
+  afterEach(() => {
+    delete process.env.FOOTFALL_STORAGE;
+  });
+
+  it('rejects a bad option while astro.config loads, naming the setting and the allowed values', () => {
+    expect(() => footfall({ privacyMode: 'loud' as never })).toThrow(FootfallConfigError);
+    expect(() => footfall({ privacyMode: 'loud' as never })).toThrow(/privacyMode.*FOOTFALL_PRIVACY_MODE.*standard, strict, paranoid/);
+  });
+
+  it('checks the FOOTFALL_* environment at config time too', () => {
+    process.env.FOOTFALL_STORAGE = 'mysql';
+    expect(() => footfall()).toThrow(/FOOTFALL_STORAGE is "mysql"; allowed: sqlite, json/);
+  });
+
+  it('rejects overlapping bases', () => {
+    expect(() => footfall({ collectorBase: '/_analytics/c' })).toThrow(FootfallAstroError);
+    expect(() => footfall({ collectorBase: '/stats', dashboardBase: '/stats' })).toThrow(/overlap/);
+  });
+
+  it('is an integration named @footfall/astro', () => {
+    expect(footfall().name).toBe('@footfall/astro');
+  });
+});
+
+describe('requireAdapter', () => {
+  it('stops a build without an adapter, with the fix in the message', () => {
+    const { logger } = fakeLogger();
+    expect(() => requireAdapter(undefined, 'build', logger)).toThrow(FootfallAstroError);
+    expect(() => requireAdapter(undefined, 'build', logger)).toThrow(/npm i @astrojs\/node.*adapter: node\(\{ mode: 'standalone' \}\)/);
+  });
+
+  it('only warns in dev, where Astro serves on-demand routes without one', () => {
+    const { logger, warnings } = fakeLogger();
+    requireAdapter(undefined, 'dev', logger);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/@astrojs\/node/);
+  });
+
+  it('accepts @astrojs/node silently and warns about untested adapters', () => {
+    const { logger, warnings } = fakeLogger();
+    requireAdapter('@astrojs/node', 'build', logger);
+    expect(warnings).toEqual([]);
+    requireAdapter('@astrojs/cloudflare', 'build', logger);
+    expect(warnings[0]).toMatch(/tested with @astrojs\/node/);
+  });
+});
+
+describe('astro:config:setup', () => {
+  it('inlines the tracker in every page head and mounts two on-demand catch-all routes', () => {
+    const { scripts, routes } = runSetup({}, { adapter: '@astrojs/node' });
+    expect(scripts).toEqual([['head-inline', trackerFor(resolveOptions({}, {}), '')]]);
+    expect(routes).toEqual([
+      { pattern: '/_footfall/[...path]', entrypoint: '@footfall/astro/routes/collector', prerender: false },
+      { pattern: '/_analytics/[...path]', entrypoint: '@footfall/astro/routes/dashboard', prerender: false },
+    ]);
+  });
+
+  it('configures the tracker from the options', () => {
+    const { scripts } = runSetup({ collectorBase: '/_c', dashboardBase: '/stats', allowLocalhost: true }, { adapter: '@astrojs/node' });
+    expect(scripts[0]![1]).toContain('"e":"/_c/e"');
+    expect(scripts[0]![1]).toContain('"l":1');
+  });
+
+  it("posts under Astro's base, with a trailing slash when the site demands one", () => {
+    const { scripts, plugins } = runSetup({}, { adapter: '@astrojs/node', base: '/docs/', trailingSlash: 'always' });
+    expect(scripts[0]![1]).toContain('"e":"/docs/_footfall/e/"');
+    expect(loadVirtual(plugins[0]!, OPTIONS_ID)).toContain('"sitePrefix":"/docs"');
+  });
+
+  it('only inlines the tracker when it reports to a Footfall server elsewhere: no routes, no adapter needed', () => {
+    const { scripts, routes, plugins } = runSetup({ endpoint: 'https://stats.example.com/_footfall/e' });
+    expect(scripts[0]![1]).toContain('"e":"https://stats.example.com/_footfall/e"');
+    expect(routes).toEqual([]);
+    expect(plugins).toEqual([]);
+  });
+
+  it("hands the owner's unresolved options and the dev flag to the routes", () => {
+    const build = runSetup({ privacyMode: 'strict' }, { adapter: '@astrojs/node' });
+    expect(loadVirtual(build.plugins[0]!, OPTIONS_ID)).toBe(
+      'export default {"options":{"privacyMode":"strict"},"dev":false,"sitePrefix":"","collectorBase":"/_footfall","dashboardBase":"/_analytics"};\n',
+    );
+    const dev = runSetup({}, { command: 'dev' });
+    expect(loadVirtual(dev.plugins[0]!, OPTIONS_ID)).toContain('"dev":true');
+    expect(dev.warnings[0]).toMatch(/no server adapter/);
+  });
+});
+
+describe('the options plugin', () => {
+  const config: RouteConfig = { options: {}, dev: false, sitePrefix: '', collectorBase: '/_footfall', dashboardBase: '/_analytics' };
+  const context = (environment: string, isEntry: boolean) => ({ environment: { name: environment }, getModuleInfo: () => ({ isEntry }) });
+
+  it('makes the server entry start Footfall first, so a bad setting stops the server at start', () => {
+    const plugin = optionsPlugin(config);
+    const result = plugin.transform.call(context('ssr', true), 'export const x = 1;', '/entry.mjs');
+    expect(result?.code).toBe(`import "${STARTUP_ID}";\nexport const x = 1;`);
+    expect(loadVirtual(plugin, STARTUP_ID)).toMatch(/await sharedFootfall\(config\);/);
+  });
+
+  it('leaves other modules, the prerender build and the dev server alone', () => {
+    expect(optionsPlugin(config).transform.call(context('ssr', false), 'x', '/page.mjs')).toBeUndefined();
+    expect(optionsPlugin(config).transform.call(context('prerender', true), 'x', '/entry.mjs')).toBeUndefined();
+    expect(optionsPlugin({ ...config, dev: true }).transform.call(context('ssr', true), 'x', '/entry.mjs')).toBeUndefined();
+  });
+
+  it('keeps the runtime external and the integration bundled in server environments only', () => {
+    const plugin = optionsPlugin(config);
+    expect(plugin.configEnvironment('ssr')).toEqual({ resolve: { noExternal: ['@footfall/astro'], external: ['@footfall/runtime'] } });
+    expect(plugin.configEnvironment('client')).toBeUndefined();
+  });
+});
+
+describe('serverOptions', () => {
+  const config: RouteConfig = { options: { privacyMode: 'strict', dataDir: 'data' }, dev: false, sitePrefix: '/docs', collectorBase: '/_footfall', dashboardBase: '/_analytics' };
+
+  it("lets the server's environment win over the build's options", () => {
+    const options = serverOptions(config, { FOOTFALL_PRIVACY_MODE: 'paranoid' });
+    expect(options.privacyMode).toBe('paranoid');
+    expect(options.collectorBase).toBe('/docs/_footfall');
+    expect(options.dashboardBase).toBe('/docs/_analytics');
+  });
+
+  it('keeps the bases the site was built with and says why', () => {
+    const warn = vi.fn();
+    const options = serverOptions(config, { FOOTFALL_COLLECTOR_BASE: '/_moved', FOOTFALL_DASHBOARD_BASE: '/_analytics' }, warn);
+    expect(options.collectorBase).toBe('/docs/_footfall');
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]![0]).toMatch(/FOOTFALL_COLLECTOR_BASE=\/_moved is ignored.*astro build/);
+  });
+
+  it('throws on a bad environment value, naming it', () => {
+    expect(() => serverOptions(config, { FOOTFALL_HASH_ROTATION_HOURS: '0' })).toThrow(/FOOTFALL_HASH_ROTATION_HOURS.*1 to 8760/);
+  });
+});
+
+describe('routeConflicts', () => {
+  const route = (pattern: string, entrypoint: string) => ({ pattern, entrypoint, origin: 'project' }) as IntegrationResolvedRoute;
+  const bases = ['/_footfall', '/_analytics'];
+
+  it('ignores our own routes and unrelated ones', () => {
+    const ours = footfallRoutes(resolveOptions({}, {})).map((r, i) => route(r.pattern, ['../dist/routes/collector.js', '../dist/routes/dashboard.js'][i]!));
+    expect(routeConflicts([...ours, route('/blog/[slug]', 'src/pages/blog/[slug].astro')], bases)).toEqual([]);
+  });
+
+  it("warns about a site route under Footfall's bases", () => {
+    const warnings = routeConflicts([route('/_analytics/custom', 'src/pages/custom.ts')], bases);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/\/_analytics\/custom .* is under \/_analytics/);
+  });
+});

@@ -1,0 +1,91 @@
+// @footfall/astro as a user gets it: `npm pack` of the built packages, installed with astro and
+// @astrojs/node into a fresh site outside the workspace (no workspace links). The site builds
+// with the tracker in its pages, and its built server accepts a beacon and counts it.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { cleanEnv, getJson, postBeacon, startBuiltServer, type RunningServer } from '../packages/astro-integration/src/test-support/sites.ts';
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const version = (pkg: string) => (JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+
+const files: Record<string, string> = {
+  'astro.config.mjs': [
+    "import node from '@astrojs/node';",
+    "import footfall from '@footfall/astro';",
+    "import { defineConfig } from 'astro/config';",
+    '',
+    "export default defineConfig({ adapter: node({ mode: 'standalone' }), integrations: [footfall()] });",
+  ].join('\n'),
+  'src/pages/index.astro': '<html lang="en"><head><title>Tarball site</title></head><body><h1>Home</h1></body></html>\n',
+  'src/pages/post.md': '# A post\n\nIn Markdown.\n',
+};
+
+let app: string;
+let server: RunningServer | undefined;
+
+beforeAll(async () => {
+  for (const built of ['packages/runtime/dist/index.js', 'packages/runtime/dist/tracker.min.js', 'packages/astro-integration/dist/index.js', 'packages/astro-integration/dist/routes/collector.js']) {
+    if (!existsSync(join(ROOT, built))) throw new Error(`${built} is missing: run \`npm run build\` first (\`npm test\` does).`);
+  }
+  app = mkdtempSync(join(tmpdir(), 'footfall-astro-tarball-'));
+  await run('npm', ['pack', '--silent', '--pack-destination', app, '-w', '@footfall/runtime', '-w', '@footfall/astro'], { cwd: ROOT, env: cleanEnv({}) });
+  const tarballs = readdirSync(app).filter((f) => f.endsWith('.tgz'));
+  const tarball = (prefix: string) => `file:./${tarballs.find((f) => f.startsWith(prefix))!}`;
+  writeFileSync(join(app, 'package.json'), JSON.stringify({
+    name: 'tarball-astro-site',
+    private: true,
+    type: 'module',
+    dependencies: {
+      '@footfall/runtime': tarball('footfall-runtime-'),
+      '@footfall/astro': tarball('footfall-astro-'),
+      astro: version('astro'),
+      '@astrojs/node': version('@astrojs/node'),
+    },
+  }, null, 2));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(app, path, '..'), { recursive: true });
+    writeFileSync(join(app, path), text);
+  }
+  // The npm cache has astro's dependencies; CI has the registry.
+  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: app, env: cleanEnv({}) });
+  await run(process.execPath, [join(app, 'node_modules/astro/bin/astro.mjs'), 'build', '--silent'], { cwd: app, env: cleanEnv({ ASTRO_TELEMETRY_DISABLED: '1' }) });
+}, 600_000);
+
+afterAll(async () => {
+  await server?.stop();
+  if (app && !process.env.KEEP_TARBALL_APP) rmSync(app, { recursive: true, force: true });
+});
+
+it('ships built code and the route entrypoints, no sources, tests or build info', async () => {
+  const tgz = readdirSync(app).find((f) => f.startsWith('footfall-astro-'))!;
+  const { stdout } = await run('tar', ['-tzf', join(app, tgz)]);
+  const listed = stdout.trim().split('\n');
+  expect(listed).toEqual(expect.arrayContaining(['package/package.json', 'package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/routes/collector.js', 'package/dist/routes/dashboard.js']));
+  expect(listed.filter((f) => /\.test\.|\/src\/|test-support|tsbuildinfo/.test(f))).toEqual([]);
+});
+
+it('installs real copies, not links to the workspace', () => {
+  expect(readFileSync(join(app, 'node_modules/@footfall/astro/package.json'), 'utf8')).toContain('"name": "@footfall/astro"');
+  expect(existsSync(join(app, 'node_modules/@footfall/astro/dist/routes/collector.js'))).toBe(true);
+  expect(readdirSync(join(app, 'node_modules/@footfall')).sort()).toEqual(['astro', 'runtime']);
+});
+
+it('builds the site with the tracker in its pages, Markdown included', () => {
+  for (const page of ['dist/client/index.html', 'dist/client/post/index.html']) {
+    expect(readFileSync(join(app, page), 'utf8'), page).toMatch(/<script>\(\w+=>\{.*"\/_footfall\/e"/s);
+  }
+});
+
+it("starts the built server, which counts a beacon and applies the server's environment", async () => {
+  server = await startBuiltServer(join(app, 'dist/server/entry.mjs'), { FOOTFALL_DATA_DIR: join(app, 'data'), FOOTFALL_PUBLIC_DASHBOARD: 'true' });
+  const response = await postBeacon(server.url, { k: 'p', u: `${server.url}/`, s: 'abc123' });
+  expect(response.status, server.output()).toBe(202);
+  expect(await getJson(`${server.url}/_analytics/api/summary?period=today`)).toMatchObject({ visitors: 1, visits: 1, pageviews: 1 });
+  expect(readdirSync(join(app, 'data'))).toContain('footfall.db');
+});
