@@ -20,10 +20,10 @@ export const MAX_EVENTS_PER_BUCKET = 200_000;
 /** Sealed buckets' raw events are read from disk only for questions rollups cannot answer. */
 const CACHED_SEALED_SEGMENTS = 8;
 
-interface MainData { version: 1; salts: Record<string, string> }
-type VisitTuple = [key: number, session: string, visitor: string, attributes: VisitAttributes];
-type EventTuple = [ts: number, visit: number, kind: number, path: string, name: string | null, props: Record<string, string> | null, engaged: number | null];
-interface SegmentData { bucket: number; visits: VisitTuple[]; events: EventTuple[] }
+export interface MainData { version: 1; salts: Record<string, string> }
+export type VisitTuple = [key: number, session: string, visitor: string, attributes: VisitAttributes];
+export type EventTuple = [ts: number, visit: number, kind: number, path: string, name: string | null, props: Record<string, string> | null, engaged: number | null];
+export interface SegmentData { bucket: number; visits: VisitTuple[]; events: EventTuple[] }
 interface RollupData { bucket: number; first: number; end: number; rows: RollupRow[] }
 
 interface Segment {
@@ -229,6 +229,10 @@ export class JsonStore implements Store, RollupSource {
 
   breakdown(q: StatsQuery, property: Parameters<Store['breakdown']>[1], limit: number) {
     return this.#planner.breakdown(q, property, limit);
+  }
+
+  propKeys(q: StatsQuery, limit: number) {
+    return this.#planner.propKeys(q, limit);
   }
 
   async realtime(since: number) {

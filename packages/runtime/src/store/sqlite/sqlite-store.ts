@@ -259,6 +259,11 @@ export class SqliteStore implements Store, RollupSource {
     return salt;
   }
 
+  /** Takes over a salt from another engine (the JSON migration): visitors keep their hash. */
+  importSalt(bucket: number, salt: Uint8Array): void {
+    this.#db.prepare('INSERT OR IGNORE INTO salts (bucket, salt) VALUES (?, ?)').run(bucket, salt);
+  }
+
   async destroySaltsBefore(bucket: number): Promise<void> {
     for (const b of this.#salts.keys()) if (b < bucket) this.#salts.delete(b);
     const { changes } = this.#db.prepare('DELETE FROM salts WHERE bucket < ?').run(bucket);

@@ -1,0 +1,54 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FootfallStorageError } from '../errors.ts';
+import { JSON_FILE, SEGMENT_DIR, type MainData, type SegmentData } from './json/json-store.ts';
+import { SqliteStore } from './sqlite/sqlite-store.ts';
+import { KINDS, VISIT_ATTRIBUTES, type StoredEvent } from './types.ts';
+
+export interface MigrationReport {
+  readonly events: number;
+  readonly buckets: number;
+  readonly salts: number;
+  readonly file: string;
+}
+
+/**
+ * Copies a JSON data directory into a SQLite database in the same directory: every event with
+ * its visit, and the salts that still exist (so visitors of the open bucket keep their hash
+ * across the switch). The JSON files are left untouched; the caller then sets
+ * FOOTFALL_STORAGE=sqlite. Refuses a directory whose database already holds events.
+ */
+export async function migrateJsonToSqlite(dir: string, sealBefore: number): Promise<MigrationReport> {
+  if (!existsSync(join(dir, JSON_FILE))) {
+    throw new FootfallStorageError(`no JSON store in ${dir} (${JSON_FILE} is missing). Point FOOTFALL_DATA_DIR or --data-dir at the directory the json engine used.`);
+  }
+  const sqlite = new SqliteStore(dir);
+  try {
+    if ((await sqlite.earliest()) !== undefined) {
+      throw new FootfallStorageError(`${sqlite.file} already holds events; migrating again would count them twice. Move it away first if you mean to start over.`);
+    }
+    const main = JSON.parse(readFileSync(join(dir, JSON_FILE), 'utf8')) as MainData;
+    for (const [bucket, salt] of Object.entries(main.salts)) sqlite.importSalt(Number(bucket), Buffer.from(salt, 'base64'));
+    let events = 0;
+    const segments = readdirSync(join(dir, SEGMENT_DIR)).filter((f) => /^-?\d+\.json$/.test(f));
+    for (const file of segments) {
+      const data = JSON.parse(readFileSync(join(dir, SEGMENT_DIR, file), 'utf8')) as SegmentData;
+      const visits = new Map(data.visits.map(([key, session, visitor, attributes]) => [key, { session, visitor, attributes }]));
+      const batch: StoredEvent[] = data.events.map(([ts, visitKey, kind, path, name, props, engaged]) => {
+        const visit = visits.get(visitKey)!;
+        const event: StoredEvent = { ts, kind: KINDS[kind]!, bucket: data.bucket, visitor: visit.visitor, session: visit.session, path };
+        for (const a of VISIT_ATTRIBUTES) if (visit.attributes[a] !== undefined) event[a] = visit.attributes[a];
+        if (name !== null) event.name = name;
+        if (props !== null) event.props = props;
+        if (engaged !== null) event.engaged = engaged;
+        return event;
+      });
+      await sqlite.append(batch.sort((a, b) => a.ts - b.ts));
+      events += batch.length;
+    }
+    await sqlite.seal(sealBefore);
+    return { events, buckets: segments.length, salts: Object.keys(main.salts).length, file: sqlite.file };
+  } finally {
+    await sqlite.close();
+  }
+}
