@@ -4,12 +4,12 @@
  */
 export class FootfallConfigError extends Error {
   override name = 'FootfallConfigError';
-  constructor(
-    readonly setting: string,
-    message: string,
-    options?: ErrorOptions,
-  ) {
+  /** The environment variable of the setting at fault. */
+  readonly setting: string;
+
+  constructor(setting: string, message: string, options?: ErrorOptions) {
     super(`@footfall/runtime: ${message}`, options);
+    this.setting = setting;
   }
 }
 

@@ -81,11 +81,22 @@ export interface StatsQuery {
  */
 export interface Store {
   readonly engine: StorageEngine;
+  /**
+   * Capability: the shortest useful gap between commits. 0 where a commit is cheap for the
+   * request thread; more where each commit costs a lot whatever its size (a file rewrite), so
+   * that under load every commit carries a bigger batch.
+   */
+  readonly commitIntervalMs: number;
   /** Resolves only once every event is durable (on disk, committed). */
   append(events: readonly StoredEvent[]): Promise<void>;
   totals(query: StatsQuery): Promise<Totals>;
   timeseries(query: StatsQuery, intervals: readonly Interval[]): Promise<SeriesPoint[]>;
   breakdown(query: StatsQuery, property: PropertyName, limit: number): Promise<BreakdownRow[]>;
+  /**
+   * The prop keys of the custom events matching the query, most used first: which `prop:<key>`
+   * breakdowns exist (the dashboard asks it with an `event` filter, to list one event's props).
+   */
+  propKeys(query: StatsQuery, limit: number): Promise<string[]>;
   /** Distinct visitors with any event at or after `since`. */
   realtime(since: number): Promise<number>;
   /** Time of the oldest stored event, for the `all` period. */

@@ -10,6 +10,7 @@ function gatedStore() {
   let arrived: () => void = () => {};
   const store = {
     engine: 'sqlite',
+    commitIntervalMs: 0,
     append: (events: readonly StoredEvent[]) => new Promise<void>((release, fail) => {
       commits.push({ events, release, fail });
       arrived();

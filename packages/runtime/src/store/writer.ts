@@ -14,18 +14,25 @@ interface Pending {
 
 /**
  * Group commit. Requests enqueue their event and wait; one writer commits everything that queued
- * up while the previous commit ran, in one transaction, then answers all of them. A 2xx is sent
- * only after the commit holding the event, and a flood fills a bounded queue, never memory.
+ * up, in one transaction, then answers all of them. A 2xx is sent only after the commit holding
+ * the event, and a flood fills a bounded queue, never memory.
+ *
+ * Batches form by themselves: while one commit runs, the next requests queue up and go in the
+ * next commit. A store whose every commit is expensive whatever its size (a file rewrite) asks
+ * for a minimum interval between commits: an idle writer still commits at once, and under load
+ * each commit carries a bigger batch, adding at most one interval of latency.
  */
 export class BatchWriter {
   #queue: Pending[] = [];
   #flushing: Promise<void> | undefined;
+  #lastCommit = -Infinity;
   #closed = false;
 
   constructor(
     readonly store: Store,
     readonly maxQueue = 10_000,
     readonly maxBatch = 2_000,
+    readonly minIntervalMs = store.commitIntervalMs,
   ) {}
 
   get queued(): number {
@@ -37,27 +44,33 @@ export class BatchWriter {
     if (this.#queue.length >= this.maxQueue) return Promise.reject(new QueueFullError(`the write queue is full (${this.maxQueue} events waiting)`));
     return new Promise((resolve, reject) => {
       this.#queue.push({ event, resolve, reject });
-      // setImmediate lets every request already parsed in this turn join the same commit.
-      this.#flushing ??= new Promise<void>((done) => setImmediate(done)).then(() => this.#drain());
+      this.#schedule();
     });
   }
 
-  async #drain(): Promise<void> {
-    while (this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, this.maxBatch);
-      try {
-        await this.store.append(batch.map((p) => p.event));
-        for (const p of batch) p.resolve();
-      } catch (error) {
-        for (const p of batch) p.reject(error);
-      }
+  #schedule(): void {
+    if (this.#flushing || this.#queue.length === 0) return;
+    const wait = this.#lastCommit + this.minIntervalMs - performance.now();
+    // setImmediate lets every request already parsed in this turn join the same commit.
+    this.#flushing = new Promise<void>((done) => (wait > 0 ? setTimeout(done, wait) : setImmediate(done))).then(() => this.#commit());
+  }
+
+  async #commit(): Promise<void> {
+    const batch = this.#queue.splice(0, this.maxBatch);
+    try {
+      await this.store.append(batch.map((p) => p.event));
+      for (const p of batch) p.resolve();
+    } catch (error) {
+      for (const p of batch) p.reject(error);
     }
+    this.#lastCommit = performance.now();
     this.#flushing = undefined;
+    this.#schedule();
   }
 
   /** Commits what is queued, then refuses new events. */
   async close(): Promise<void> {
     this.#closed = true;
-    await this.#flushing;
+    while (this.#flushing) await this.#flushing;
   }
 }

@@ -1,16 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { FootfallStorageError } from '../../errors.ts';
 import { computeRealtime } from '../../stats/compute.ts';
 import { StatsPlanner, type RollupSource, type SealedBucket } from '../../stats/planner.ts';
 import { rollupBucket, type RollupRow } from '../../stats/rollup.ts';
-import { KIND_CODES, KINDS, VISIT_ATTRIBUTES, type EventRow, type StatsQuery, type Store, type StoredEvent, type Visit } from '../types.ts';
+import { KINDS, VISIT_ATTRIBUTES, type EventRow, type StatsQuery, type Store, type StoredEvent, type Visit } from '../types.ts';
+import { openConnection } from './connection.ts';
+import { HOT_MAX_ROWS, HotRows, type KeyedRow } from './hot-rows.ts';
 import { migrate } from './schema.ts';
 import { StringTable } from './strings.ts';
+import { WriterThread } from './writer-thread.ts';
 
 export const SQLITE_FILE = 'footfall.db';
+/** How far back a resync looks for other connections' rows (they may commit slightly late). */
+const HOT_RESYNC_MS = 10 * 60_000;
 
 type Row = Record<string, unknown>;
 
@@ -21,101 +26,40 @@ type Row = Record<string, unknown>;
  */
 export class SqliteStore implements Store, RollupSource {
   readonly engine = 'sqlite' as const;
+  /** Commits run in the append worker: batches form by themselves while it fsyncs. */
+  readonly commitIntervalMs = 0;
   readonly #planner = new StatsPlanner(this);
   readonly file: string;
   #db: DatabaseSync;
-  #visitIds = new Map<string, number>();
+  #writer: WriterThread;
   #hot: HotRows | undefined;
-  #seqTs = -1;
-  #seqs = new Map<number, number>();
   #salts = new Map<number, Uint8Array>();
   #strings: StringTable;
-  #insertEvent: StatementSync;
-  #insertVisit: StatementSync;
-  #findVisit: StatementSync;
 
   constructor(dir: string) {
     mkdirSync(dir, { recursive: true });
     this.file = join(dir, SQLITE_FILE);
     try {
-      this.#db = new DatabaseSync(this.file, { timeout: 5000 });
-      this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;');
+      this.#db = openConnection(this.file);
       migrate(this.#db);
     } catch (error) {
       throw new FootfallStorageError(`cannot open the SQLite database ${this.file}: ${(error as Error).message}. Check that FOOTFALL_DATA_DIR is writable.`, { cause: error });
     }
     this.#strings = new StringTable(this.#db);
-    this.#insertEvent = this.#db.prepare('INSERT INTO events (ts, visit, seq, kind, path, name, props, engaged) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-    this.#insertVisit = this.#db.prepare(
-      `INSERT INTO visits (bucket, session, visitor, ${VISIT_ATTRIBUTES.join(', ')}) VALUES (?, ?, ?, ${VISIT_ATTRIBUTES.map(() => '?').join(', ')}) RETURNING id`,
-    );
-    this.#findVisit = this.#db.prepare('SELECT id FROM visits WHERE session = ? AND bucket = ?');
+    this.#writer = new WriterThread(this.file);
     this.#dataVersion = this.#db.prepare('PRAGMA data_version');
   }
 
+  /** Commits in the append worker: this thread goes on parsing requests during the fsync. */
   async append(events: readonly StoredEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const db = this.#db;
+    let placed;
     try {
-      db.exec('BEGIN IMMEDIATE');
-      try {
-        const ids: number[] = [];
-        for (const e of events) {
-          const id = this.#visitId(e);
-          ids.push(id);
-          this.#insertRow(e, id);
-        }
-        db.exec('COMMIT');
-        this.#hot?.add(events, ids);
-      } catch (error) {
-        db.exec('ROLLBACK');
-        // Ids handed out inside the rolled-back transaction no longer exist.
-        this.#visitIds.clear();
-        this.#strings.forget();
-        this.#hot = undefined;
-        throw error;
-      }
+      placed = await this.#writer.append(events);
     } catch (error) {
       throw new FootfallStorageError(`could not store ${events.length} event(s): ${(error as Error).message}`, { cause: error });
     }
-  }
-
-  #insertRow(e: StoredEvent, visit: number): void {
-    const values = [KIND_CODES[e.kind], this.#strings.intern(e.path), e.name ?? null, e.props ? JSON.stringify(e.props) : null, e.engaged ?? null] as const;
-    // Two events of one visit in the same millisecond (an SPA's engagement report and the next
-    // pageview) differ by seq. This process numbers its own; a clash with another process's
-    // event fails only that INSERT (not the transaction) and tries the next number.
-    if (e.ts !== this.#seqTs) {
-      this.#seqTs = e.ts;
-      this.#seqs.clear();
-    }
-    const first = this.#seqs.get(visit) ?? 0;
-    this.#seqs.set(visit, first + 1);
-    for (let seq = first; ; seq++) {
-      try {
-        this.#insertEvent.run(e.ts, visit, seq, ...values);
-        return;
-      } catch (error) {
-        if (seq >= first + 1000 || !/UNIQUE/.test((error as Error).message)) throw error;
-        this.#seqs.set(visit, seq + 2);
-      }
-    }
-  }
-
-  #visitId(e: StoredEvent): number {
-    const key = `${e.bucket}|${e.session}`;
-    let id = this.#visitIds.get(key);
-    if (id !== undefined) return id;
-    const found = this.#findVisit.get(e.session, e.bucket) as Row | undefined;
-    if (found) id = Number(found.id);
-    else {
-      const values = VISIT_ATTRIBUTES.map((a) => (e[a] === undefined ? null : this.#strings.intern(e[a])));
-      id = Number((this.#insertVisit.get(e.bucket, e.session, Buffer.from(e.visitor, 'hex'), ...values) as Row).id);
-    }
-    // The cache only needs the open buckets' visits; drop the rest when it grows.
-    if (this.#visitIds.size > 50_000) this.#visitIds.clear();
-    this.#visitIds.set(key, id);
-    return id;
+    this.#hot?.add(events, placed);
   }
 
   /**
@@ -125,7 +69,11 @@ export class SqliteStore implements Store, RollupSource {
    */
   async rows(from: number, to: number): Promise<EventRow[]> {
     const version = Number((this.#dataVersion.get() as Row).data_version);
-    if (this.#hot && this.#hot.version !== version) this.#hot = undefined;
+    if (this.#hot && this.#hot.version !== version) {
+      // Another connection committed (the append worker, or another process): take in the
+      // recent rows the cache lacks. Keys make rows this process already added harmless.
+      this.#hot.merge(this.#read(this.#hot.latest - HOT_RESYNC_MS, Number.MAX_SAFE_INTEGER), version);
+    }
     if (!this.#hot) {
       const hotFrom = Number((this.#db.prepare('SELECT coalesce(max(end), 0) AS e FROM sealed').get() as Row).e);
       const count = Number((this.#db.prepare('SELECT count(*) AS n FROM events WHERE ts >= ?').get(hotFrom) as Row).n);
@@ -135,7 +83,7 @@ export class SqliteStore implements Store, RollupSource {
     return this.#read(from, to);
   }
 
-  #read(from: number, to: number): EventRow[] {
+  #read(from: number, to: number): KeyedRow[] {
     const visits = new Map<number, Visit>();
     const visitRows = this.#db
       .prepare(`SELECT * FROM visits WHERE id IN (SELECT DISTINCT visit FROM events WHERE ts >= ? AND ts < ?)`)
@@ -145,8 +93,9 @@ export class SqliteStore implements Store, RollupSource {
       for (const a of VISIT_ATTRIBUTES) if (v[a] !== null) visit[a] = this.#strings.text(Number(v[a]));
       visits.set(visit.key as number, visit as unknown as Visit);
     }
-    const events = this.#db.prepare('SELECT ts, visit, kind, path, name, props, engaged FROM events WHERE ts >= ? AND ts < ? ORDER BY ts').all(from, to) as Row[];
+    const events = this.#db.prepare('SELECT ts, visit, seq, kind, path, name, props, engaged FROM events WHERE ts >= ? AND ts < ? ORDER BY ts').all(from, to) as Row[];
     return events.map((e) => ({
+      key: `${e.ts}:${e.visit}:${e.seq}`,
       ts: Number(e.ts),
       kind: KINDS[Number(e.kind)]!,
       path: this.#strings.text(Number(e.path)),
@@ -282,67 +231,14 @@ export class SqliteStore implements Store, RollupSource {
     // The bucket holding `before` lost some events: its rollup no longer matches, so drop it too.
     this.#db.prepare('DELETE FROM rollups WHERE bucket <= ?').run(bucket);
     this.#db.prepare('DELETE FROM sealed WHERE bucket <= ?').run(bucket);
-    this.#visitIds.clear();
     if (Number(changes) > 0) this.#checkpoint();
     return Number(changes);
   }
 
   async close(): Promise<void> {
     if (!this.#db.isOpen) return;
+    await this.#writer.close();
     this.#checkpoint();
     this.#db.close();
   }
-}
-
-/** Above this many unsealed events the hot cache is not kept: memory stays bounded. */
-const HOT_MAX_ROWS = 300_000;
-
-class HotRows {
-  #sorted = true;
-  /** Visits are shared objects, as in rows read from the database. */
-  #visits = new Map<number, Visit>();
-
-  constructor(
-    readonly from: number,
-    readonly version: number,
-    readonly rows: EventRow[],
-  ) {
-    for (const r of rows) this.#visits.set(r.visit.key, r.visit);
-  }
-
-  add(events: readonly StoredEvent[], ids: readonly number[]): void {
-    events.forEach((e, i) => {
-      if (e.ts < this.from) return;
-      const key = ids[i]!;
-      let visit = this.#visits.get(key);
-      if (!visit) {
-        const v: Record<string, unknown> = { key, bucket: e.bucket, visitor: e.visitor };
-        for (const a of VISIT_ATTRIBUTES) if (e[a] !== undefined) v[a] = e[a];
-        visit = v as unknown as Visit;
-        this.#visits.set(key, visit);
-      }
-      const last = this.rows.at(-1);
-      if (last && e.ts < last.ts) this.#sorted = false;
-      this.rows.push({ ts: e.ts, kind: e.kind, path: e.path, name: e.name, props: e.props, engaged: e.engaged, visit });
-    });
-  }
-
-  slice(from: number, to: number): EventRow[] {
-    if (!this.#sorted) {
-      this.rows.sort((a, b) => a.ts - b.ts);
-      this.#sorted = true;
-    }
-    return this.rows.slice(lowerBound(this.rows, from), lowerBound(this.rows, to));
-  }
-}
-
-function lowerBound(rows: readonly EventRow[], ts: number): number {
-  let lo = 0;
-  let hi = rows.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (rows[mid]!.ts < ts) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -1,0 +1,22 @@
+// The append worker: owns the write connection, so each durable COMMIT (an fsync) blocks this
+// thread instead of the one answering HTTP requests.
+import { parentPort, workerData } from 'node:worker_threads';
+import { EventWriter } from './event-writer.ts';
+import type { WorkerReply, WorkerRequest } from './writer-thread.ts';
+
+const writer = new EventWriter((workerData as { file: string }).file);
+
+parentPort!.on('message', (message: WorkerRequest) => {
+  if (message.type === 'close') {
+    writer.close();
+    parentPort!.close();
+    return;
+  }
+  let reply: WorkerReply;
+  try {
+    reply = { id: message.id, ...writer.append(message.events) };
+  } catch (error) {
+    reply = { id: message.id, error: (error as Error).message };
+  }
+  parentPort!.postMessage(reply);
+});

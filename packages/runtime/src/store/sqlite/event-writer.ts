@@ -1,0 +1,98 @@
+// Runs inside the append worker, so it is plain TypeScript that Node's type stripping accepts
+// (no parameter properties, no enums) and imports nothing from the rest of the runtime that would
+// pull those in.
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { KIND_CODES, VISIT_ATTRIBUTES, type StoredEvent } from '../types.ts';
+import { openConnection } from './connection.ts';
+import { StringTable } from './strings.ts';
+
+/** Where each appended event went: its visit's row id and its seq, to key it in caches. */
+export interface AppendResult {
+  readonly visits: number[];
+  readonly seqs: number[];
+}
+
+/** Turns events into rows: finds or creates their visit, interns strings, commits once. */
+export class EventWriter {
+  #db: DatabaseSync;
+  #strings: StringTable;
+  #visitIds = new Map<string, number>();
+  #seqTs = -1;
+  #seqs = new Map<number, number>();
+  #insertEvent: StatementSync;
+  #insertVisit: StatementSync;
+  #findVisit: StatementSync;
+
+  constructor(file: string) {
+    this.#db = openConnection(file);
+    this.#strings = new StringTable(this.#db);
+    this.#insertEvent = this.#db.prepare('INSERT INTO events (ts, visit, seq, kind, path, name, props, engaged) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    this.#insertVisit = this.#db.prepare(
+      `INSERT INTO visits (bucket, session, visitor, ${VISIT_ATTRIBUTES.join(', ')}) VALUES (?, ?, ?, ${VISIT_ATTRIBUTES.map(() => '?').join(', ')}) RETURNING id`,
+    );
+    this.#findVisit = this.#db.prepare('SELECT id FROM visits WHERE session = ? AND bucket = ?');
+  }
+
+  /** One transaction for the batch; throws (after rolling back) if any part fails. */
+  append(events: readonly StoredEvent[]): AppendResult {
+    const result: AppendResult = { visits: [], seqs: [] };
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const e of events) {
+        const visit = this.#visitId(e);
+        result.visits.push(visit);
+        result.seqs.push(this.#insertRow(e, visit));
+      }
+      this.#db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      this.#db.exec('ROLLBACK');
+      // Ids handed out inside the rolled-back transaction no longer exist.
+      this.#visitIds.clear();
+      this.#strings.forget();
+      this.#seqTs = -1;
+      throw error;
+    }
+  }
+
+  #insertRow(e: StoredEvent, visit: number): number {
+    const values = [KIND_CODES[e.kind], this.#strings.intern(e.path), e.name ?? null, e.props ? JSON.stringify(e.props) : null, e.engaged ?? null] as const;
+    // Two events of one visit in the same millisecond (an SPA's engagement report and the next
+    // pageview) differ by seq. This writer numbers its own; a clash with another process's
+    // event fails only that INSERT (not the transaction) and tries the next number.
+    if (e.ts !== this.#seqTs) {
+      this.#seqTs = e.ts;
+      this.#seqs.clear();
+    }
+    const first = this.#seqs.get(visit) ?? 0;
+    for (let seq = first; ; seq++) {
+      try {
+        this.#insertEvent.run(e.ts, visit, seq, ...values);
+        this.#seqs.set(visit, seq + 1);
+        return seq;
+      } catch (error) {
+        if (seq >= first + 1000 || !/UNIQUE/.test((error as Error).message)) throw error;
+      }
+    }
+  }
+
+  #visitId(e: StoredEvent): number {
+    const key = `${e.bucket}|${e.session}`;
+    let id = this.#visitIds.get(key);
+    if (id !== undefined) return id;
+    const found = this.#findVisit.get(e.session, e.bucket) as { id: number } | undefined;
+    if (found) id = Number(found.id);
+    else {
+      const values = VISIT_ATTRIBUTES.map((a) => (e[a] === undefined ? null : this.#strings.intern(e[a])));
+      id = Number((this.#insertVisit.get(e.bucket, e.session, Buffer.from(e.visitor, 'hex'), ...values) as { id: number }).id);
+    }
+    // The cache only needs the open buckets' visits; drop the rest when it grows.
+    if (this.#visitIds.size > 50_000) this.#visitIds.clear();
+    this.#visitIds.set(key, id);
+    return id;
+  }
+
+  close(): void {
+    if (this.#db.isOpen) this.#db.close();
+  }
+}

@@ -1,0 +1,61 @@
+import { Worker } from 'node:worker_threads';
+import type { StoredEvent } from '../types.ts';
+import type { AppendResult } from './event-writer.ts';
+
+export type WorkerRequest = { type: 'append'; id: number; events: readonly StoredEvent[] } | { type: 'close' };
+export type WorkerReply = { id: number; error: string } | ({ id: number } & AppendResult);
+
+/**
+ * The main thread's handle on the append worker. Batches go over in order and come back in
+ * order; a crashed worker fails what it held and is started again on the next batch.
+ */
+export class WriterThread {
+  #file: string;
+  #worker: Worker | undefined;
+  #pending = new Map<number, { resolve: (r: AppendResult) => void; reject: (e: Error) => void }>();
+  #next = 1;
+
+  constructor(file: string) {
+    this.#file = file;
+  }
+
+  #start(): Worker {
+    // The source tree runs as .ts under tests (Node strips the types); the package ships .js.
+    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+    const worker = new Worker(new URL(`./append-worker${ext}`, import.meta.url), { workerData: { file: this.#file } });
+    worker.on('message', (reply: WorkerReply) => {
+      const waiting = this.#pending.get(reply.id);
+      this.#pending.delete(reply.id);
+      if ('error' in reply) waiting?.reject(new Error(reply.error));
+      else waiting?.resolve(reply);
+    });
+    const fail = (error: Error) => {
+      if (this.#worker === worker) this.#worker = undefined;
+      for (const p of this.#pending.values()) p.reject(error);
+      this.#pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the append worker stopped (exit code ${code})`)));
+    // A store someone forgot to close must not keep the process alive.
+    worker.unref();
+    return worker;
+  }
+
+  append(events: readonly StoredEvent[]): Promise<AppendResult> {
+    const worker = (this.#worker ??= this.#start());
+    const id = this.#next++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      worker.postMessage({ type: 'append', id, events } satisfies WorkerRequest);
+    });
+  }
+
+  async close(): Promise<void> {
+    const worker = this.#worker;
+    if (!worker) return;
+    this.#worker = undefined;
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    worker.postMessage({ type: 'close' } satisfies WorkerRequest);
+    await exited;
+  }
+}
