@@ -122,7 +122,7 @@ export async function createFootfall(input: FootfallOptions | ResolvedOptions = 
         return wantsJson ? json(200, privacy) : html(200, privacyPage(privacy));
       }
       if (underBase(path, dashboardBase)) {
-        return routeDashboard(request, url, info.clientAddress, { options, dev, stats, throttle, now });
+        return routeDashboard(request, url, info.clientAddress, { options, dev, stats, throttle, now, privacy });
       }
       return problem(404, 'not found');
     },

@@ -243,6 +243,19 @@ export function rankBreakdown(parts: readonly BreakdownPart[], property: Propert
   return result.slice(0, limit);
 }
 
+/**
+ * The prop keys carried by the matched custom events, most used first (ties by name), so a
+ * dashboard can offer a `prop:<key>` breakdown per key without knowing the site's events.
+ */
+export function computePropKeys(rows: readonly EventRow[], query: StatsQuery, limit: number): string[] {
+  const counts = new Map<string, number>();
+  for (const row of new Analysis(rows, query).matched) {
+    if (row.kind !== 'event' || !row.props) continue;
+    for (const key of Object.keys(row.props)) counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, limit).map(([key]) => key);
+}
+
 export function computeRealtime(rows: readonly EventRow[], since: number): number {
   const visitors = new Set<string>();
   for (const row of rows) if (row.ts >= since) visitors.add(row.visit.visitor);

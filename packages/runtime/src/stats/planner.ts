@@ -1,5 +1,5 @@
 import type { EventRow, StatsQuery } from '../store/types.ts';
-import { computeBreakdownParts, computeTimeseries, computeTotals, rankBreakdown, type BreakdownPart, type BreakdownRow, type SeriesPoint, type Totals } from './compute.ts';
+import { computeBreakdownParts, computePropKeys, computeTimeseries, computeTotals, rankBreakdown, type BreakdownPart, type BreakdownRow, type SeriesPoint, type Totals } from './compute.ts';
 import type { Interval, PropertyName } from './query.ts';
 import type { RollupRow } from './rollup.ts';
 
@@ -134,5 +134,10 @@ export class StatsPlanner {
       for (const part of computeBreakdownParts(await this.source.rows(from, to), { ...query, from, to }, property)) add(part);
     }
     return rankBreakdown([...merged.values()], property, limit);
+  }
+
+  /** Rollups keep no list of prop keys, so this reads the range's raw events (as filtered breakdowns do). */
+  async propKeys(query: StatsQuery, limit: number): Promise<string[]> {
+    return computePropKeys(await this.source.rows(query.from, query.to), query, limit);
   }
 }

@@ -91,6 +91,15 @@ describe.each(Object.keys(ENGINES).filter((e) => selected.includes(e)))('store c
     expect(await store.breakdown(DAY, 'page', 1)).toHaveLength(1);
   });
 
+  it('lists the prop keys of the matching custom events, most used first', async () => {
+    const event = (ts: number, name: string, props: Record<string, string>): StoredEvent => ({ ts, kind: 'event', bucket: B, visitor: VB, session: 'sp', path: '/', name, props });
+    await store.append([...EVENTS, event(T0 + 1, 'Signup', { plan: 'team', via: 'footer' }), event(T0 + 2, 'Download', { file: 'a.pdf' }), event(T0 + 3, 'Signup', { via: 'hero' })]);
+    expect(await store.propKeys(DAY, 10)).toEqual(['plan', 'via', 'file']);
+    expect(await store.propKeys({ ...DAY, filters: [{ property: 'event', values: ['Signup'] }] }, 10)).toEqual(['plan', 'via']);
+    expect(await store.propKeys({ ...DAY, filters: [{ property: 'event', values: ['Signup'] }] }, 1)).toEqual(['plan']);
+    expect(await store.propKeys({ ...DAY, filters: [{ property: 'event', values: ['Nothing'] }] }, 10)).toEqual([]);
+  });
+
   it('splits a time series into the given intervals', async () => {
     await store.append(EVENTS);
     const hour = (h: number) => ({ start: Date.UTC(2026, 2, 10, h), end: Date.UTC(2026, 2, 10, h + 1), label: `${h}` });

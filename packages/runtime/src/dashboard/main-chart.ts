@@ -1,0 +1,86 @@
+import { escapeHtml } from '../http/responses.ts';
+import type { SeriesPoint } from '../stats/compute.ts';
+import type { Interval } from '../stats/query.ts';
+import { formatNumber, intervalLabel } from './format.ts';
+
+const W = 1000;
+const H = 200;
+/** Lines keep their width however the plot stretches (preserveAspectRatio="none" below). */
+const THIN = 'vector-effect="non-scaling-stroke"';
+
+export interface ChartInput {
+  readonly intervals: readonly Interval[];
+  readonly series: readonly SeriesPoint[];
+  /** The previous period, point for point (ghosted). */
+  readonly previous: readonly SeriesPoint[] | undefined;
+  readonly now: number;
+}
+
+/** A round axis top: 4 steps of 1, 2, 2.5 or 5 times a power of ten. */
+export function niceMax(value: number): number {
+  const raw = Math.max(1, value) / 4;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw)!;
+  return Math.max(4, step * 4);
+}
+
+function pointTitle(p: SeriesPoint, before: SeriesPoint | undefined): string {
+  const text = `${intervalLabel(p.date, true)}: ${formatNumber(p.visitors)} visitors, ${formatNumber(p.pageviews)} pageviews`;
+  return before ? `${text}; previous period (${intervalLabel(before.date, true)}): ${formatNumber(before.visitors)} visitors` : text;
+}
+
+/**
+ * Visitors and pageviews over time as inline SVG, drawn on the server. Intervals still in the
+ * future (the rest of today or this month) get no line. Every point is a focusable group whose
+ * <title> holds its numbers (hover and screen readers without script); the inline script adds
+ * a styled tooltip and arrow keys. The same numbers are also a table under the chart.
+ */
+export function mainChart(input: ChartInput): string {
+  const { series, previous, intervals } = input;
+  const n = series.length;
+  const shown = Math.max(1, intervals.filter((i) => i.start <= input.now).length);
+  const ghost = previous?.slice(0, n) ?? [];
+  const max = niceMax(Math.max(0, ...series.slice(0, shown).flatMap((p) => [p.visitors, p.pageviews]), ...ghost.map((p) => p.visitors)));
+  const x = (i: number) => (n === 1 ? W / 2 : (i * W) / (n - 1));
+  const y = (v: number) => H - (v / max) * H;
+  const line = (points: readonly SeriesPoint[], pick: (p: SeriesPoint) => number) =>
+    points.map((p, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)} ${y(pick(p)).toFixed(1)}`).join('');
+  const current = series.slice(0, shown);
+  const visitors = line(current, (p) => p.visitors);
+  const area = `${visitors}L${x(shown - 1).toFixed(1)} ${H}L0 ${H}Z`;
+  const half = n === 1 ? W / 2 : W / (n - 1) / 2;
+  const points = current.map((p, i) => {
+    const hit = `<rect class="hit" x="${Math.max(0, x(i) - half).toFixed(1)}" y="0" width="${(Math.min(W, x(i) + half) - Math.max(0, x(i) - half)).toFixed(1)}" height="${H}"/>`;
+    const dots = `<path class="dot pageviews" d="M${x(i).toFixed(1)} ${y(p.pageviews).toFixed(1)}h0" ${THIN}/><path class="dot visitors" d="M${x(i).toFixed(1)} ${y(p.visitors).toFixed(1)}h0" ${THIN}/>`;
+    return `<g class="pt" tabindex="0" data-i="${i}"><title>${escapeHtml(pointTitle(p, ghost[i]))}</title>${hit}${dots}</g>`;
+  }).join('');
+  const grid = [0, 1, 2, 3, 4].map((k) => `<line x1="0" x2="${W}" y1="${(H * k) / 4}" y2="${(H * k) / 4}" ${THIN}/>`).join('');
+  const yLabels = [0, 1, 2, 3, 4].map((k) => `<span class="y${k}">${formatNumber((max * k) / 4)}</span>`).join('');
+  const ticks = Math.min(n, 7);
+  const xLabels = Array.from({ length: ticks }, (_, k) => series[ticks === 1 ? 0 : Math.round((k * (n - 1)) / (ticks - 1))]!)
+    .map((p) => `<span>${escapeHtml(intervalLabel(p.date))}</span>`).join('');
+  const svg = `<svg viewBox="0 0 ${W} ${H}" preserveAspectRatio="none" role="group" aria-label="Visitors and pageviews over time">`
+    + `<g class="grid" aria-hidden="true">${grid}</g>`
+    + `<path class="area" d="${area}" aria-hidden="true"/>`
+    + (ghost.length ? `<path class="line previous" d="${line(ghost, (p) => p.visitors)}" ${THIN} aria-hidden="true"/>` : '')
+    + `<path class="line pageviews" d="${line(current, (p) => p.pageviews)}" ${THIN} aria-hidden="true"/>`
+    + `<path class="line visitors" d="${visitors}" ${THIN} aria-hidden="true"/>${points}</svg>`;
+  return `<figure class="chart" id="chart">${legend(ghost.length > 0)}`
+    + `<div class="plot"><div class="yaxis" aria-hidden="true">${yLabels}</div>${svg}</div>`
+    + `<div class="xaxis" aria-hidden="true">${xLabels}</div><div class="tip" hidden></div>`
+    + `${chartTable(current, ghost)}</figure>`;
+}
+
+function legend(comparing: boolean): string {
+  const key = (cls: string, label: string) =>
+    `<li><svg viewBox="0 0 20 10" aria-hidden="true"><line class="line ${cls}" x1="1" y1="5" x2="19" y2="5"/></svg>${label}</li>`;
+  return `<figcaption><h2 class="sr-only">Visitors over time</h2><ul class="legend">${key('visitors', 'Visitors')}${key('pageviews', 'Pageviews')}${comparing ? key('previous', 'Visitors, previous period') : ''}</ul></figcaption>`;
+}
+
+/** The chart's numbers as a table, for anyone who would rather read than hover. */
+function chartTable(points: readonly SeriesPoint[], ghost: readonly SeriesPoint[]): string {
+  const head = `<tr><th scope="col">Time</th><th scope="col" class="n">Visitors</th><th scope="col" class="n">Pageviews</th>${ghost.length ? '<th scope="col" class="n">Previous period</th>' : ''}</tr>`;
+  const rows = points.map((p, i) => `<tr><th scope="row">${escapeHtml(intervalLabel(p.date, true))}</th><td class="n">${formatNumber(p.visitors)}</td>`
+    + `<td class="n">${formatNumber(p.pageviews)}</td>${ghost.length ? `<td class="n">${ghost[i] ? formatNumber(ghost[i].visitors) : ''}</td>` : ''}</tr>`).join('');
+  return `<details class="chart-data"><summary>Chart data as a table</summary><table><thead>${head}</thead><tbody>${rows}</tbody></table></details>`;
+}

@@ -1,0 +1,24 @@
+// `npm run demo:serve`: the dashboard over the demo data (or any data dir), on node:http with
+// Footfall's own middleware. Public unless FOOTFALL_PASSWORD is set; 127.0.0.1:4322 by default.
+import { createServer } from 'node:http';
+import { resolve } from 'node:path';
+import { createFootfall } from '@footfall/runtime';
+import { footfallMiddleware } from '@footfall/runtime/node';
+
+const dataDir = resolve(process.env.FOOTFALL_DATA_DIR || '.footfall-demo');
+const host = process.env.HOST || '127.0.0.1';
+const port = Number(process.env.PORT || 4322);
+// The demo's locations come from MaxMind's test database; say so in the privacy panel too.
+const geoDb = new URL('../test/fixtures/geo/GeoLite2-City-Test.mmdb', import.meta.url).pathname;
+const ff = await createFootfall({ dataDir, geoDb: [geoDb], publicDashboard: !process.env.FOOTFALL_PASSWORD });
+const footfall = footfallMiddleware(ff);
+const base = ff.options.dashboardBase;
+
+const server = createServer((req, res) => {
+  if (req.url === '/' || req.url === '') return void res.writeHead(302, { location: base }).end();
+  footfall(req, res);
+});
+server.listen(port, host, () => console.log(`Footfall dashboard: http://${host}:${port}${base} (data: ${dataDir}; Ctrl+C stops)`));
+const stop = () => server.close(() => ff.close().then(() => process.exit(0)));
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
