@@ -22,10 +22,14 @@ export class WriterThread {
   #start(): Worker {
     // The source tree runs as .ts under tests (Node strips the types); the package ships .js.
     const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-    const worker = new Worker(new URL(`./append-worker${ext}`, import.meta.url), { workerData: { file: this.#file } });
+    // Workers inherit the process's flags; --input-type (a script run with -e) stops one from
+    // loading its file, so that flag stays with the parent.
+    const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
+    const worker = new Worker(new URL(`./append-worker${ext}`, import.meta.url), { workerData: { file: this.#file }, execArgv });
     worker.on('message', (reply: WorkerReply) => {
       const waiting = this.#pending.get(reply.id);
       this.#pending.delete(reply.id);
+      if (this.#pending.size === 0) worker.unref();
       if ('error' in reply) waiting?.reject(new Error(reply.error));
       else waiting?.resolve(reply);
     });
@@ -36,7 +40,8 @@ export class WriterThread {
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`the append worker stopped (exit code ${code})`)));
-    // A store someone forgot to close must not keep the process alive.
+    // Idle, the worker must not keep the process alive (a store someone forgot to close); with
+    // a batch in flight it must, or a script awaiting that write would exit before the reply.
     worker.unref();
     return worker;
   }
@@ -46,6 +51,7 @@ export class WriterThread {
     const id = this.#next++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
+      worker.ref();
       worker.postMessage({ type: 'append', id, events } satisfies WorkerRequest);
     });
   }
@@ -55,6 +61,7 @@ export class WriterThread {
     if (!worker) return;
     this.#worker = undefined;
     const exited = new Promise((resolve) => worker.once('exit', resolve));
+    worker.ref();
     worker.postMessage({ type: 'close' } satisfies WorkerRequest);
     await exited;
   }
