@@ -26,16 +26,11 @@ const visitsPerDay = Number(process.env.DEMO_VISITS_PER_DAY || 160);
 const clock = demoClock();
 const ff = await createFootfall({ dataDir, geoDb: [geoDb] }, { now: clock.now, timers: false, log: () => {} });
 const started = performance.now();
-// Holds the event loop open while beacons wait for their commit and the store closes: the
-// SQLite engine commits in an unref'd worker thread (a forgotten store must not keep a process
-// alive), and nothing else in this script would.
-const alive = setInterval(() => {}, 60_000);
 let result;
 try {
   result = await sendDemoTraffic(ff, clock, { days, visitsPerDay });
 } finally {
   await ff.close();
-  clearInterval(alive);
 }
 const { visits, requests } = result;
 
