@@ -3,8 +3,8 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { FootfallStorageError } from '../../errors.ts';
-import { computeRealtime } from '../../stats/compute.ts';
-import { StatsPlanner, type RollupSource, type SealedBucket } from '../../stats/planner.ts';
+import type { SealedBucket } from '../../stats/planner.ts';
+import { PlannedStore } from '../planned-store.ts';
 import { rollupBucket, type RollupRow } from '../../stats/rollup.ts';
 import { KIND_CODES, KINDS, VISIT_ATTRIBUTES, type EventRow, type StatsQuery, type Store, type StoredEvent, type Visit, type VisitAttributes } from '../types.ts';
 import { DurableJsonFile } from './durable-file.ts';
@@ -40,12 +40,11 @@ interface Segment {
  * holds the unsealed buckets and the rollups; sealed raw events are read back only on demand.
  * Single process: a lock file stops a second process from interleaving rewrites.
  */
-export class JsonStore implements Store, RollupSource {
+export class JsonStore extends PlannedStore implements Store {
   readonly engine = 'json' as const;
   /** Every commit rewrites the open bucket's file, so commits are spaced out under load. */
   readonly commitIntervalMs = 25;
   readonly dir: string;
-  readonly #planner = new StatsPlanner(this);
   #main: Low<MainData>;
   /** Unsealed buckets, always in memory. */
   #open = new Map<number, Segment>();
@@ -56,6 +55,7 @@ export class JsonStore implements Store, RollupSource {
   #lock: string;
 
   private constructor(dir: string) {
+    super();
     this.dir = dir;
     this.#main = new Low(new DurableJsonFile<MainData>(join(dir, JSON_FILE)), { version: 1, salts: {} });
     this.#lock = join(dir, 'footfall.json.lock');
@@ -219,26 +219,6 @@ export class JsonStore implements Store, RollupSource {
       this.#sealed.set(bucket, data);
       this.#open.delete(bucket);
     }
-  }
-
-  totals(q: StatsQuery) {
-    return this.#planner.totals(q);
-  }
-
-  timeseries(q: StatsQuery, intervals: Parameters<Store['timeseries']>[1]) {
-    return this.#planner.timeseries(q, intervals);
-  }
-
-  breakdown(q: StatsQuery, property: Parameters<Store['breakdown']>[1], limit: number) {
-    return this.#planner.breakdown(q, property, limit);
-  }
-
-  propKeys(q: StatsQuery, limit: number) {
-    return this.#planner.propKeys(q, limit);
-  }
-
-  async realtime(since: number) {
-    return computeRealtime(await this.rows(since, Number.MAX_SAFE_INTEGER), since);
   }
 
   async earliest() {

@@ -3,8 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { FootfallStorageError } from '../../errors.ts';
-import { computeRealtime } from '../../stats/compute.ts';
-import { StatsPlanner, type RollupSource, type SealedBucket } from '../../stats/planner.ts';
+import type { SealedBucket } from '../../stats/planner.ts';
+import { PlannedStore } from '../planned-store.ts';
 import { rollupBucket, type RollupRow } from '../../stats/rollup.ts';
 import { KINDS, VISIT_ATTRIBUTES, type EventRow, type StatsQuery, type Store, type StoredEvent, type Visit } from '../types.ts';
 import { openConnection } from './connection.ts';
@@ -24,11 +24,10 @@ type Row = Record<string, unknown>;
  * collector writes; synchronous=FULL makes each group commit durable against power loss, which
  * batching keeps cheap. secure_delete zeroes deleted content, so a destroyed salt leaves no copy.
  */
-export class SqliteStore implements Store, RollupSource {
+export class SqliteStore extends PlannedStore implements Store {
   readonly engine = 'sqlite' as const;
   /** Commits run in the append worker: batches form by themselves while it fsyncs. */
   readonly commitIntervalMs = 0;
-  readonly #planner = new StatsPlanner(this);
   readonly file: string;
   #db: DatabaseSync;
   #writer: WriterThread;
@@ -37,6 +36,7 @@ export class SqliteStore implements Store, RollupSource {
   #strings: StringTable;
 
   constructor(dir: string) {
+    super();
     mkdirSync(dir, { recursive: true });
     this.file = join(dir, SQLITE_FILE);
     try {
@@ -170,26 +170,6 @@ export class SqliteStore implements Store, RollupSource {
         throw new FootfallStorageError(`could not seal bucket ${bucket}: ${(error as Error).message}`, { cause: error });
       }
     }
-  }
-
-  totals(q: StatsQuery) {
-    return this.#planner.totals(q);
-  }
-
-  timeseries(q: StatsQuery, intervals: Parameters<Store['timeseries']>[1]) {
-    return this.#planner.timeseries(q, intervals);
-  }
-
-  breakdown(q: StatsQuery, property: Parameters<Store['breakdown']>[1], limit: number) {
-    return this.#planner.breakdown(q, property, limit);
-  }
-
-  propKeys(q: StatsQuery, limit: number) {
-    return this.#planner.propKeys(q, limit);
-  }
-
-  async realtime(since: number) {
-    return computeRealtime(await this.rows(since, Number.MAX_SAFE_INTEGER), since);
   }
 
   async earliest() {

@@ -1,0 +1,40 @@
+import { computeRealtime } from '../stats/compute.ts';
+import { StatsPlanner, type RollupSource, type SealedBucket } from '../stats/planner.ts';
+import type { RollupRow } from '../stats/rollup.ts';
+import type { EventRow, StatsQuery, Store } from './types.ts';
+
+type Questions = Pick<Store, 'totals' | 'timeseries' | 'breakdown' | 'propKeys' | 'realtime'>;
+
+/**
+ * The stats questions of the Store contract, answered for any engine that keeps raw events and
+ * sealed-bucket rollups: the engine supplies those (RollupSource), the planner does the rest. A
+ * columnar engine that answers questions natively implements Store directly instead.
+ */
+export abstract class PlannedStore implements Questions, RollupSource {
+  readonly #planner = new StatsPlanner(this);
+
+  abstract rows(from: number, to: number): Promise<readonly EventRow[]>;
+  abstract sealedBuckets(from: number, to: number): Promise<readonly SealedBucket[]>;
+  abstract rollupSums(buckets: readonly SealedBucket[], property: string, value?: string): Promise<readonly RollupRow[]>;
+  abstract rollupSeries(buckets: readonly SealedBucket[], property: string, value: string): Promise<ReadonlyMap<number, RollupRow>>;
+
+  totals(q: StatsQuery) {
+    return this.#planner.totals(q);
+  }
+
+  timeseries(q: StatsQuery, intervals: Parameters<Store['timeseries']>[1]) {
+    return this.#planner.timeseries(q, intervals);
+  }
+
+  breakdown(q: StatsQuery, property: Parameters<Store['breakdown']>[1], limit: number) {
+    return this.#planner.breakdown(q, property, limit);
+  }
+
+  propKeys(q: StatsQuery, limit: number) {
+    return this.#planner.propKeys(q, limit);
+  }
+
+  async realtime(since: number) {
+    return computeRealtime(await this.rows(since, Number.MAX_SAFE_INTEGER), since);
+  }
+}
