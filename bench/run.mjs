@@ -2,7 +2,7 @@
 // Flags: --full adds the 10 M-event dashboard case (several minutes); --only=collector,dashboard,
 // storage,tracker,build picks parts. Needs `npm run build` first (the npm script does it).
 import { fork } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -14,8 +14,10 @@ import { astroBuildOverhead } from './astro-build.mjs';
 const args = new Set(process.argv.slice(2));
 const only = [...args].find((a) => a.startsWith('--only='))?.slice(7).split(',');
 const want = (part) => !only || only.includes(part);
-const results = { machine: { node: process.version, cpus: (await import('node:os')).cpus().length, date: new Date().toISOString() } };
 const here = new URL('.', import.meta.url).pathname;
+// --only updates the parts it runs and keeps the latest figures of the others.
+const previous = only && existsSync(join(here, 'results.json')) ? JSON.parse(readFileSync(join(here, 'results.json'), 'utf8')) : {};
+const results = { ...previous, machine: { node: process.version, cpus: (await import('node:os')).cpus().length, date: new Date().toISOString() } };
 const log = (...m) => console.error('[bench]', ...m);
 const DAY = 86_400_000;
 
@@ -152,7 +154,7 @@ await part('dashboard', async () => {
   return out;
 });
 await part('build', astroBuildOverhead);
-results.part_seconds = timings;
+results.part_seconds = { ...previous.part_seconds, ...timings };
 
 writeFileSync(join(here, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 printTable(results);

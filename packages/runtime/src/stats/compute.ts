@@ -138,7 +138,10 @@ export function analyse(rows: readonly EventRow[], query: StatsQuery): Analysis 
 }
 
 export function computeTotals(rows: readonly EventRow[], query: StatsQuery): Totals {
-  const a = new Analysis(rows, query);
+  return totalsOf(new Analysis(rows, query));
+}
+
+export function totalsOf(a: Analysis): Totals {
   const totals: Totals = { visitors: 0, visits: 0, pageviews: 0, events: 0, bounces: 0, visitPageviews: 0, durationMs: 0 };
   const visitors = new Set<string>();
   for (const row of a.matched) {
@@ -157,7 +160,10 @@ export function computeTotals(rows: readonly EventRow[], query: StatsQuery): Tot
 }
 
 export function computeTimeseries(rows: readonly EventRow[], query: StatsQuery, intervals: readonly Interval[]): SeriesPoint[] {
-  const a = new Analysis(rows, query);
+  return timeseriesOf(new Analysis(rows, query), intervals);
+}
+
+export function timeseriesOf(a: Analysis, intervals: readonly Interval[]): SeriesPoint[] {
   const buckets = intervals.map(() => ({ visitors: new Set<string>(), visits: new Set<number>(), pageviews: 0 }));
   const starts = intervals.map((i) => i.start);
   for (const row of a.matched) {
@@ -206,7 +212,10 @@ export function computeBreakdown(rows: readonly EventRow[], query: StatsQuery, p
 }
 
 export function computeBreakdownParts(rows: readonly EventRow[], query: StatsQuery, property: PropertyName): BreakdownPart[] {
-  const a = new Analysis(rows, query);
+  return breakdownPartsOf(new Analysis(rows, query), property);
+}
+
+export function breakdownPartsOf(a: Analysis, property: PropertyName): BreakdownPart[] {
   const groups = new Map<string, { visitors: Set<string>; visits: Set<number>; pageviews: number; events: number; engaged: number }>();
   const group = (value: string) => {
     let g = groups.get(value);
@@ -248,8 +257,12 @@ export function rankBreakdown(parts: readonly BreakdownPart[], property: Propert
  * dashboard can offer a `prop:<key>` breakdown per key without knowing the site's events.
  */
 export function computePropKeys(rows: readonly EventRow[], query: StatsQuery, limit: number): string[] {
+  return propKeysOf(new Analysis(rows, query), limit);
+}
+
+export function propKeysOf(analysis: Analysis, limit: number): string[] {
   const counts = new Map<string, number>();
-  for (const row of new Analysis(rows, query).matched) {
+  for (const row of analysis.matched) {
     if (row.kind !== 'event' || !row.props) continue;
     for (const key of Object.keys(row.props)) counts.set(key, (counts.get(key) ?? 0) + 1);
   }

@@ -1,5 +1,5 @@
 import type { EventRow, StatsQuery } from '../store/types.ts';
-import { computeBreakdownParts, computePropKeys, computeTimeseries, computeTotals, rankBreakdown, type BreakdownPart, type BreakdownRow, type SeriesPoint, type Totals } from './compute.ts';
+import { analyse, breakdownPartsOf, propKeysOf, rankBreakdown, timeseriesOf, totalsOf, type Analysis, type BreakdownPart, type BreakdownRow, type SeriesPoint, type Totals } from './compute.ts';
 import type { Interval, PropertyName } from './query.ts';
 import type { RollupRow } from './rollup.ts';
 
@@ -57,23 +57,45 @@ function gaps(from: number, to: number, covered: readonly SealedBucket[]): [numb
  * breakdown) read raw events for the whole range.
  */
 export class StatsPlanner {
-  constructor(readonly source: RollupSource) {}
+  readonly source: RollupSource;
+  readonly #analyses = new Map<string, Analysis>();
+
+  constructor(source: RollupSource) {
+    this.source = source;
+  }
+
+  /**
+   * The raw events of a range, analysed. A dashboard asks the same raw range (the open bucket)
+   * once per panel, so the last few analyses are kept. The key includes the number of rows and
+   * their first and last times: a row added since makes a new key, never a stale answer.
+   */
+  async #analyse(query: StatsQuery): Promise<Analysis> {
+    const rows = await this.source.rows(query.from, query.to);
+    const key = `${query.from}|${query.to}|${JSON.stringify(query.filters)}|${rows.length}|${rows[0]?.ts}|${rows.at(-1)?.ts}`;
+    let analysis = this.#analyses.get(key);
+    if (!analysis) {
+      analysis = analyse(rows, query);
+      if (this.#analyses.size >= 8) this.#analyses.delete(this.#analyses.keys().next().value!);
+      this.#analyses.set(key, analysis);
+    }
+    return analysis;
+  }
 
   async totals(query: StatsQuery): Promise<Totals> {
     const key = rollupKey(query);
-    if (!key) return computeTotals(await this.source.rows(query.from, query.to), query);
+    if (!key) return totalsOf(await this.#analyse(query));
     const sealed = await this.source.sealedBuckets(query.from, query.to);
     let sum = ZERO;
     if (sealed.length) for (const row of await this.source.rollupSums(sealed, key.property, key.value)) sum = addTotals(sum, row);
     for (const [from, to] of gaps(query.from, query.to, sealed)) {
-      sum = addTotals(sum, computeTotals(await this.source.rows(from, to), { ...query, from, to }));
+      sum = addTotals(sum, totalsOf(await this.#analyse({ ...query, from, to })));
     }
     return sum;
   }
 
   async timeseries(query: StatsQuery, intervals: readonly Interval[]): Promise<SeriesPoint[]> {
     const key = rollupKey(query);
-    if (!key) return computeTimeseries(await this.source.rows(query.from, query.to), query, intervals);
+    if (!key) return timeseriesOf(await this.#analyse(query), intervals);
     const sealed = await this.source.sealedBuckets(query.from, query.to);
     const series = sealed.length ? await this.source.rollupSeries(sealed, key.property, key.value) : new Map<number, RollupRow>();
     const points = intervals.map((i) => ({ date: i.label, visitors: 0, visits: 0, pageviews: 0 }));
@@ -103,8 +125,7 @@ export class StatsPlanner {
       let j = i;
       while (j + 1 < pieces.length && pieces[j + 1]!.start === pieces[j]!.end) j++;
       const run = pieces.slice(i, j + 1);
-      const rows = await this.source.rows(run[0]!.start, run.at(-1)!.end);
-      const partial = computeTimeseries(rows, { ...query, from: run[0]!.start, to: run.at(-1)!.end }, run);
+      const partial = timeseriesOf(await this.#analyse({ ...query, from: run[0]!.start, to: run.at(-1)!.end }), run);
       partial.forEach((p, k) => {
         const point = points[run[k]!.index]!;
         point.visitors += p.visitors;
@@ -117,7 +138,7 @@ export class StatsPlanner {
   }
 
   async breakdown(query: StatsQuery, property: PropertyName, limit: number): Promise<BreakdownRow[]> {
-    if (query.filters.length > 0) return rankBreakdown(computeBreakdownParts(await this.source.rows(query.from, query.to), query, property), property, limit);
+    if (query.filters.length > 0) return rankBreakdown(breakdownPartsOf(await this.#analyse(query), property), property, limit);
     const sealed = await this.source.sealedBuckets(query.from, query.to);
     const merged = new Map<string, BreakdownPart>();
     const add = (p: BreakdownPart) => {
@@ -131,13 +152,13 @@ export class StatsPlanner {
     };
     if (sealed.length) for (const row of await this.source.rollupSums(sealed, property)) add(row);
     for (const [from, to] of gaps(query.from, query.to, sealed)) {
-      for (const part of computeBreakdownParts(await this.source.rows(from, to), { ...query, from, to }, property)) add(part);
+      for (const part of breakdownPartsOf(await this.#analyse({ ...query, from, to }), property)) add(part);
     }
     return rankBreakdown([...merged.values()], property, limit);
   }
 
   /** Rollups keep no list of prop keys, so this reads the range's raw events (as filtered breakdowns do). */
   async propKeys(query: StatsQuery, limit: number): Promise<string[]> {
-    return computePropKeys(await this.source.rows(query.from, query.to), query, limit);
+    return propKeysOf(await this.#analyse(query), limit);
   }
 }
