@@ -1,6 +1,8 @@
 // Helpers for the dashboard's Chromium tests: pages that record every dialog, console error,
 // CSP violation and uncaught exception, and readers that turn the rendered cards into data.
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { startDashboardServer, type DashboardServer } from './dashboard-server.ts';
 import { launchBrowser } from '../../../test/support/browser.ts';
 
 export { launchBrowser };
@@ -74,4 +76,27 @@ export function injected(page: Page): Promise<string[]> {
     }
     return found;
   });
+}
+
+/**
+ * The shared set-up of a dashboard browser test file: one demo-filled server and one browser
+ * for the file, a watched page per test, and no test may leave a dialog, console error or CSP
+ * violation behind.
+ */
+export function dashboardSuite(): { readonly server: DashboardServer; readonly browser: Browser; open: WatchedPage | undefined } {
+  const suite = { server: undefined as unknown as DashboardServer, browser: undefined as unknown as Browser, open: undefined as WatchedPage | undefined };
+  beforeAll(async () => {
+    [suite.server, suite.browser] = await Promise.all([startDashboardServer({ publicDashboard: true }), launchBrowser()]);
+  });
+  afterEach(async () => {
+    const problems = suite.open?.problems ?? [];
+    await suite.open?.close();
+    suite.open = undefined;
+    expect(problems).toEqual([]);
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.server?.close();
+  });
+  return suite;
 }

@@ -1,9 +1,7 @@
 // The dashboard in real Chromium over demo traffic sent through the collector: every number the
 // page shows is compared with what the JSON API answers for the same view.
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cardRows, follow, launchBrowser, statText, watchedPage, type WatchedPage } from '../../test/dashboard-browser.ts';
-import { startDashboardServer, type DashboardServer } from '../../test/dashboard-server.ts';
+import { describe, expect, it } from 'vitest';
+import { cardRows, follow, statText, dashboardSuite, watchedPage } from '../../test/dashboard-browser.ts';
 import type { BreakdownRow, SeriesPoint } from '../stats/compute.ts';
 import type { Summary } from '../stats/summary.ts';
 import { formatDuration, formatMetric, formatNumber, intervalLabel } from './format.ts';
@@ -11,34 +9,18 @@ import { TAB_LABELS } from './labels.ts';
 import { METRICS } from './top-stats.ts';
 import { CARD_TABS, LINK_EVENTS, type TabCard } from './view-state.ts';
 
-let server: DashboardServer;
-let browser: Browser;
-let open: WatchedPage | undefined;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startDashboardServer({ publicDashboard: true }), launchBrowser()]);
-});
-afterEach(async () => {
-  const problems = open?.problems ?? [];
-  await open?.close();
-  open = undefined;
-  expect(problems).toEqual([]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = dashboardSuite();
 
 async function visit(path: string) {
-  open = await watchedPage(browser);
-  await open.page.goto(`${server.origin}${path}`);
-  return open.page;
+  suite.open = await watchedPage(suite.browser);
+  await suite.open.page.goto(`${suite.server.origin}${path}`);
+  return suite.open.page;
 }
 
 const breakdown = async (property: string, filters: string[] = []) => {
   const params = new URLSearchParams({ property, limit: '10' });
   for (const f of filters) params.append('filter', f);
-  return (await server.api<{ results: BreakdownRow[] }>(`breakdown?${params}`)).results;
+  return (await suite.server.api<{ results: BreakdownRow[] }>(`breakdown?${params}`)).results;
 };
 
 /** The cells a card shows for an API row, in column order. */
@@ -61,16 +43,16 @@ async function expectCard(page: Awaited<ReturnType<typeof visit>>, card: TabCard
 describe('dashboard numbers (Chromium)', () => {
   it('shows the summary, the chart and the realtime count the API returns', async () => {
     const page = await visit('/_analytics');
-    const summary = await server.api<Summary & { previous: Summary }>('summary?period=30d');
+    const summary = await suite.server.api<Summary & { previous: Summary }>('summary?period=30d');
     expect(summary.visitors).toBeGreaterThan(50);
     for (const m of METRICS) expect(await statText(page, m.key), m.key).toBe(formatMetric(summary[m.key], m.kind));
     for (const m of METRICS) {
       expect(await page.locator(`#stat-${m.key} .chg`).getAttribute('title')).toBe(`Previous period: ${formatMetric(summary.previous[m.key], m.kind)}`);
     }
-    const series = (await server.api<{ results: SeriesPoint[] }>('timeseries?period=30d')).results;
+    const series = (await suite.server.api<{ results: SeriesPoint[] }>('timeseries?period=30d')).results;
     const table = await page.locator('#chart tbody tr').evaluateAll((rows) => rows.map((tr) => [...tr.children].map((c) => c.textContent)));
     expect(table).toEqual(series.map((p) => [intervalLabel(p.date, true), formatNumber(p.visitors), formatNumber(p.pageviews), expect.any(String)]));
-    const realtime = await server.api<{ visitors: number }>('realtime');
+    const realtime = await suite.server.api<{ visitors: number }>('realtime');
     expect(realtime.visitors).toBeGreaterThan(0);
     expect(await page.locator('[data-realtime]').textContent()).toBe(formatNumber(realtime.visitors));
   });
@@ -107,7 +89,7 @@ describe('dashboard numbers (Chromium)', () => {
 
   it('shows chart values on hover and with the keyboard', async () => {
     const page = await visit('/_analytics?period=7d');
-    const series = (await server.api<{ results: SeriesPoint[] }>('timeseries?period=7d')).results;
+    const series = (await suite.server.api<{ results: SeriesPoint[] }>('timeseries?period=7d')).results;
     const tip = page.locator('#chart .tip');
     await page.locator('#chart .pt').nth(2).hover();
     await expect.poll(() => tip.textContent()).toContain(`${intervalLabel(series[2]!.date, true)}: ${formatNumber(series[2]!.visitors)} visitors`);
@@ -120,12 +102,12 @@ describe('dashboard numbers (Chromium)', () => {
   });
 
   it('refreshes the current visitors every 30 seconds', async () => {
-    open = await watchedPage(browser);
-    const { page } = open;
+    suite.open = await watchedPage(suite.browser);
+    const { page } = suite.open!;
     await page.clock.install();
-    await page.goto(`${server.origin}/_analytics`);
-    const before = (await server.api<{ visitors: number }>('realtime')).visitors;
-    await server.send({ k: 'p', u: 'https://example.com/pricing', s: 'latecomer' }, '89.160.20.200');
+    await page.goto(`${suite.server.origin}/_analytics`);
+    const before = (await suite.server.api<{ visitors: number }>('realtime')).visitors;
+    await suite.server.send({ k: 'p', u: 'https://example.com/pricing', s: 'latecomer' }, '89.160.20.200');
     const refreshed = page.waitForResponse((r) => r.url().endsWith('/_analytics/api/realtime'));
     await page.clock.fastForward(30_000);
     expect(await (await refreshed).json()).toEqual({ visitors: before + 1 });

@@ -1,40 +1,22 @@
 // The dashboard's controls in real Chromium: row filters and chips, periods, the comparison,
 // the custom range form, the CSV export, and the screenshots the README shows.
 import { mkdirSync, readFileSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cardRows, follow, launchBrowser, statText, watchedPage, type WatchedPage } from '../../test/dashboard-browser.ts';
-import { startDashboardServer, type DashboardServer } from '../../test/dashboard-server.ts';
+import { describe, expect, it } from 'vitest';
+import { cardRows, follow, statText, dashboardSuite, watchedPage } from '../../test/dashboard-browser.ts';
 import type { Summary } from '../stats/summary.ts';
 import { change, formatNumber } from './format.ts';
 
 const SCREENSHOTS = new URL('../../../../docs/screenshots/', import.meta.url);
 
-let server: DashboardServer;
-let browser: Browser;
-let open: WatchedPage | undefined;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startDashboardServer({ publicDashboard: true }), launchBrowser()]);
-});
-afterEach(async () => {
-  const problems = open?.problems ?? [];
-  await open?.close();
-  open = undefined;
-  expect(problems).toEqual([]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = dashboardSuite();
 
 async function visit(path: string, options = {}) {
-  open = await watchedPage(browser, options);
-  await open.page.goto(`${server.origin}${path}`);
-  return open.page;
+  suite.open = await watchedPage(suite.browser, options);
+  await suite.open.page.goto(`${suite.server.origin}${path}`);
+  return suite.open.page;
 }
 
-const summary = (query: string) => server.api<Summary & { previous: Summary }>(`summary?${query}`);
+const summary = (query: string) => suite.server.api<Summary & { previous: Summary }>(`summary?${query}`);
 const filtersOf = (url: string) => new URL(url).searchParams.getAll('filter');
 
 describe('dashboard views (Chromium)', () => {
@@ -120,9 +102,9 @@ describe('dashboard views (Chromium)', () => {
         expect(background).toBe(colorScheme === 'dark' ? 'rgb(15, 17, 21)' : 'rgb(245, 246, 248)');
         expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
         await page.screenshot({ path: new URL(`dashboard-${colorScheme}-${device}.png`, SCREENSHOTS).pathname, fullPage: device === 'desktop' });
-        const problems = open!.problems.splice(0);
-        await open!.close();
-        open = undefined;
+        const problems = suite.open!.problems.splice(0);
+        await suite.open!.close();
+        suite.open = undefined;
         expect(problems).toEqual([]);
       }
     }
