@@ -86,10 +86,12 @@ async function dashboard(total) {
   const end = Date.UTC(2026, 10, 20, 15, 0);
   log(`dashboard: filling ${total.toLocaleString()} events over 365 days`);
   const { dataDir, events, fill_s } = await fill('sqlite', total, end);
+  log(`filled in ${fill_s} s, heap ${Math.round(process.memoryUsage().heapUsed / 2 ** 20)} MB`);
   const ff = await createFootfall({ dataDir, timezone: 'UTC', publicDashboard: true }, { env: {}, now: () => end, timers: false, log: () => {} });
   const sealStart = performance.now();
   await ff.maintain();
   const seal_s = round((performance.now() - sealStart) / 1000);
+  log(`sealed in ${seal_s} s, heap ${Math.round(process.memoryUsage().heapUsed / 2 ** 20)} MB`);
   await ff.close();
   const bytes = dirSize(dataDir);
   const reopened = await createFootfall({ dataDir, timezone: 'UTC', publicDashboard: true }, { env: {}, now: () => end, timers: false, log: () => {} });
@@ -109,7 +111,17 @@ async function dashboard(total) {
       for (const panel of PANELS) perEndpoint[panel].push(await time(`${panel}${panel.includes('?') ? '&' : '?'}period=${period}`));
       full.push(performance.now() - t);
     }
+    // The page itself: GET /_analytics renders every card's visible tab (its queries in parallel).
+    const page = [];
+    for (let i = 0; i < 7; i++) {
+      const t = performance.now();
+      const res = await reopened.fetch(new Request(`http://bench.test/_analytics?period=${period}`));
+      if (res.status !== 200) throw new Error(`page: ${res.status}`);
+      await res.text();
+      page.push(performance.now() - t);
+    }
     out.ranges[period] = {
+      page_ms: { p50: round(pct(page, 50)), p95: round(pct(page, 95)) },
       full_dashboard_ms: { p50: round(pct(full, 50)), p95: round(pct(full, 95)) },
       endpoints_ms: Object.fromEntries(Object.entries(perEndpoint).map(([k, v]) => [k, { p50: round(pct(v, 50)), p95: round(pct(v, 95)) }])),
     };
@@ -148,7 +160,8 @@ await part('tracker', tracker);
 await part('collector', collector);
 await part('storage', storage);
 await part('dashboard', async () => {
-  const sizes = [100_000, 1_000_000, ...(args.has('--full') ? [10_000_000] : [])];
+  const sizesArg = [...args].find((a) => a.startsWith('--sizes='))?.slice(8);
+  const sizes = sizesArg ? sizesArg.split(',').map(Number) : [100_000, 1_000_000, ...(args.has('--full') ? [10_000_000] : [])];
   const out = {};
   for (const n of sizes) out[n] = await dashboard(n);
   return out;
@@ -170,7 +183,10 @@ function printTable(r) {
   if (r.storage) for (const [e, s] of Object.entries(r.storage)) rows.push([`storage per event, ${e}`, `${s.bytes_per_event} B`, e === 'sqlite' ? '<= 100 B' : '']);
   if (r.dashboard) {
     for (const [n, d] of Object.entries(r.dashboard)) {
-      for (const [period, x] of Object.entries(d.ranges)) rows.push([`full dashboard, ${Number(n).toLocaleString('en')} events, ${period}`, `p50 ${x.full_dashboard_ms.p50} ms, p95 ${x.full_dashboard_ms.p95} ms`, '<= 200 ms']);
+      for (const [period, x] of Object.entries(d.ranges)) {
+        if (x.page_ms) rows.push([`dashboard page, ${Number(n).toLocaleString('en')} events, ${period}`, `p50 ${x.page_ms.p50} ms, p95 ${x.page_ms.p95} ms`, '<= 200 ms']);
+        rows.push([`  every API endpoint (${PANELS.length} requests)`, `p50 ${x.full_dashboard_ms.p50} ms, p95 ${x.full_dashboard_ms.p95} ms`, '']);
+      }
       rows.push([`  bytes/event at ${Number(n).toLocaleString('en')} (SQLite, with rollups)`, `${d.bytes_per_event} B`, '']);
     }
   }

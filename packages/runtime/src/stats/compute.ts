@@ -261,11 +261,20 @@ export function computePropKeys(rows: readonly EventRow[], query: StatsQuery, li
 }
 
 export function propKeysOf(analysis: Analysis, limit: number): string[] {
+  return rankPropKeys(propKeyCountsOf(analysis), limit);
+}
+
+/** How many matched custom events carry each prop key. */
+export function propKeyCountsOf(analysis: Analysis): Map<string, number> {
   const counts = new Map<string, number>();
   for (const row of analysis.matched) {
     if (row.kind !== 'event' || !row.props) continue;
     for (const key of Object.keys(row.props)) counts.set(key, (counts.get(key) ?? 0) + 1);
   }
+  return counts;
+}
+
+export function rankPropKeys(counts: ReadonlyMap<string, number>, limit: number): string[] {
   return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, limit).map(([key]) => key);
 }
 

@@ -1,7 +1,7 @@
 import type { EventRow, StatsQuery } from '../store/types.ts';
-import { analyse, breakdownPartsOf, propKeysOf, rankBreakdown, timeseriesOf, totalsOf, type Analysis, type BreakdownPart, type BreakdownRow, type SeriesPoint, type Totals } from './compute.ts';
+import { analyse, breakdownPartsOf, propKeyCountsOf, rankBreakdown, rankPropKeys, timeseriesOf, totalsOf, type Analysis, type BreakdownPart, type BreakdownRow, type SeriesPoint, type Totals } from './compute.ts';
 import type { Interval, PropertyName } from './query.ts';
-import type { RollupRow } from './rollup.ts';
+import { eventPropProperty, type RollupRow } from './rollup.ts';
 
 export interface SealedBucket {
   readonly start: number;
@@ -34,6 +34,25 @@ function rollupKey(query: StatsQuery): { property: string; value: string } | und
   if (query.filters.length === 0) return { property: '', value: '' };
   const [f] = query.filters;
   if (query.filters.length === 1 && f!.values.length === 1) return { property: f!.property, value: f!.values[0]! };
+  return undefined;
+}
+
+function addPoint(point: SeriesPoint, add: Pick<SeriesPoint, 'visitors' | 'visits' | 'pageviews'>): void {
+  point.visitors += add.visitors;
+  point.visits += add.visits;
+  point.pageviews += add.pageviews;
+}
+
+/**
+ * The rollup property a breakdown can be read from: the property itself without filters, and a
+ * props breakdown filtered by one event name from that event's own prop rollups.
+ */
+function breakdownRollup(query: StatsQuery, property: PropertyName): string | undefined {
+  if (query.filters.length === 0) return property;
+  const [f] = query.filters;
+  if (query.filters.length === 1 && f!.property === 'event' && f!.values.length === 1 && property.startsWith('prop:')) {
+    return eventPropProperty(property, f!.values[0]!);
+  }
   return undefined;
 }
 
@@ -81,9 +100,24 @@ export class StatsPlanner {
     return analysis;
   }
 
+  /**
+   * Raw answers for a whole range, a piece at a time: the range is cut at sealed-bucket edges, so
+   * each piece holds whole visits and its own visitor hashes, the per-piece answers add up
+   * exactly, and memory holds one bucket's events at a time, never a year's.
+   */
+  async #eachPiece(query: StatsQuery, use: (analysis: Analysis) => void): Promise<void> {
+    const sealed = await this.source.sealedBuckets(query.from, query.to);
+    const spans = [...sealed.map((b): [number, number] => [b.start, b.end]), ...gaps(query.from, query.to, sealed)].sort((x, y) => x[0] - y[0]);
+    for (const [from, to] of spans) use(await this.#analyse({ ...query, from, to }));
+  }
+
   async totals(query: StatsQuery): Promise<Totals> {
     const key = rollupKey(query);
-    if (!key) return totalsOf(await this.#analyse(query));
+    if (!key) {
+      let sum = ZERO;
+      await this.#eachPiece(query, (a) => (sum = addTotals(sum, totalsOf(a))));
+      return sum;
+    }
     const sealed = await this.source.sealedBuckets(query.from, query.to);
     let sum = ZERO;
     if (sealed.length) for (const row of await this.source.rollupSums(sealed, key.property, key.value)) sum = addTotals(sum, row);
@@ -95,7 +129,11 @@ export class StatsPlanner {
 
   async timeseries(query: StatsQuery, intervals: readonly Interval[]): Promise<SeriesPoint[]> {
     const key = rollupKey(query);
-    if (!key) return timeseriesOf(await this.#analyse(query), intervals);
+    if (!key) {
+      const points = intervals.map((i) => ({ date: i.label, visitors: 0, visits: 0, pageviews: 0 }));
+      await this.#eachPiece(query, (a) => timeseriesOf(a, intervals).forEach((p, i) => addPoint(points[i]!, p)));
+      return points;
+    }
     const sealed = await this.source.sealedBuckets(query.from, query.to);
     const series = sealed.length ? await this.source.rollupSeries(sealed, key.property, key.value) : new Map<number, RollupRow>();
     const points = intervals.map((i) => ({ date: i.label, visitors: 0, visits: 0, pageviews: 0 }));
@@ -111,10 +149,7 @@ export class StatsPlanner {
       }
       for (const bucket of inside) {
         const row = series.get(bucket.start);
-        if (!row) continue;
-        points[index]!.visitors += row.visitors;
-        points[index]!.visits += row.visits;
-        points[index]!.pageviews += row.pageviews;
+        if (row) addPoint(points[index]!, row);
       }
       for (const [start, end] of gaps(Math.max(interval.start, query.from), Math.min(interval.end, query.to), inside)) {
         pieces.push({ start, end, label: interval.label, index });
@@ -126,20 +161,14 @@ export class StatsPlanner {
       while (j + 1 < pieces.length && pieces[j + 1]!.start === pieces[j]!.end) j++;
       const run = pieces.slice(i, j + 1);
       const partial = timeseriesOf(await this.#analyse({ ...query, from: run[0]!.start, to: run.at(-1)!.end }), run);
-      partial.forEach((p, k) => {
-        const point = points[run[k]!.index]!;
-        point.visitors += p.visitors;
-        point.visits += p.visits;
-        point.pageviews += p.pageviews;
-      });
+      partial.forEach((p, k) => addPoint(points[run[k]!.index]!, p));
       i = j + 1;
     }
     return points;
   }
 
   async breakdown(query: StatsQuery, property: PropertyName, limit: number): Promise<BreakdownRow[]> {
-    if (query.filters.length > 0) return rankBreakdown(breakdownPartsOf(await this.#analyse(query), property), property, limit);
-    const sealed = await this.source.sealedBuckets(query.from, query.to);
+    const rollupProperty = breakdownRollup(query, property);
     const merged = new Map<string, BreakdownPart>();
     const add = (p: BreakdownPart) => {
       const m = merged.get(p.value);
@@ -150,7 +179,12 @@ export class StatsPlanner {
       m.events += p.events;
       m.engagedMs += p.engagedMs;
     };
-    if (sealed.length) for (const row of await this.source.rollupSums(sealed, property)) add(row);
+    if (rollupProperty === undefined) {
+      await this.#eachPiece(query, (a) => breakdownPartsOf(a, property).forEach(add));
+      return rankBreakdown([...merged.values()], property, limit);
+    }
+    const sealed = await this.source.sealedBuckets(query.from, query.to);
+    if (sealed.length) for (const row of await this.source.rollupSums(sealed, rollupProperty)) add(row);
     for (const [from, to] of gaps(query.from, query.to, sealed)) {
       for (const part of breakdownPartsOf(await this.#analyse({ ...query, from, to }), property)) add(part);
     }
@@ -159,6 +193,10 @@ export class StatsPlanner {
 
   /** Rollups keep no list of prop keys, so this reads the range's raw events (as filtered breakdowns do). */
   async propKeys(query: StatsQuery, limit: number): Promise<string[]> {
-    return propKeysOf(await this.#analyse(query), limit);
+    const counts = new Map<string, number>();
+    await this.#eachPiece(query, (a) => {
+      for (const [key, n] of propKeyCountsOf(a)) counts.set(key, (counts.get(key) ?? 0) + n);
+    });
+    return rankPropKeys(counts, limit);
   }
 }

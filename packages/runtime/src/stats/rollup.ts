@@ -69,7 +69,33 @@ export function rollupBucket(rows: readonly EventRow[]): RollupRow[] {
     }
     for (const [value, g] of groups) finish(property, value, g);
   }
+
+  // A custom event's props, per event name: what a props breakdown filtered by one event asks
+  // (the dashboard's event card, outbound links and downloads), answered without raw events.
+  const byEventProp = new Map<string, Group>();
+  for (const row of a.matched) {
+    if (row.kind !== 'event' || !row.props || row.name === undefined) continue;
+    for (const [key, value] of Object.entries(row.props)) {
+      const id = `${eventPropProperty(`prop:${key}`, row.name)}\u0000${value}`;
+      let g = byEventProp.get(id);
+      if (!g) byEventProp.set(id, (g = newGroup()));
+      add(g, row);
+    }
+  }
+  for (const [id, g] of byEventProp) {
+    const cut = id.indexOf('\u0000');
+    finish(id.slice(0, cut), id.slice(cut + 1), g);
+  }
   return out;
+}
+
+/**
+ * The rollup property of `prop:<key>` restricted to the events named `event`. U+001F separates
+ * them: validation rejects control characters in prop keys and event names, so no real property
+ * can collide, and unlike NUL it survives SQLite's text columns.
+ */
+export function eventPropProperty(property: string, event: string): string {
+  return `${property}\u001fevent:${event}`;
 }
 
 export { DIRECT };

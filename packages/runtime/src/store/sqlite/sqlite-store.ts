@@ -52,6 +52,12 @@ export class SqliteStore extends PlannedStore implements Store {
     this.#visitsInRange.setReturnArrays(true);
     this.#eventsInRange = this.#db.prepare('SELECT ts, visit, seq, kind, path, name, props, engaged FROM events WHERE ts >= ? AND ts < ? ORDER BY ts');
     this.#eventsInRange.setReturnArrays(true);
+    const sums = 'value, sum(visitors), sum(visits), sum(pageviews), sum(events), sum(bounces), sum(visit_pageviews), sum(duration_ms), sum(engaged_ms)';
+    this.#sumsByValue = this.#db.prepare(`SELECT ${sums} FROM rollups WHERE property = ? AND bucket BETWEEN ? AND ? GROUP BY value`);
+    this.#sumsOfValue = this.#db.prepare(`SELECT ${sums} FROM rollups WHERE property = ? AND bucket BETWEEN ? AND ? AND value = ? GROUP BY value`);
+    this.#seriesOfValue = this.#db.prepare(`SELECT bucket, value, visitors, visits, pageviews, events, bounces, visit_pageviews, duration_ms, engaged_ms
+      FROM rollups WHERE property = ? AND bucket BETWEEN ? AND ? AND value = ?`);
+    for (const st of [this.#sumsByValue, this.#sumsOfValue, this.#seriesOfValue]) st.setReturnArrays(true);
   }
 
   /** Commits in the append worker: this thread goes on parsing requests during the fsync. */
@@ -120,6 +126,9 @@ export class SqliteStore extends PlannedStore implements Store {
 
   #dataVersion!: StatementSync;
   #visitsInRange!: StatementSync;
+  #sumsByValue!: StatementSync;
+  #sumsOfValue!: StatementSync;
+  #seriesOfValue!: StatementSync;
   #eventsInRange!: StatementSync;
   /** When the unsealed tail was last found too large to cache, and from where. */
   #tooHot: { from: number; at: number } | undefined;
@@ -133,31 +142,23 @@ export class SqliteStore extends PlannedStore implements Store {
     const p = this.#strings.lookup(property);
     const v = value === undefined ? undefined : this.#strings.lookup(value);
     if (p === undefined || (value !== undefined && v === undefined)) return [];
-    const sums = `sum(visitors) AS visitors, sum(visits) AS visits, sum(pageviews) AS pageviews, sum(events) AS events, sum(bounces) AS bounces,
-      sum(visit_pageviews) AS visitPageviews, sum(duration_ms) AS durationMs, sum(engaged_ms) AS engagedMs`;
     const range = [p, buckets[0]!.start, buckets.at(-1)!.start] as const;
-    const rows = v === undefined
-      ? this.#db.prepare(`SELECT value, ${sums} FROM rollups WHERE property = ? AND bucket BETWEEN ? AND ? GROUP BY value`).all(...range)
-      : this.#db.prepare(`SELECT value, ${sums} FROM rollups WHERE property = ? AND bucket BETWEEN ? AND ? AND value = ? GROUP BY value`).all(...range, v);
-    return (rows as Row[]).map((r) => this.#toRollup(property, r));
+    const rows = v === undefined ? this.#sumsByValue.all(...range) : this.#sumsOfValue.all(...range, v);
+    return (rows as unknown as number[][]).map((r) => this.#toRollup(property, r));
   }
 
   async rollupSeries(buckets: readonly SealedBucket[], property: string, value: string): Promise<Map<number, RollupRow>> {
     const p = this.#strings.lookup(property);
     const v = this.#strings.lookup(value);
     if (p === undefined || v === undefined) return new Map();
-    const rows = this.#db
-      .prepare(`SELECT bucket, value, visitors, visits, pageviews, events, bounces, visit_pageviews AS visitPageviews, duration_ms AS durationMs, engaged_ms AS engagedMs
-        FROM rollups WHERE property = ? AND bucket BETWEEN ? AND ? AND value = ?`)
-      .all(p, buckets[0]!.start, buckets.at(-1)!.start, v) as Row[];
-    return new Map(rows.map((r) => [Number(r.bucket), this.#toRollup(property, r)]));
+    const rows = this.#seriesOfValue.all(p, buckets[0]!.start, buckets.at(-1)!.start, v) as unknown as number[][];
+    return new Map(rows.map(([bucket, ...r]) => [bucket!, this.#toRollup(property, r)]));
   }
 
-  #toRollup(property: string, r: Row): RollupRow {
-    return {
-      property, value: this.#strings.text(Number(r.value)), visitors: Number(r.visitors), visits: Number(r.visits), pageviews: Number(r.pageviews), events: Number(r.events),
-      bounces: Number(r.bounces), visitPageviews: Number(r.visitPageviews), durationMs: Number(r.durationMs), engagedMs: Number(r.engagedMs),
-    };
+  /** A row of [value id, visitors, visits, pageviews, events, bounces, visit pageviews, duration, engaged]. */
+  #toRollup(property: string, r: number[]): RollupRow {
+    const [value, visitors, visits, pageviews, events, bounces, visitPageviews, durationMs, engagedMs] = r as [number, number, number, number, number, number, number, number, number];
+    return { property, value: this.#strings.text(value), visitors, visits, pageviews, events, bounces, visitPageviews, durationMs, engagedMs };
   }
 
   async seal(before: number): Promise<void> {
