@@ -2,10 +2,31 @@ import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHROME_UA, harness, pageview, type Harness } from '../test/kit.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFootfall } from './footfall.ts';
 import { footfallMiddleware } from './node.ts';
+import { SqliteStore } from './store/sqlite/sqlite-store.ts';
 
 let h: Harness;
 afterEach(() => h?.close());
+
+describe('maintenance', () => {
+  it('seals ended buckets in the background at start, and close() waits for it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'footfall-maint-'));
+    const old = new SqliteStore(dir);
+    const day = Date.UTC(2026, 2, 1);
+    await old.append([{ ts: day + 1000, kind: 'pageview', bucket: day, visitor: 'a'.repeat(32), session: 's', path: '/' }]);
+    await old.close();
+    const ff = await createFootfall({ dataDir: dir, timezone: 'UTC' }, { env: {}, now: () => day + 5 * 86_400_000, log: () => {} });
+    await ff.close();
+    const store = new SqliteStore(dir);
+    expect(await store.sealedBuckets(0, Number.MAX_SAFE_INTEGER)).toEqual([{ start: day, end: day + 5 * 86_400_000 }]);
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
 
 describe('retention', () => {
   it('deletes events older than FOOTFALL_RETENTION_DAYS when maintenance runs', async () => {

@@ -84,20 +84,30 @@ export async function createFootfall(input: FootfallOptions | ResolvedOptions = 
     }
   }
 
+  let closed = false;
+  let running: Promise<void> | undefined;
+
+  function runMaintenance(): void {
+    running = maintain()
+      .catch((e: Error) => log(`@footfall/runtime: maintenance failed: ${e.message}`))
+      .finally(() => {
+        running = undefined;
+        schedule();
+      });
+  }
+
   function schedule(): void {
+    if (closed) return;
     // Wake at the end of the open bucket (so a salt dies on time even with no traffic) or in an
     // hour, whichever is first. unref(): maintenance never keeps a process alive.
     const end = bucketAt(now(), options.hashRotationHours, options.timezone).end;
-    timer = setTimeout(() => {
-      maintain().catch((e: Error) => log(`@footfall/runtime: maintenance failed: ${e.message}`)).finally(schedule);
-    }, Math.max(1000, Math.min(end - now() + 50, HOUR)));
+    timer = setTimeout(runMaintenance, Math.max(1000, Math.min(end - now() + 50, HOUR)));
     timer.unref();
   }
 
-  if (context.timers !== false) {
-    await maintain();
-    schedule();
-  }
+  // In the background: sealing a large backlog (after an upgrade or a migration) must not hold up
+  // the server's start. Salts rotate on the first event of a bucket anyway.
+  if (context.timers !== false) runMaintenance();
 
   return {
     options,
@@ -127,7 +137,9 @@ export async function createFootfall(input: FootfallOptions | ResolvedOptions = 
       return problem(404, 'not found');
     },
     async close() {
+      closed = true;
       clearTimeout(timer);
+      await running;
       await writer.close();
       await store.close();
     },

@@ -67,12 +67,13 @@ export async function collect(input: CollectInput, deps: CollectorDeps): Promise
 
   const dropped = nonHumanReason(headers) ?? spamReason(incoming) ?? ownerReason(incoming, headers, deps.options);
   if (dropped) return accepted(dropped);
+  const event = incoming.link ? linkEvent(incoming, incoming.link) : incoming;
   const mode = deps.options.privacyMode;
-  if (incoming.kind === 'engagement' && !keepsEngagement(mode)) return accepted(`${mode}-mode`);
+  if (event.kind === 'engagement' && !keepsEngagement(mode)) return accepted(`${mode}-mode`);
 
   try {
-    const event = await enrich(incoming, headers, input.clientAddress, deps);
-    await deps.writer.write(project(event, mode));
+    const enriched = await enrich(event, headers, input.clientAddress, deps);
+    await deps.writer.write(project(enriched, mode));
     return accepted();
   } catch (error) {
     if (error instanceof QueueFullError) return refused(503, 'busy: try again shortly', { 'retry-after': '1' });
@@ -85,8 +86,7 @@ export async function collect(input: CollectInput, deps: CollectorDeps): Promise
 
 /**
  * What the owner's settings exclude, decided at run time from the request: Do Not Track and
- * Global Privacy Control headers, switched-off link events, the dashboard's own pages. A link
- * click that is kept becomes its event here.
+ * Global Privacy Control headers, switched-off link events, the dashboard's own pages.
  */
 function ownerReason(incoming: IncomingEvent, headers: HeaderSource, options: CollectorDeps['options']): string | undefined {
   if (options.respectDnt && (headers.get('dnt') === '1' || headers.get('sec-gpc') === '1')) return 'do-not-track';
@@ -96,9 +96,12 @@ function ownerReason(incoming: IncomingEvent, headers: HeaderSource, options: Co
   if (!kind) return 'internal-link';
   if (kind === 'File Download' && !options.trackDownloads) return 'downloads-off';
   if (kind === 'Outbound Link: Click' && !options.trackOutbound) return 'outbound-off';
-  incoming.name = kind;
-  incoming.props = { url: linkUrl(incoming.link) };
   return undefined;
+}
+
+/** A kept link click as the event it stands for. */
+function linkEvent(incoming: IncomingEvent, link: URL): IncomingEvent {
+  return { ...incoming, name: classifyLink(link, incoming.url), props: { url: linkUrl(link) } };
 }
 
 function spamReason(incoming: IncomingEvent): string | undefined {
