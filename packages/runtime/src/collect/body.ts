@@ -3,31 +3,14 @@ export const MAX_BODY_BYTES = 16 * 1024;
 export type BodyResult = { ok: true; text: string } | { ok: false; status: 400 | 413; reason: string };
 
 /**
- * Reads at most `limit` bytes. A declared Content-Length over the limit is refused before one
- * byte is read; an undeclared or lying body is cut off as soon as it passes the limit.
+ * Reads at most `limit` bytes of a Web request. A declared Content-Length over the limit is
+ * refused before one byte is read; an undeclared or lying body is cut off as soon as it passes
+ * the limit (leaving the loop cancels the stream).
  */
-export async function readLimitedBody(request: Request, limit = MAX_BODY_BYTES): Promise<BodyResult> {
-  const declared = Number(request.headers.get('content-length') ?? NaN);
-  if (declared > limit) return TOO_LARGE(limit);
-  if (!request.body) return { ok: true, text: '' };
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel().catch(() => {});
-        return TOO_LARGE(limit);
-      }
-      chunks.push(value);
-    }
-  } catch {
-    return { ok: false, status: 400, reason: 'the request body could not be read' };
-  }
-  return decodeBody(Buffer.concat(chunks));
+export function readLimitedBody(request: Request, limit = MAX_BODY_BYTES): Promise<BodyResult> {
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  if (!request.body) return Promise.resolve(declared > limit ? TOO_LARGE(limit) : { ok: true, text: '' });
+  return readLimitedStream(request.body as unknown as AsyncIterable<Uint8Array>, declared, limit);
 }
 
 const TOO_LARGE = (limit: number): BodyResult => ({ ok: false, status: 413, reason: `body larger than ${limit} bytes` });
@@ -43,11 +26,11 @@ export function decodeBody(bytes: Uint8Array, limit = MAX_BODY_BYTES): BodyResul
 }
 
 /**
- * The same cap for a Node stream, without Web streams: chunks are collected until the end or
- * until the limit is passed, at which point reading stops.
+ * The cap for any byte stream (a Node request or a Web ReadableStream): chunks are collected
+ * until the end or until the limit is passed, at which point reading stops.
  */
 export function readLimitedStream(
-  stream: AsyncIterable<Uint8Array> & { headers?: Record<string, string | string[] | undefined> },
+  stream: AsyncIterable<Uint8Array>,
   declaredLength: number,
   limit = MAX_BODY_BYTES,
 ): Promise<BodyResult> {

@@ -24,6 +24,14 @@ export interface Totals {
   durationMs: number;
 }
 
+/** Totals of disjoint parts (different buckets) add up field by field, visitors included. */
+export function addTotals(a: Totals, b: Totals): Totals {
+  return {
+    visitors: a.visitors + b.visitors, visits: a.visits + b.visits, pageviews: a.pageviews + b.pageviews, events: a.events + b.events,
+    bounces: a.bounces + b.bounces, visitPageviews: a.visitPageviews + b.visitPageviews, durationMs: a.durationMs + b.durationMs,
+  };
+}
+
 export interface SeriesPoint {
   date: string;
   visitors: number;

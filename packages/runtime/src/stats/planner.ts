@@ -1,5 +1,5 @@
 import type { EventRow, StatsQuery } from '../store/types.ts';
-import { analyse, breakdownPartsOf, propKeyCountsOf, rankBreakdown, rankPropKeys, timeseriesOf, totalsOf, type Analysis, type BreakdownPart, type BreakdownRow, type SeriesPoint, type Totals } from './compute.ts';
+import { addTotals, analyse, breakdownPartsOf, propKeyCountsOf, rankBreakdown, rankPropKeys, timeseriesOf, totalsOf, type Analysis, type BreakdownPart, type BreakdownRow, type SeriesPoint, type Totals } from './compute.ts';
 import type { Interval, PropertyName } from './query.ts';
 import { eventPropProperty, type RollupRow } from './rollup.ts';
 
@@ -22,12 +22,6 @@ export interface RollupSource {
 
 const ZERO: Totals = { visitors: 0, visits: 0, pageviews: 0, events: 0, bounces: 0, visitPageviews: 0, durationMs: 0 };
 
-function addTotals(a: Totals, b: Totals): Totals {
-  return {
-    visitors: a.visitors + b.visitors, visits: a.visits + b.visits, pageviews: a.pageviews + b.pageviews, events: a.events + b.events,
-    bounces: a.bounces + b.bounces, visitPageviews: a.visitPageviews + b.visitPageviews, durationMs: a.durationMs + b.durationMs,
-  };
-}
 
 /** The rollup key a query can be answered from, if any: no filter, or one filter with one value. */
 function rollupKey(query: StatsQuery): { property: string; value: string } | undefined {

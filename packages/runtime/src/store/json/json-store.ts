@@ -3,10 +3,11 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { FootfallStorageError } from '../../errors.ts';
+import { addTotals } from '../../stats/compute.ts';
 import type { SealedBucket } from '../../stats/planner.ts';
 import { PlannedStore } from '../planned-store.ts';
 import { rollupBucket, type RollupRow } from '../../stats/rollup.ts';
-import { KIND_CODES, KINDS, VISIT_ATTRIBUTES, type EventRow, type StatsQuery, type Store, type StoredEvent, type Visit, type VisitAttributes } from '../types.ts';
+import { KIND_CODES, KINDS, VISIT_ATTRIBUTES, type EventRow, type Store, type StoredEvent, type Visit, type VisitAttributes } from '../types.ts';
 import { DurableJsonFile } from './durable-file.ts';
 
 export const JSON_FILE = 'footfall.json';
@@ -188,10 +189,7 @@ export class JsonStore extends PlannedStore implements Store {
       for (const r of this.#sealed.get(b.start)?.rows ?? []) {
         if (r.property !== property || (value !== undefined && r.value !== value)) continue;
         const s = sums.get(r.value);
-        sums.set(r.value, s ? {
-          ...s, visitors: s.visitors + r.visitors, visits: s.visits + r.visits, pageviews: s.pageviews + r.pageviews, events: s.events + r.events,
-          bounces: s.bounces + r.bounces, visitPageviews: s.visitPageviews + r.visitPageviews, durationMs: s.durationMs + r.durationMs, engagedMs: s.engagedMs + r.engagedMs,
-        } : r);
+        sums.set(r.value, s ? { ...s, ...addTotals(s, r), engagedMs: s.engagedMs + r.engagedMs } : r);
       }
     }
     return [...sums.values()];

@@ -6,7 +6,7 @@ import { FootfallStorageError } from '../../errors.ts';
 import type { SealedBucket } from '../../stats/planner.ts';
 import { PlannedStore } from '../planned-store.ts';
 import { rollupBucket, type RollupRow } from '../../stats/rollup.ts';
-import { KINDS, VISIT_ATTRIBUTES, type EventRow, type StatsQuery, type Store, type StoredEvent, type Visit } from '../types.ts';
+import { KINDS, VISIT_ATTRIBUTES, type EventRow, type Store, type StoredEvent, type Visit } from '../types.ts';
 import { openConnection } from './connection.ts';
 import { HOT_MAX_ROWS, HotRows, type KeyedRow } from './hot-rows.ts';
 import { migrate } from './schema.ts';
