@@ -29,8 +29,18 @@ type Result = { ok: true; event: IncomingEvent } | { ok: false; reason: string }
 // C0 controls, DEL and C1 controls: never legitimate in a URL, name or prop, and they corrupt
 // logs and terminals an owner might paste values into.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-const TRACKER_KINDS: Record<string, EventKind> = { p: 'pageview', e: 'event', g: 'engagement', l: 'event', t: 'event' };
-const SERVER_TYPES: Record<string, EventKind> = { page_view: 'pageview', pageview: 'pageview', event: 'event' };
+// Maps, not object literals: a plain object answers `__proto__`, `constructor` or `toString`
+// with something truthy from its prototype, and that once let such a "kind" reach the store.
+const TRACKER_KINDS = new Map<unknown, EventKind>([['p', 'pageview'], ['e', 'event'], ['g', 'engagement'], ['l', 'event'], ['t', 'event']]);
+const SERVER_TYPES = new Map<unknown, EventKind>([['page_view', 'pageview'], ['pageview', 'pageview'], ['event', 'event']]);
+
+/**
+ * Text that must not be stored: control characters, or a lone UTF-16 surrogate (a JSON `\ud800`
+ * escape), which no encoder can write back out and which would be silently replaced on output.
+ */
+function badText(text: string): boolean {
+  return CONTROL.test(text) || !text.isWellFormed();
+}
 
 /**
  * Accepts the tracker's compact beacon (`{k,u,s,r,n,p,g}`) and the server-side shape
@@ -47,7 +57,7 @@ export function validateEvent(text: string): Result {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return fail('body must be a JSON object');
   const b = body as Record<string, unknown>;
   const tracker = 'k' in b;
-  const kind = tracker ? TRACKER_KINDS[String(b.k)] : SERVER_TYPES[String(b.type)];
+  const kind = tracker ? TRACKER_KINDS.get(b.k) : SERVER_TYPES.get(b.type);
   if (!kind) {
     return fail(tracker ? 'k must be "p", "e", "g", "l" or "t"' : 'type must be "page_view" or "event"');
   }
@@ -57,8 +67,8 @@ export function validateEvent(text: string): Result {
 
   const referrer = tracker ? b.r : b.referrer;
   if (referrer !== undefined && referrer !== null && referrer !== '') {
-    if (typeof referrer !== 'string' || Buffer.byteLength(referrer) > LIMITS.urlBytes || CONTROL.test(referrer)) {
-      return fail(`${tracker ? 'r' : 'referrer'} must be a string of at most ${LIMITS.urlBytes} bytes without control characters`);
+    if (typeof referrer !== 'string' || Buffer.byteLength(referrer) > LIMITS.urlBytes || badText(referrer)) {
+      return fail(`${tracker ? 'r' : 'referrer'} must be a string of at most ${LIMITS.urlBytes} bytes without control characters or lone surrogates`);
     }
     event.referrer = referrer;
   }
@@ -86,8 +96,8 @@ export function validateEvent(text: string): Result {
   }
 
   if (kind === 'event') {
-    if (typeof name !== 'string' || name.trim() === '' || [...name].length > LIMITS.nameChars || CONTROL.test(name)) {
-      return fail(`${tracker ? 'n' : 'name'} must be an event name of 1-${LIMITS.nameChars} characters without control characters`);
+    if (typeof name !== 'string' || name.trim() === '' || [...name].length > LIMITS.nameChars || badText(name)) {
+      return fail(`${tracker ? 'n' : 'name'} must be an event name of 1-${LIMITS.nameChars} characters without control characters or lone surrogates`);
     }
     event.name = name.trim();
     const props = checkProps(rawProps, tracker ? 'p' : 'props');
@@ -112,7 +122,7 @@ function fail(reason: string): Result {
 function checkUrl(value: unknown, field: string): URL | string {
   if (typeof value !== 'string' || value === '') return `${field} must be the page URL`;
   if (Buffer.byteLength(value) > LIMITS.urlBytes) return `${field} is longer than ${LIMITS.urlBytes} bytes`;
-  if (CONTROL.test(value)) return `${field} contains control characters`;
+  if (badText(value)) return `${field} contains control characters or lone surrogates`;
   let url: URL;
   try {
     url = new URL(value);
@@ -132,14 +142,14 @@ function checkProps(value: unknown, field: string): Record<string, string> | und
   // A null-prototype object: a key named __proto__ or constructor stays a plain key.
   const props = Object.create(null) as Record<string, string>;
   for (const [key, raw] of entries) {
-    if (key === '' || [...key].length > LIMITS.propKeyChars || CONTROL.test(key)) {
-      return `${field} keys must be 1-${LIMITS.propKeyChars} characters without control characters`;
+    if (key === '' || [...key].length > LIMITS.propKeyChars || badText(key)) {
+      return `${field} keys must be 1-${LIMITS.propKeyChars} characters without control characters or lone surrogates`;
     }
     if (raw === null || raw === undefined) continue;
     if (!['string', 'number', 'boolean'].includes(typeof raw)) return `${field}.${key} must be a string, number or boolean`;
     const text = String(raw);
-    if (Buffer.byteLength(text) > LIMITS.propValueBytes || CONTROL.test(text)) {
-      return `${field}.${key} must be at most ${LIMITS.propValueBytes} bytes without control characters`;
+    if (Buffer.byteLength(text) > LIMITS.propValueBytes || badText(text)) {
+      return `${field}.${key} must be at most ${LIMITS.propValueBytes} bytes without control characters or lone surrogates`;
     }
     props[key] = text;
   }

@@ -2,12 +2,12 @@ import type { PropertyName } from '../stats/query.ts';
 import { countryName } from './format.ts';
 
 /** What each property is called on the page: column headers, filter chips. */
-const PROPERTY_LABELS: Record<string, string> = {
+const PROPERTY_LABELS = new Map(Object.entries({
   page: 'Page', entry_page: 'Entry page', exit_page: 'Exit page', source: 'Source', referrer: 'Referrer',
   utm_source: 'UTM source', utm_medium: 'UTM medium', utm_campaign: 'UTM campaign', utm_content: 'UTM content',
   utm_term: 'UTM term', country: 'Country', region: 'Region', city: 'City', browser: 'Browser', os: 'Operating system',
   device: 'Device', event: 'Event', hostname: 'Hostname',
-};
+}));
 
 /** Tab names, by the property (or links tab) they show. */
 export const TAB_LABELS: Record<string, string> = {
@@ -20,7 +20,8 @@ export const TAB_LABELS: Record<string, string> = {
 
 export function propertyLabel(property: PropertyName | string): string {
   if (property.startsWith('prop:')) return `Property “${property.slice(5)}”`;
-  return PROPERTY_LABELS[property] ?? property;
+  // A Map: filter strings come from the URL, and `constructor` is no label.
+  return PROPERTY_LABELS.get(property) ?? property;
 }
 
 /** How a stored value reads: country codes become names; everything else stays as stored. */

@@ -9,16 +9,17 @@ export interface UserAgentInfo {
   device: 'desktop' | 'mobile' | 'tablet' | 'tv' | 'console' | 'wearable' | 'other';
 }
 
-// One name per product, so the dashboard does not split a browser by platform.
-const BROWSER_NAMES: Record<string, string> = {
-  'Mobile Safari': 'Safari',
-  'Mobile Firefox': 'Firefox',
-  'Mobile Chrome': 'Chrome',
-  'Chrome Mobile': 'Chrome',
-  'Opera Mobi': 'Opera',
-  'Opera Mini': 'Opera Mini',
-  'Samsung Browser': 'Samsung Internet',
-};
+// One name per product, so the dashboard does not split a browser by platform. Maps, not object
+// literals: some names come from the user agent itself, and `constructor` must stay a string.
+const BROWSER_NAMES = new Map([
+  ['Mobile Safari', 'Safari'],
+  ['Mobile Firefox', 'Firefox'],
+  ['Mobile Chrome', 'Chrome'],
+  ['Chrome Mobile', 'Chrome'],
+  ['Opera Mobi', 'Opera'],
+  ['Opera Mini', 'Opera Mini'],
+  ['Samsung Browser', 'Samsung Internet'],
+]);
 
 // Distribution names add detail that says more about the person than about the site's audience.
 const LINUX_DISTROS = new Set(
@@ -30,23 +31,23 @@ const LINUX_DISTROS = new Set(
   ].map((name) => name.toLowerCase()),
 );
 
-const OS_NAMES: Record<string, string> = {
-  'Mac OS': 'macOS',
-  'Mac OS X': 'macOS',
-  macOS: 'macOS',
-  'Chromium OS': 'Chrome OS',
-  'Chrome OS': 'Chrome OS',
-};
+const OS_NAMES = new Map([
+  ['Mac OS', 'macOS'],
+  ['Mac OS X', 'macOS'],
+  ['macOS', 'macOS'],
+  ['Chromium OS', 'Chrome OS'],
+  ['Chrome OS', 'Chrome OS'],
+]);
 
-const DEVICE_TYPES: Record<string, UserAgentInfo['device']> = {
-  mobile: 'mobile',
-  tablet: 'tablet',
-  smarttv: 'tv',
-  console: 'console',
-  wearable: 'wearable',
-  embedded: 'other',
-  xr: 'other',
-};
+const DEVICE_TYPES = new Map<string, UserAgentInfo['device']>([
+  ['mobile', 'mobile'],
+  ['tablet', 'tablet'],
+  ['smarttv', 'tv'],
+  ['console', 'console'],
+  ['wearable', 'wearable'],
+  ['embedded', 'other'],
+  ['xr', 'other'],
+]);
 
 /**
  * Reduces a User-Agent header to browser, OS and device class. The raw string is never returned
@@ -66,18 +67,18 @@ function parse(ua: string): UserAgentInfo {
 
 function browserName(name: string | undefined): string | undefined {
   if (!name) return undefined;
-  return BROWSER_NAMES[name] ?? name;
+  return BROWSER_NAMES.get(name) ?? name;
 }
 
 function osName(name: string | undefined): string | undefined {
   if (!name) return undefined;
   if (LINUX_DISTROS.has(name.toLowerCase())) return 'Linux';
-  return OS_NAMES[name] ?? name;
+  return OS_NAMES.get(name) ?? name;
 }
 
 function deviceClass(result: UAParser.IResult): UserAgentInfo['device'] {
   const type = result.device.type;
-  if (type) return DEVICE_TYPES[type] ?? 'other';
+  if (type) return DEVICE_TYPES.get(type) ?? 'other';
   // ua-parser leaves the type empty for desktops. A UA it cannot read at all (no browser, no OS)
   // is not evidence of a desktop, so it is "other". iPadOS Safari claims to be a Mac by design,
   // so those visits count as desktop: no header tells them apart.
