@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { harness, pageview } from '../../test/kit.ts';
 import { FootfallStorageError } from '../errors.ts';
 import type { Store, StoredEvent } from './types.ts';
-import { BatchWriter, QueueFullError } from './writer.ts';
+import { BatchWriter, EventRejectedError, QueueFullError } from './writer.ts';
 
 /** A store whose commits the test releases by hand. */
 function gatedStore() {
@@ -53,6 +53,45 @@ describe('group commit', () => {
     await arrived;
     commits[0]!.fail(new FootfallStorageError('disk full'));
     await expect(a).rejects.toThrow('disk full');
+  });
+
+  it('commits the rest of a batch that one event makes fail, and refuses only that event', async () => {
+    const committed: string[] = [];
+    let attempts = 0;
+    const store = {
+      engine: 'sqlite',
+      commitIntervalMs: 0,
+      async append(events: readonly StoredEvent[]) {
+        attempts++;
+        // A failure that belongs to one event, as a constraint or a type error would be.
+        if (events.some((e) => e.path === '/poison')) throw new TypeError('cannot store this one');
+        committed.push(...events.map((e) => e.path));
+      },
+    } as unknown as Store;
+    const writer = new BatchWriter(store);
+    const paths = Array.from({ length: 64 }, (_, i) => (i === 37 ? '/poison' : `/${i}`));
+    const results = await Promise.allSettled(paths.map((p) => writer.write(event(p))));
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+    expect((results[37] as PromiseRejectedResult).reason).toBeInstanceOf(EventRejectedError);
+    expect(committed.sort()).toEqual(paths.filter((p) => p !== '/poison').sort());
+    // Halving finds the culprit in a few commits, not one commit per event.
+    expect(attempts).toBeLessThanOrEqual(2 * Math.log2(64) + 2);
+  });
+
+  it('fails a whole batch at once when the storage itself cannot persist', async () => {
+    let attempts = 0;
+    const store = {
+      engine: 'sqlite',
+      commitIntervalMs: 0,
+      async append() {
+        attempts++;
+        throw new FootfallStorageError('disk full');
+      },
+    } as unknown as Store;
+    const writer = new BatchWriter(store);
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => writer.write(event(`/${i}`))));
+    expect(results.every((r) => r.status === 'rejected' && r.reason instanceof FootfallStorageError)).toBe(true);
+    expect(attempts).toBe(1);
   });
 
   it('refuses with QueueFullError instead of growing past its bound', async () => {

@@ -6,6 +6,17 @@ export class QueueFullError extends FootfallStorageError {
   override name = 'QueueFullError';
 }
 
+/**
+ * One event the store refused for a reason of its own (not a storage outage): the others of its
+ * batch were committed without it. Retrying it would fail again, so the collector answers 400.
+ */
+export class EventRejectedError extends Error {
+  override name = 'EventRejectedError';
+  constructor(options: ErrorOptions) {
+    super('@footfall/runtime: the store refused this event', options);
+  }
+}
+
 interface Pending {
   readonly event: StoredEvent;
   readonly resolve: () => void;
@@ -56,16 +67,33 @@ export class BatchWriter {
   }
 
   async #commit(): Promise<void> {
-    const batch = this.#queue.splice(0, this.maxBatch);
+    await this.#append(this.#queue.splice(0, this.maxBatch));
+    this.#lastCommit = performance.now();
+    this.#flushing = undefined;
+    this.#schedule();
+  }
+
+  /**
+   * Commits a batch. A FootfallStorageError is the storage as a whole (a full disk, a lock, an
+   * I/O error): every event fails alike and trying them one by one would only repeat it. Any
+   * other failure may belong to one event, so the batch is halved until the culprit stands
+   * alone: the rest commit (about 2·log2(n) commits for one bad event in n) and only it is refused.
+   */
+  async #append(batch: readonly Pending[]): Promise<void> {
     try {
       await this.store.append(batch.map((p) => p.event));
       for (const p of batch) p.resolve();
     } catch (error) {
-      for (const p of batch) p.reject(error);
+      if (error instanceof FootfallStorageError) {
+        for (const p of batch) p.reject(error);
+      } else if (batch.length === 1) {
+        batch[0]!.reject(new EventRejectedError({ cause: error }));
+      } else {
+        const half = batch.length >> 1;
+        await this.#append(batch.slice(0, half));
+        await this.#append(batch.slice(half));
+      }
     }
-    this.#lastCommit = performance.now();
-    this.#flushing = undefined;
-    this.#schedule();
   }
 
   /** Commits what is queued, then refuses new events. */
