@@ -8,7 +8,10 @@ const writer = new EventWriter((workerData as { file: string }).file);
 
 parentPort!.on('message', (message: WorkerRequest) => {
   if (message.type === 'close') {
-    writer.close();
+    // Closing checkpoints the WAL; on a full disk that can fail, and the process must still exit.
+    try {
+      writer.close();
+    } catch {}
     parentPort!.close();
     return;
   }
@@ -16,7 +19,7 @@ parentPort!.on('message', (message: WorkerRequest) => {
   try {
     reply = { id: message.id, ...writer.append(message.events) };
   } catch (error) {
-    reply = { id: message.id, error: (error as Error).message };
+    reply = { id: message.id, error: (error as Error).message, errcode: (error as { errcode?: number }).errcode };
   }
   parentPort!.postMessage(reply);
 });

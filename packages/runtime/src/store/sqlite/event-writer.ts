@@ -46,16 +46,31 @@ export class EventWriter {
       this.#db.exec('COMMIT');
       return result;
     } catch (error) {
-      this.#db.exec('ROLLBACK');
-      // Ids handed out inside the rolled-back transaction no longer exist.
-      this.#visitIds.clear();
-      this.#strings.forget();
-      this.#seqTs = -1;
+      // After some failures (a full disk, an I/O error) SQLite has already rolled back, and a
+      // ROLLBACK of ours would throw "no transaction is active" over the real cause.
+      try {
+        this.#db.exec('ROLLBACK');
+      } catch {}
+      this.#forget();
       throw error;
     }
   }
 
+  /**
+   * Ids cached inside a rolled-back transaction no longer exist, and another process may reuse
+   * them: drop every cached id (visits, strings, seqs) and read them again on demand, or later
+   * events would be stored under another page or visit.
+   */
+  #forget(): void {
+    this.#visitIds.clear();
+    this.#strings.forget();
+    this.#seqTs = -1;
+    this.#seqs.clear();
+  }
+
   #insertRow(e: StoredEvent, visit: number): number {
+    // Own keys only: a kind named `constructor` must fail this event, not reach the table.
+    if (!Object.hasOwn(KIND_CODES, e.kind)) throw new TypeError(`unknown event kind ${JSON.stringify(e.kind)}`);
     const values = [KIND_CODES[e.kind], this.#strings.intern(e.path), e.name ?? null, e.props ? JSON.stringify(e.props) : null, e.engaged ?? null] as const;
     // Two events of one visit in the same millisecond (an SPA's engagement report and the next
     // pageview) differ by seq. This writer numbers its own; a clash with another process's

@@ -11,6 +11,8 @@ import { openConnection } from './connection.ts';
 import { HOT_MAX_ROWS, HotRows, type KeyedRow } from './hot-rows.ts';
 import { migrate } from './schema.ts';
 import { StringTable } from './strings.ts';
+import { classify, storageFailure } from './failures.ts';
+import { checkIntegrity, INTEGRITY_WAIT_MS } from './integrity.ts';
 import { WriterThread } from './writer-thread.ts';
 
 export const SQLITE_FILE = 'footfall.db';
@@ -60,14 +62,39 @@ export class SqliteStore extends PlannedStore implements Store {
     for (const st of [this.#sumsByValue, this.#sumsOfValue, this.#seriesOfValue]) st.setReturnArrays(true);
   }
 
+  /**
+   * Opens the store once its file passed the integrity check, or, for a file too large to check
+   * within `waitMs`, at once: a late verdict of damage then refuses every later append.
+   */
+  static async open(dir: string, waitMs = INTEGRITY_WAIT_MS): Promise<SqliteStore> {
+    const store = new SqliteStore(dir);
+    const check = checkIntegrity(store.file);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const verdict = await Promise.race([check, new Promise<undefined>((r) => (timer = setTimeout(r, waitMs)))]);
+    clearTimeout(timer);
+    if (verdict === undefined) {
+      void check.then((late) => {
+        if (!late.ok) store.#damage = late.error;
+      });
+    } else if (!verdict.ok) {
+      await store.close().catch(() => {});
+      throw verdict.error;
+    }
+    return store;
+  }
+
+  /** Set when the integrity check found damage after start-up: appends are refused, naming it. */
+  #damage: FootfallStorageError | undefined;
+
   /** Commits in the append worker: this thread goes on parsing requests during the fsync. */
   async append(events: readonly StoredEvent[]): Promise<void> {
     if (events.length === 0) return;
+    if (this.#damage) throw this.#damage;
     let placed;
     try {
       placed = await this.#writer.append(events);
     } catch (error) {
-      throw new FootfallStorageError(`could not store ${events.length} event(s): ${(error as Error).message}`, { cause: error });
+      throw classify(error, this.file, `could not store ${events.length} event(s) in`);
     }
     this.#hot?.add(events, placed);
   }
@@ -103,6 +130,17 @@ export class SqliteStore extends PlannedStore implements Store {
    * a cold read (a partial sealed day for a comparison) is one of the dashboard's larger costs.
    */
   #read(from: number, to: number): KeyedRow[] {
+    // Visits and events from one snapshot: between two autocommit reads the append worker can
+    // commit an event whose visit the first read did not see.
+    this.#db.exec('BEGIN');
+    try {
+      return this.#readSnapshot(from, to);
+    } finally {
+      this.#db.exec('COMMIT');
+    }
+  }
+
+  #readSnapshot(from: number, to: number): KeyedRow[] {
     const visits = new Map<number, Visit>();
     for (const v of this.#visitsInRange.all(from, to) as unknown as unknown[][]) {
       const visit: Record<string, unknown> = { key: v[0], bucket: v[1], visitor: Buffer.from(v[2] as Uint8Array).toString('hex') };
@@ -182,9 +220,8 @@ export class SqliteStore extends PlannedStore implements Store {
         }
         this.#db.exec('COMMIT');
       } catch (error) {
-        this.#db.exec('ROLLBACK');
-        this.#strings.forget();
-        throw new FootfallStorageError(`could not seal bucket ${bucket}: ${(error as Error).message}`, { cause: error });
+        this.#rollback();
+        throw storageFailure(error, this.file, `could not seal bucket ${bucket} in`);
       }
     }
   }
@@ -197,9 +234,16 @@ export class SqliteStore extends PlannedStore implements Store {
   async salt(bucket: number): Promise<Uint8Array> {
     const cached = this.#salts.get(bucket);
     if (cached) return cached;
-    // INSERT OR IGNORE then SELECT: whichever process comes first creates it; all read the same.
-    this.#db.prepare('INSERT OR IGNORE INTO salts (bucket, salt) VALUES (?, ?)').run(bucket, randomBytes(32));
-    const row = this.#db.prepare('SELECT salt FROM salts WHERE bucket = ?').get(bucket) as Row;
+    let row: Row;
+    try {
+      // INSERT OR IGNORE then SELECT: whichever process comes first creates it; all read the same.
+      // The INSERT commits (and fsyncs) on its own, so the salt is durable before any event
+      // hashed with it can be acknowledged.
+      this.#db.prepare('INSERT OR IGNORE INTO salts (bucket, salt) VALUES (?, ?)').run(bucket, randomBytes(32));
+      row = this.#db.prepare('SELECT salt FROM salts WHERE bucket = ?').get(bucket) as Row;
+    } catch (error) {
+      throw storageFailure(error, this.file, 'could not create the salt of a new rotation bucket in');
+    }
     const salt = new Uint8Array(row.salt as Uint8Array);
     this.#salts.set(bucket, salt);
     return salt;
@@ -212,8 +256,12 @@ export class SqliteStore extends PlannedStore implements Store {
 
   async destroySaltsBefore(bucket: number): Promise<void> {
     for (const b of this.#salts.keys()) if (b < bucket) this.#salts.delete(b);
-    const { changes } = this.#db.prepare('DELETE FROM salts WHERE bucket < ?').run(bucket);
-    if (Number(changes) > 0) this.#checkpoint();
+    try {
+      const { changes } = this.#db.prepare('DELETE FROM salts WHERE bucket < ?').run(bucket);
+      if (Number(changes) > 0) this.#checkpoint();
+    } catch (error) {
+      throw storageFailure(error, this.file, 'could not destroy ended salts in');
+    }
   }
 
   /** Moves the WAL into the database (where secure_delete zeroed the row) and empties it. */
@@ -223,19 +271,36 @@ export class SqliteStore extends PlannedStore implements Store {
 
   async prune(before: number, bucket: number): Promise<number> {
     this.#hot = undefined;
-    const { changes } = this.#db.prepare('DELETE FROM events WHERE ts < ?').run(before);
-    this.#db.prepare('DELETE FROM visits WHERE bucket < ?').run(bucket);
-    // The bucket holding `before` lost some events: its rollup no longer matches, so drop it too.
-    this.#db.prepare('DELETE FROM rollups WHERE bucket <= ?').run(bucket);
-    this.#db.prepare('DELETE FROM sealed WHERE bucket <= ?').run(bucket);
-    if (Number(changes) > 0) this.#checkpoint();
-    return Number(changes);
+    try {
+      const { changes } = this.#db.prepare('DELETE FROM events WHERE ts < ?').run(before);
+      this.#db.prepare('DELETE FROM visits WHERE bucket < ?').run(bucket);
+      // The bucket holding `before` lost some events: its rollup no longer matches, so drop it too.
+      this.#db.prepare('DELETE FROM rollups WHERE bucket <= ?').run(bucket);
+      this.#db.prepare('DELETE FROM sealed WHERE bucket <= ?').run(bucket);
+      if (Number(changes) > 0) this.#checkpoint();
+      return Number(changes);
+    } catch (error) {
+      throw storageFailure(error, this.file, 'could not apply retention in');
+    }
+  }
+
+  /** Rolls back what SQLite did not already roll back itself, and forgets ids cached inside it. */
+  #rollback(): void {
+    try {
+      this.#db.exec('ROLLBACK');
+    } catch {}
+    this.#strings.forget();
   }
 
   async close(): Promise<void> {
     if (!this.#db.isOpen) return;
     await this.#writer.close();
-    this.#checkpoint();
+    try {
+      this.#checkpoint();
+    } catch {
+      // A full disk can refuse the final checkpoint; the WAL keeps every committed event and the
+      // next start replays it, so closing cleanly matters more.
+    }
     this.#db.close();
   }
 }

@@ -1,9 +1,11 @@
 import { Worker } from 'node:worker_threads';
+import { FootfallStorageError } from '../../errors.ts';
 import type { StoredEvent } from '../types.ts';
 import type { AppendResult } from './event-writer.ts';
 
 export type WorkerRequest = { type: 'append'; id: number; events: readonly StoredEvent[] } | { type: 'close' };
-export type WorkerReply = { id: number; error: string } | ({ id: number } & AppendResult);
+/** A failure crosses the thread boundary as its message and SQLite result code. */
+export type WorkerReply = { id: number; error: string; errcode?: number | undefined } | ({ id: number } & AppendResult);
 
 /**
  * The main thread's handle on the append worker. Batches go over in order and come back in
@@ -30,7 +32,7 @@ export class WriterThread {
       const waiting = this.#pending.get(reply.id);
       this.#pending.delete(reply.id);
       if (this.#pending.size === 0) worker.unref();
-      if ('error' in reply) waiting?.reject(new Error(reply.error));
+      if ('error' in reply) waiting?.reject(Object.assign(new Error(reply.error), { errcode: reply.errcode }));
       else waiting?.resolve(reply);
     });
     const fail = (error: Error) => {
@@ -38,8 +40,9 @@ export class WriterThread {
       for (const p of this.#pending.values()) p.reject(error);
       this.#pending.clear();
     };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`the append worker stopped (exit code ${code})`)));
+    // A dead worker is an outage, not a bad event: the batch writer must not retry event by event.
+    worker.on('error', (error) => fail(new FootfallStorageError(`the append worker failed: ${error.message}`, { cause: error })));
+    worker.on('exit', (code) => fail(new FootfallStorageError(`the append worker stopped (exit code ${code})`)));
     // Idle, the worker must not keep the process alive (a store someone forgot to close); with
     // a batch in flight it must, or a script awaiting that write would exit before the reply.
     worker.unref();
