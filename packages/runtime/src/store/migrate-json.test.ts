@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -46,5 +46,15 @@ it('copies every event, visit and surviving salt from JSON into SQLite, once', a
 it('says where to point it when the directory holds no JSON store', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'footfall-migrate-'));
   await expect(migrateJsonToSqlite(dir, 0)).rejects.toThrow(/footfall\.json is missing.*--data-dir/);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('refuses a damaged footfall.json by name instead of migrating it as empty', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'footfall-migrate-'));
+  const json = await JsonStore.open(dir);
+  await json.salt(B);
+  await json.close();
+  writeFileSync(join(dir, 'footfall.json'), 'null');
+  await expect(migrateJsonToSqlite(dir, B + DAY)).rejects.toThrow(/footfall\.json is damaged/);
   rmSync(dir, { recursive: true, force: true });
 });

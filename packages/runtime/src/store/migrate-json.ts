@@ -1,7 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { FootfallStorageError } from '../errors.ts';
-import { JSON_FILE, SEGMENT_DIR, type MainData, type SegmentData } from './json/json-store.ts';
+import { DurableJsonFile } from './json/durable-file.ts';
+import { MAIN_SHAPE, segmentShape } from './json/json-shapes.ts';
+import { JSON_FILE, SEGMENT_DIR } from './json/json-store.ts';
 import { SqliteStore } from './sqlite/sqlite-store.ts';
 import { KINDS, VISIT_ATTRIBUTES, type StoredEvent } from './types.ts';
 
@@ -27,12 +29,13 @@ export async function migrateJsonToSqlite(dir: string, sealBefore: number): Prom
     if ((await sqlite.earliest()) !== undefined) {
       throw new FootfallStorageError(`${sqlite.file} already holds events; migrating again would count them twice. Move it away first if you mean to start over.`);
     }
-    const main = JSON.parse(readFileSync(join(dir, JSON_FILE), 'utf8')) as MainData;
+    // Read through the engine's own checks: a damaged file is named, never migrated as empty.
+    const main = (await new DurableJsonFile(join(dir, JSON_FILE), MAIN_SHAPE).read())!;
     for (const [bucket, salt] of Object.entries(main.salts)) sqlite.importSalt(Number(bucket), Buffer.from(salt, 'base64'));
     let events = 0;
     const segments = readdirSync(join(dir, SEGMENT_DIR)).filter((f) => /^-?\d+\.json$/.test(f));
     for (const file of segments) {
-      const data = JSON.parse(readFileSync(join(dir, SEGMENT_DIR, file), 'utf8')) as SegmentData;
+      const data = (await new DurableJsonFile(join(dir, SEGMENT_DIR, file), segmentShape(Number(file.slice(0, -5)))).read())!;
       const visits = new Map(data.visits.map(([key, session, visitor, attributes]) => [key, { session, visitor, attributes }]));
       const batch: StoredEvent[] = data.events.map(([ts, visitKey, kind, path, name, props, engaged]) => {
         const visit = visits.get(visitKey)!;

@@ -1,16 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { FootfallStorageError } from '../../errors.ts';
 import { JsonStore, MAX_EVENTS_PER_BUCKET } from './json-store.ts';
-
-it('refuses a data dir another live process holds', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'footfall-json-'));
-  // PID 1 is always alive and never this test process.
-  writeFileSync(join(dir, 'footfall.json.lock'), '1');
-  await expect(JsonStore.open(dir)).rejects.toThrow(/in use by process 1.*FOOTFALL_STORAGE=sqlite/);
-  rmSync(dir, { recursive: true, force: true });
-});
 
 it('keeps one file per rotation bucket and enforces its stated size limit with a clear error', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'footfall-json-'));
@@ -24,5 +17,28 @@ it('keeps one file per rotation bucket and enforces its stated size limit with a
   // The refused batch left nothing behind.
   expect(await store.totals({ from: 0, to: Number.MAX_SAFE_INTEGER, filters: [] })).toMatchObject({ pageviews: 2 });
   await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const B = Date.UTC(2026, 2, 10);
+it.each([
+  ['footfall.json', 'null', /loses the salts/],
+  ['footfall.json', '{"version":1,"salts":{"17731', /not valid JSON.*loses the salts/],
+  [`events/${B}.json`, 'null', /loses that rotation bucket's events/],
+  [`events/${B}.json`, `{"bucket":${B},"visits":[[1,"s","v",{}]],"events":[[1,1,0,"/"],[2,`, /not valid JSON.*loses that rotation bucket's events/],
+  [`rollups/${B}.json`, '{"bucket":', /not valid JSON.*rebuilds it from events/],
+])('refuses to start on a damaged %s (%s), naming the file and what to do', async (file, content, consequence) => {
+  const dir = mkdtempSync(join(tmpdir(), 'footfall-json-'));
+  mkdirSync(join(dir, 'events'));
+  mkdirSync(join(dir, 'rollups'));
+  writeFileSync(join(dir, file), content);
+  const error = await JsonStore.open(dir).then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(FootfallStorageError);
+  expect((error as Error).message).toContain(`${join(dir, file)} is damaged`);
+  expect((error as Error).message).toMatch(/Restore it from a backup, or move it away/);
+  expect((error as Error).message).toMatch(consequence);
+  // Moved away as told, the store opens: the refused start left no lock behind.
+  renameSync(join(dir, file), join(dir, 'damaged.json.bak'));
+  await (await JsonStore.open(dir)).close();
   rmSync(dir, { recursive: true, force: true });
 });

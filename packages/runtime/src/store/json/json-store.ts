@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { FootfallStorageError } from '../../errors.ts';
@@ -8,7 +8,12 @@ import type { SealedBucket } from '../../stats/planner.ts';
 import { PlannedStore } from '../planned-store.ts';
 import { rollupBucket, type RollupRow } from '../../stats/rollup.ts';
 import { KIND_CODES, KINDS, VISIT_ATTRIBUTES, type EventRow, type Store, type StoredEvent, type Visit, type VisitAttributes } from '../types.ts';
-import { DurableJsonFile } from './durable-file.ts';
+import { DurableJsonFile, type DurableFs, type JsonShape } from './durable-file.ts';
+import { fileError } from './file-error.ts';
+import { MAIN_SHAPE, rollupShape, segmentShape, type EventTuple, type MainData, type RollupData, type SegmentData } from './json-shapes.ts';
+import { LockFile } from './lock-file.ts';
+
+export type { EventTuple, MainData, SegmentData, VisitTuple } from './json-shapes.ts';
 
 export const JSON_FILE = 'footfall.json';
 export const SEGMENT_DIR = 'events';
@@ -21,11 +26,10 @@ export const MAX_EVENTS_PER_BUCKET = 200_000;
 /** Sealed buckets' raw events are read from disk only for questions rollups cannot answer. */
 const CACHED_SEALED_SEGMENTS = 8;
 
-export interface MainData { version: 1; salts: Record<string, string> }
-export type VisitTuple = [key: number, session: string, visitor: string, attributes: VisitAttributes];
-export type EventTuple = [ts: number, visit: number, kind: number, path: string, name: string | null, props: Record<string, string> | null, engaged: number | null];
-export interface SegmentData { bucket: number; visits: VisitTuple[]; events: EventTuple[] }
-interface RollupData { bucket: number; first: number; end: number; rows: RollupRow[] }
+export interface JsonStoreOptions {
+  /** File operations for the data files (not the lock); tests pass a disk that fills up. */
+  readonly fs?: DurableFs;
+}
 
 interface Segment {
   readonly db: Low<SegmentData>;
@@ -39,7 +43,14 @@ interface Segment {
  * `footfall.json` (salts), `events/<bucket>.json` (one file per rotation bucket; only the open
  * one is ever rewritten), `rollups/<bucket>.json` (written once when a bucket is sealed). Memory
  * holds the unsealed buckets and the rollups; sealed raw events are read back only on demand.
- * Single process: a lock file stops a second process from interleaving rewrites.
+ * Single process: a lock file stops a second process from interleaving rewrites. Within the
+ * process, every change runs in turn (#exclusive), since the collector, the salt keeper and the
+ * maintenance timer call in concurrently and two rewrites of one file must not interleave.
+ *
+ * Failure: a change is written (temp file, fsync, rename) before memory adopts it, or rolled back
+ * from memory when its write fails, so what memory serves is what the files hold. Every failure
+ * is a FootfallStorageError naming the file and the cause, e.g. "disk full (ENOSPC) writing
+ * /data/events/1773100800000.json"; a damaged file stops start-up instead of reading as empty.
  */
 export class JsonStore extends PlannedStore implements Store {
   readonly engine = 'json' as const;
@@ -53,52 +64,66 @@ export class JsonStore extends PlannedStore implements Store {
   #sealed = new Map<number, RollupData>();
   #cache = new Map<number, Segment>();
   #nextKey = 1;
-  #lock: string;
+  readonly #lock: LockFile;
+  readonly #fs: DurableFs | undefined;
+  /** The last queued change; each change starts when the one before has settled. */
+  #tail: Promise<unknown> = Promise.resolve();
+  #closed = false;
 
-  private constructor(dir: string) {
+  private constructor(dir: string, fs: DurableFs | undefined) {
     super();
     this.dir = dir;
-    this.#main = new Low(new DurableJsonFile<MainData>(join(dir, JSON_FILE)), { version: 1, salts: {} });
-    this.#lock = join(dir, 'footfall.json.lock');
+    this.#fs = fs;
+    this.#main = new Low(new DurableJsonFile(join(dir, JSON_FILE), MAIN_SHAPE, fs), { version: 1, salts: {} });
+    this.#lock = new LockFile(join(dir, `${JSON_FILE}.lock`));
   }
 
-  static async open(dir: string): Promise<JsonStore> {
-    const store = new JsonStore(dir);
+  static async open(dir: string, options: JsonStoreOptions = {}): Promise<JsonStore> {
+    const store = new JsonStore(dir, options.fs);
+    for (const sub of [SEGMENT_DIR, ROLLUP_DIR]) {
+      try {
+        mkdirSync(join(dir, sub), { recursive: true });
+      } catch (error) {
+        throw fileError('creating', join(dir, sub), error);
+      }
+    }
+    store.#lock.acquire();
     try {
-      mkdirSync(join(dir, SEGMENT_DIR), { recursive: true });
-      mkdirSync(join(dir, ROLLUP_DIR), { recursive: true });
-      store.#acquireLock();
       await store.#main.read();
       for (const bucket of bucketsIn(join(dir, ROLLUP_DIR))) {
-        const data = JSON.parse(readFileSync(join(dir, ROLLUP_DIR, `${bucket}.json`), 'utf8')) as RollupData;
-        store.#sealed.set(bucket, data);
+        const data = await store.#file(join(dir, ROLLUP_DIR, `${bucket}.json`), rollupShape(bucket)).read();
+        if (data) store.#sealed.set(bucket, data);
       }
       for (const bucket of bucketsIn(join(dir, SEGMENT_DIR))) {
         const segment = await store.#load(bucket);
         if (!store.#sealed.has(bucket)) store.#open.set(bucket, segment);
       }
     } catch (error) {
+      // The refusal is what the operator must read; a lock that cannot be removed is secondary.
+      try {
+        store.#lock.release();
+      } catch {}
       if (error instanceof FootfallStorageError) throw error;
-      throw new FootfallStorageError(`cannot open the JSON store in ${dir}: ${(error as Error).message}. Check that FOOTFALL_DATA_DIR is writable.`, { cause: error });
+      throw new FootfallStorageError(`cannot open the JSON store in ${dir}: ${(error as Error).message}`, { cause: error });
     }
     return store;
   }
 
-  #acquireLock(): void {
-    try {
-      const pid = Number(readFileSync(this.#lock, 'utf8'));
-      if (pid && pid !== process.pid && isAlive(pid)) {
-        throw new FootfallStorageError(`the JSON store in ${this.dir} is in use by process ${pid}. The JSON engine serves one process; for several, set FOOTFALL_STORAGE=sqlite.`);
-      }
-    } catch (error) {
-      if (error instanceof FootfallStorageError) throw error;
-    }
-    writeFileSync(this.#lock, String(process.pid));
+  #file<T>(path: string, shape: JsonShape<T>): DurableJsonFile<T> {
+    return new DurableJsonFile(path, shape, this.#fs);
+  }
+
+  /** Runs a change after every change queued before it; refuses once close() has begun. */
+  #exclusive<T>(change: () => Promise<T>): Promise<T> {
+    if (this.#closed) return Promise.reject(new FootfallStorageError(`the JSON store in ${this.dir} is closed`));
+    const run = this.#tail.then(change);
+    this.#tail = run.catch(() => {});
+    return run;
   }
 
   /** Reads a bucket's file; visit keys stay unique across every file this process has read. */
   async #load(bucket: number): Promise<Segment> {
-    const adapter = new DurableJsonFile<SegmentData>(join(this.dir, SEGMENT_DIR, `${bucket}.json`));
+    const adapter = this.#file(join(this.dir, SEGMENT_DIR, `${bucket}.json`), segmentShape(bucket));
     const db = new Low<SegmentData>(adapter, { bucket, visits: [], events: [] });
     await db.read();
     const visits = new Map<string, Visit>();
@@ -112,13 +137,17 @@ export class JsonStore extends PlannedStore implements Store {
     return { db, adapter, visits, rows: db.data.events.map((e) => toRow(e, byKey.get(e[1])!)) };
   }
 
-  async append(events: readonly StoredEvent[]): Promise<void> {
+  append(events: readonly StoredEvent[]): Promise<void> {
+    return this.#exclusive(() => this.#append(events));
+  }
+
+  async #append(events: readonly StoredEvent[]): Promise<void> {
     for (const [bucket, list] of Map.groupBy(events, (e) => e.bucket)) {
-      if (this.#sealed.has(bucket)) throw new FootfallStorageError(`bucket ${bucket} is sealed; its events can no longer change`);
+      if (this.#sealed.has(bucket)) throw new FootfallStorageError(`bucket ${bucket} is sealed (${join(this.dir, ROLLUP_DIR, `${bucket}.json`)}); its events can no longer change`);
       let segment = this.#open.get(bucket);
       if (!segment) this.#open.set(bucket, (segment = await this.#load(bucket)));
       if (segment.rows.length + list.length > MAX_EVENTS_PER_BUCKET) {
-        throw new FootfallStorageError(`the JSON store holds at most ${MAX_EVENTS_PER_BUCKET} events per rotation bucket and this one is full. Switch to SQLite (FOOTFALL_STORAGE=sqlite), made for this traffic.`);
+        throw new FootfallStorageError(`the JSON store holds at most ${MAX_EVENTS_PER_BUCKET} events per rotation bucket and this one (${segment.adapter.file}) is full. Switch to SQLite (FOOTFALL_STORAGE=sqlite), made for this traffic.`);
       }
       await this.#appendTo(segment, bucket, list);
     }
@@ -150,7 +179,7 @@ export class JsonStore extends PlannedStore implements Store {
       data.events.length = marks.events;
       segment.rows.length = marks.rows;
       for (const s of added) segment.visits.delete(s);
-      throw new FootfallStorageError(`could not write ${segment.adapter.file}: ${(error as Error).message}`, { cause: error });
+      throw fileError('writing', segment.adapter.file, error);
     }
   }
 
@@ -204,7 +233,11 @@ export class JsonStore extends PlannedStore implements Store {
     return out;
   }
 
-  async seal(before: number): Promise<void> {
+  seal(before: number): Promise<void> {
+    return this.#exclusive(() => this.#seal(before));
+  }
+
+  async #seal(before: number): Promise<void> {
     const all = [...new Set([...this.#open.keys(), ...this.#sealed.keys()])].sort((a, b) => a - b);
     for (const [bucket, segment] of [...this.#open].sort((a, b) => a[0] - b[0])) {
       if (bucket >= before) continue;
@@ -213,7 +246,7 @@ export class JsonStore extends PlannedStore implements Store {
       const end = all.find((b) => b > bucket) ?? before;
       const first = segment.rows.reduce((min, r) => Math.min(min, r.ts), Infinity);
       const data: RollupData = { bucket, first, end, rows: rollupBucket(segment.rows) };
-      await new DurableJsonFile<RollupData>(join(this.dir, ROLLUP_DIR, `${bucket}.json`)).write(data);
+      await this.#file(join(this.dir, ROLLUP_DIR, `${bucket}.json`), rollupShape(bucket)).write(data);
       this.#sealed.set(bucket, data);
       this.#open.delete(bucket);
     }
@@ -229,22 +262,37 @@ export class JsonStore extends PlannedStore implements Store {
   async salt(bucket: number): Promise<Uint8Array> {
     const existing = this.#main.data.salts[bucket];
     if (existing) return new Uint8Array(Buffer.from(existing, 'base64'));
-    const salt = randomBytes(32);
-    this.#main.data.salts[bucket] = salt.toString('base64');
-    await this.#main.write();
-    return new Uint8Array(salt);
+    return this.#exclusive(async () => {
+      const created = this.#main.data.salts[bucket];
+      if (created) return new Uint8Array(Buffer.from(created, 'base64'));
+      const salt = randomBytes(32);
+      // Durable before anyone gets it, and kept in memory only once it is: an event hashed with
+      // it is acknowledged after this resolves, so a restart never meets events whose salt was
+      // lost (their visitors would count twice). A failed write leaves no salt; the next call
+      // makes a new one.
+      const next: MainData = { ...this.#main.data, salts: { ...this.#main.data.salts, [bucket]: salt.toString('base64') } };
+      await this.#main.adapter.write(next);
+      this.#main.data = next;
+      return new Uint8Array(salt);
+    });
   }
 
   async destroySaltsBefore(bucket: number): Promise<void> {
-    const salts = this.#main.data.salts;
-    const old = Object.keys(salts).filter((b) => Number(b) < bucket);
-    if (old.length === 0) return;
-    for (const b of old) delete salts[b];
-    // The rewrite replaces the file: the old salt's bytes are no longer in any file we keep.
-    await this.#main.write();
+    if (!Object.keys(this.#main.data.salts).some((b) => Number(b) < bucket)) return;
+    await this.#exclusive(async () => {
+      const salts = Object.fromEntries(Object.entries(this.#main.data.salts).filter(([b]) => Number(b) >= bucket));
+      // The rewrite replaces the file: the old salt's bytes are no longer in any file we keep.
+      const next: MainData = { ...this.#main.data, salts };
+      await this.#main.adapter.write(next);
+      this.#main.data = next;
+    });
   }
 
-  async prune(before: number, bucket: number): Promise<number> {
+  prune(before: number, bucket: number): Promise<number> {
+    return this.#exclusive(() => this.#prune(before, bucket));
+  }
+
+  async #prune(before: number, bucket: number): Promise<number> {
     let removed = 0;
     const buckets = new Set([...this.#open.keys(), ...this.#sealed.keys()]);
     for (const b of [...buckets].sort((x, y) => x - y)) {
@@ -253,29 +301,44 @@ export class JsonStore extends PlannedStore implements Store {
       const keep = segment.rows.filter((r) => r.ts >= before);
       removed += segment.rows.length - keep.length;
       // The bucket holding `before` lost events: its rollup no longer matches, so it is unsealed.
-      rmSync(join(this.dir, ROLLUP_DIR, `${b}.json`), { force: true });
+      // Its raw events serve it from here on, so a failed write below hides nothing.
+      await this.#file(join(this.dir, ROLLUP_DIR, `${b}.json`), rollupShape(b)).remove();
       this.#sealed.delete(b);
       this.#cache.delete(b);
+      this.#open.set(b, segment);
       if (b < bucket || keep.length === 0) {
         await segment.adapter.remove();
         this.#open.delete(b);
         continue;
       }
+      const data: SegmentData = { ...segment.db.data, events: segment.db.data.events.filter((e) => e[0] >= before) };
+      await segment.adapter.write(data);
+      segment.db.data = data;
       segment.rows.splice(0, segment.rows.length, ...keep);
-      segment.db.data.events = segment.db.data.events.filter((e) => e[0] >= before);
-      await segment.db.write();
-      this.#open.set(b, segment);
     }
     return removed;
   }
 
+  /**
+   * Changes already queued run first (on a full disk they fail, they do not hang), so the lock
+   * is released only once no write of this store is in flight; later calls are refused.
+   */
   async close(): Promise<void> {
-    rmSync(this.#lock, { force: true });
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#tail;
+    this.#lock.release();
   }
 }
 
 function bucketsIn(dir: string): number[] {
-  return readdirSync(dir).flatMap((name) => {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (error) {
+    throw fileError('listing', dir, error);
+  }
+  return names.flatMap((name) => {
     const m = /^(-?\d+)\.json$/.exec(name);
     return m ? [Number(m[1])] : [];
   });
@@ -283,13 +346,4 @@ function bucketsIn(dir: string): number[] {
 
 function toRow(e: EventTuple, visit: Visit): EventRow {
   return { ts: e[0], kind: KINDS[e[2]]!, path: e[3], name: e[4] ?? undefined, props: e[5] ?? undefined, engaged: e[6] ?? undefined, visit };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
