@@ -69,9 +69,11 @@ export class SqliteStore extends PlannedStore implements Store {
   static async open(dir: string, waitMs = INTEGRITY_WAIT_MS): Promise<SqliteStore> {
     const store = new SqliteStore(dir);
     const check = checkIntegrity(store.file);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const verdict = await Promise.race([check, new Promise<undefined>((r) => (timer = setTimeout(r, waitMs)))]);
-    clearTimeout(timer);
+    const waited = new Promise<undefined>((resolve) => {
+      const timer = setTimeout(resolve, waitMs);
+      void check.finally(() => clearTimeout(timer));
+    });
+    const verdict = await Promise.race([check, waited]);
     if (verdict === undefined) {
       void check.then((late) => {
         if (!late.ok) store.#damage = late.error;
