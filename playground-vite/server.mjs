@@ -16,6 +16,10 @@ const server = app.listen(Number(process.env.PORT ?? 3000), process.env.HOST ?? 
   const { port } = server.address();
   console.log(`playground-vite: http://localhost:${port}/  dashboard: http://localhost:${port}/_analytics`);
 });
+// Slow clients (slowloris) get 10 s for their headers and 30 s for the whole request, instead of
+// Node's 60 s and 5 min; Footfall's own routes cut a trickling body after 10 s anyway.
+server.headersTimeout = 10_000;
+server.requestTimeout = 30_000;
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => server.close(() => void footfall.close()));
 }

@@ -32,6 +32,10 @@ if (process.env.FOOTFALL_PASSWORD) {
 const { startServer } = await import(entry.href);
 const { server } = startServer();
 const http = server.server;
+// Slow clients (slowloris) get 10 s for their headers and 30 s for the whole request, instead of
+// Node's 60 s and 5 min; Footfall's own routes cut a trickling body after 10 s anyway.
+http.headersTimeout = 10_000;
+http.requestTimeout = 30_000;
 
 http.once('listening', () => {
   const { address, port } = http.address();

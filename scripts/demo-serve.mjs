@@ -14,7 +14,9 @@ const ff = await createFootfall({ dataDir, geoDb: [geoDb], publicDashboard: !pro
 const footfall = footfallMiddleware(ff);
 const base = ff.options.dashboardBase;
 
-const server = createServer((req, res) => {
+// Slow clients get 10 s for their headers and 30 s for the whole request (Node allows 60 s and
+// 5 min); Footfall's own routes cut a trickling body after 10 s anyway.
+const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, (req, res) => {
   if (req.url === '/' || req.url === '') return void res.writeHead(302, { location: base }).end();
   footfall(req, res);
 });

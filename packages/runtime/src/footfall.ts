@@ -1,4 +1,5 @@
-import { readLimitedBody } from './collect/body.ts';
+import { join } from 'node:path';
+import { BODY_TIMEOUT_MS, readLimitedBody } from './collect/body.ts';
 import { collect, type CollectInput, type CollectResult } from './collect/collector.ts';
 import { noGeo, openGeo, type GeoLookup } from './enrich/geo.ts';
 import { routeDashboard } from './http/dashboard-routes.ts';
@@ -12,7 +13,9 @@ import { trackerFor } from './tracker.ts';
 import { bucketAt } from './visitor/buckets.ts';
 import { SaltKeeper } from './visitor/salt-keeper.ts';
 import { ServerVisits } from './visitor/server-visits.ts';
-import { LoginThrottle } from './http/auth.ts';
+import { PasswordThrottle } from './http/password-throttle.ts';
+import { RevokedSessions } from './http/revoked-sessions.ts';
+import { throttledLog } from './throttled-log.ts';
 
 export interface FootfallContext {
   /** Dev servers (`astro dev`, `vite dev`) open the dashboard without a password. */
@@ -27,6 +30,8 @@ export interface FootfallContext {
   log?: (message: string) => void;
   /** Run rotation and retention on timers (default true). Tests call maintain() instead. */
   timers?: boolean;
+  /** How long a request body may take to arrive (default BODY_TIMEOUT_MS, 10 s); tests shorten it. */
+  bodyTimeoutMs?: number;
 }
 
 export interface RequestInfo {
@@ -45,6 +50,8 @@ export interface Footfall {
   collect(input: CollectInput): Promise<CollectResult>;
   /** The collector's path (`<collectorBase>/e`). */
   readonly collectorPath: string;
+  /** How long a request body may take to arrive before it is answered 408 and cut off. */
+  readonly bodyTimeoutMs: number;
   /** The tracker script configured for these options, to inline in pages. */
   tracker(): string;
   /** Destroys ended salts and applies retention; runs on timers unless `timers: false`. */
@@ -66,9 +73,13 @@ export async function createFootfall(input: FootfallOptions | ResolvedOptions = 
   const store = context.store ?? (await openStore(options));
   const salts = new SaltKeeper(store, options.hashRotationHours, options.timezone);
   const writer = new BatchWriter(store);
-  const collector = { options, salts, writer, geo, visits: new ServerVisits(), now, log };
+  const warn = throttledLog(log, now);
+  const collector = { options, salts, writer, geo, visits: new ServerVisits(), now, warn };
   const stats = { store, timezone: options.timezone, now };
-  const throttle = new LoginThrottle();
+  const throttle = new PasswordThrottle();
+  // Beside the store's files when Footfall opened the store itself; a custom store may have no directory.
+  const revoked = new RevokedSessions(context.store ? undefined : join(options.dataDir, 'revoked-sessions'));
+  const bodyTimeoutMs = context.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
   const privacy = privacyFacts(options, geo !== noGeo);
   const { collectorBase, dashboardBase } = options;
   let timer: NodeJS.Timeout | undefined;
@@ -89,7 +100,7 @@ export async function createFootfall(input: FootfallOptions | ResolvedOptions = 
 
   function runMaintenance(): void {
     running = maintain()
-      .catch((e: Error) => log(`@footfall/runtime: maintenance failed: ${e.message}`))
+      .catch((e: Error) => warn('maintenance', `@footfall/runtime: maintenance failed: ${e.message}`))
       .finally(() => {
         running = undefined;
         schedule();
@@ -116,6 +127,7 @@ export async function createFootfall(input: FootfallOptions | ResolvedOptions = 
     tracker: () => trackerFor(options),
     maintain,
     collectorPath: `${collectorBase}/e`,
+    bodyTimeoutMs,
     collect: (input) => collect(input, collector),
     async fetch(request, info = {}) {
       const url = new URL(request.url);
@@ -123,7 +135,7 @@ export async function createFootfall(input: FootfallOptions | ResolvedOptions = 
       if (path === `${collectorBase}/e`) {
         if (request.method === 'OPTIONS') return preflight();
         if (request.method !== 'POST') return problem(405, 'use POST', { allow: 'POST, OPTIONS' });
-        const result = await collect({ headers: request.headers, body: await readLimitedBody(request), clientAddress: info.clientAddress }, collector);
+        const result = await collect({ headers: request.headers, body: await readLimitedBody(request, undefined, bodyTimeoutMs), clientAddress: info.clientAddress }, collector);
         return new Response(result.body ?? null, { status: result.status, headers: result.headers });
       }
       if (path === `${collectorBase}/privacy`) {
@@ -132,7 +144,7 @@ export async function createFootfall(input: FootfallOptions | ResolvedOptions = 
         return wantsJson ? json(200, privacy) : html(200, privacyPage(privacy));
       }
       if (underBase(path, dashboardBase)) {
-        return routeDashboard(request, url, info.clientAddress, { options, dev, stats, throttle, now, privacy });
+        return routeDashboard(request, url, info.clientAddress, { options, dev, stats, throttle, revoked, now, bodyTimeoutMs, privacy });
       }
       return problem(404, 'not found');
     },

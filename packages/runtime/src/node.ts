@@ -10,7 +10,8 @@ import type { Footfall } from './footfall.ts';
  */
 export function toWebRequest(req: IncomingMessage): Request {
   const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
-  const url = `${encrypted ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`;
+  const target = requestTarget(req);
+  const url = `${encrypted ? 'https' : 'http'}://${hostOf(req)}${target.pathname}${target.search}`;
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
@@ -24,6 +25,32 @@ export function toWebRequest(req: IncomingMessage): Request {
     headers,
     ...(hasBody ? { body: parsed ?? (Readable.toWeb(req) as ReadableStream<Uint8Array>), duplex: 'half' } : {}),
   } as RequestInit);
+}
+
+/**
+ * The path and query the client asked for, parsed from the request line alone. Routing must
+ * never depend on the Host header: pasted in front of the path, `Host: x/_analytics/api/summary?`
+ * would turn `GET /_footfall/privacy` into a stats request.
+ */
+export function requestTarget(req: IncomingMessage): URL {
+  const raw = req.url ?? '/';
+  // Origin form (`/path?query`) is what clients send; absolute form (`http://host/path`) is
+  // what they send to a proxy, and Node accepts it too. Its host is ignored like the header's.
+  try {
+    const url = raw.startsWith('/') ? new URL(`http://target${raw}`) : new URL(raw);
+    return new URL(`http://target${url.pathname}${url.search}`);
+  } catch {
+    return new URL('http://target/');
+  }
+}
+
+/** `host[:port]` as RFC 9110 allows it (a name, IPv4 or a bracketed IPv6 literal), lowercased. */
+const HOST = /^(?:[a-z0-9._~-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
+
+/** The Host header if it is a host; anything else (a path, a query, a user) is replaced by `localhost`. */
+function hostOf(req: IncomingMessage): string {
+  const host = req.headers.host ?? '';
+  return HOST.test(host) ? host.toLowerCase() : 'localhost';
 }
 
 /**
@@ -57,7 +84,7 @@ export function footfallMiddleware(footfall: Footfall | Promise<Footfall>) {
   return (req: IncomingMessage, res: ServerResponse, next?: Next): void => {
     Promise.resolve(footfall)
       .then(async (ff) => {
-        const pathname = new URL(req.url ?? '/', 'http://x').pathname;
+        const { pathname } = requestTarget(req);
         if (!ff.matches(pathname)) {
           if (next) return next();
           res.statusCode = 404;
@@ -65,6 +92,9 @@ export function footfallMiddleware(footfall: Footfall | Promise<Footfall>) {
         }
         if (req.method === 'POST' && pathname === ff.collectorPath) return collectFast(ff, req, res);
         const response = await ff.fetch(toWebRequest(req), { clientAddress: req.socket.remoteAddress });
+        // A body left unread (refused early, cut at its cap or its deadline) is not drained at
+        // the client's pace: the connection closes once the answer is out.
+        if (!req.complete) res.setHeader('connection', 'close');
         await sendWebResponse(res, response);
       })
       .catch((error: unknown) => {
@@ -84,10 +114,10 @@ async function collectFast(ff: Footfall, req: IncomingMessage, res: ServerRespon
   const clientAddress = req.socket.remoteAddress;
   const headers = nodeHeaders(req);
   const parsed = parsedBody(req);
-  const body = parsed ? decodeBody(parsed) : await readLimitedStream(req, Number(req.headers['content-length'] ?? 0));
+  const body = parsed ? decodeBody(parsed) : await readLimitedStream(req, Number(req.headers['content-length'] ?? 0), undefined, ff.bodyTimeoutMs);
   const result = await ff.collect({ headers, body, clientAddress });
-  // An oversized body is not drained: the connection closes instead of reading the rest.
-  if (result.status === 413) res.setHeader('connection', 'close');
+  // An oversized or trickling body is not drained: the connection closes instead of reading the rest.
+  if (!req.complete) res.setHeader('connection', 'close');
   res.writeHead(result.status, result.headers);
   res.end(result.body);
 }

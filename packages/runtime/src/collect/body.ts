@@ -1,19 +1,42 @@
 export const MAX_BODY_BYTES = 16 * 1024;
+/**
+ * How long a whole request body may take to arrive, from the first read. A beacon or a login
+ * form is a few KiB and arrives in one packet; a client trickling bytes to hold the connection
+ * open (slowloris) is answered 408 and cut off after this, on every route that reads a body.
+ */
+export const BODY_TIMEOUT_MS = 10_000;
 
-export type BodyResult = { ok: true; text: string } | { ok: false; status: 400 | 413; reason: string };
+export type BodyResult = { ok: true; text: string } | { ok: false; status: 400 | 408 | 413; reason: string };
 
 /**
  * Reads at most `limit` bytes of a Web request. A declared Content-Length over the limit is
  * refused before one byte is read; an undeclared or lying body is cut off as soon as it passes
- * the limit (leaving the loop cancels the stream).
+ * the limit, and a slow one when the time is up (either way the stream is cancelled).
  */
-export function readLimitedBody(request: Request, limit = MAX_BODY_BYTES): Promise<BodyResult> {
+export function readLimitedBody(request: Request, limit = MAX_BODY_BYTES, timeoutMs = BODY_TIMEOUT_MS): Promise<BodyResult> {
   const declared = Number(request.headers.get('content-length') ?? 0);
   if (!request.body) return Promise.resolve(declared > limit ? TOO_LARGE(limit) : { ok: true, text: '' });
-  return readLimitedStream(request.body as unknown as AsyncIterable<Uint8Array>, declared, limit);
+  return readLimitedStream(cancellable(request.body), declared, limit, timeoutMs);
+}
+
+/**
+ * A Web stream as an iterable whose `return()` cancels at once. The stream's own iterator waits
+ * for a pending read before it cancels, and a slow client's pending read may never end.
+ */
+function cancellable(body: ReadableStream<Uint8Array>): AsyncIterable<Uint8Array> {
+  const reader = body.getReader();
+  const iterator: AsyncIterator<Uint8Array> = {
+    next: () => reader.read() as Promise<IteratorResult<Uint8Array>>,
+    return: async () => {
+      await reader.cancel().catch(() => {});
+      return { done: true, value: undefined };
+    },
+  };
+  return { [Symbol.asyncIterator]: () => iterator };
 }
 
 const TOO_LARGE = (limit: number): BodyResult => ({ ok: false, status: 413, reason: `body larger than ${limit} bytes` });
+const TOO_SLOW = (ms: number): BodyResult => ({ ok: false, status: 408, reason: `body took longer than ${ms / 1000} s to arrive` });
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function decodeBody(bytes: Uint8Array, limit = MAX_BODY_BYTES): BodyResult {
@@ -27,26 +50,44 @@ export function decodeBody(bytes: Uint8Array, limit = MAX_BODY_BYTES): BodyResul
 
 /**
  * The cap for any byte stream (a Node request or a Web ReadableStream): chunks are collected
- * until the end or until the limit is passed, at which point reading stops.
+ * until the end, until the limit is passed or until the time is up, and then reading stops.
+ * On a Node request, stopping does not wait for a pending read: the caller answers with
+ * `Connection: close`, and Node closes the socket once the answer is out.
  */
-export function readLimitedStream(
+export async function readLimitedStream(
   stream: AsyncIterable<Uint8Array>,
   declaredLength: number,
   limit = MAX_BODY_BYTES,
+  timeoutMs = BODY_TIMEOUT_MS,
 ): Promise<BodyResult> {
-  if (declaredLength > limit) return Promise.resolve(TOO_LARGE(limit));
-  return (async () => {
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    try {
-      for await (const chunk of stream) {
-        size += chunk.byteLength;
-        if (size > limit) return TOO_LARGE(limit);
-        chunks.push(chunk);
+  if (declaredLength > limit) return TOO_LARGE(limit);
+  const iterator = stream[Symbol.asyncIterator]();
+  const stop = () => void iterator.return?.()?.catch(() => {});
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<'expired'>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs, 'expired');
+  });
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const step = await Promise.race([iterator.next(), expired]);
+      if (step === 'expired') {
+        stop();
+        return TOO_SLOW(timeoutMs);
       }
-    } catch {
-      return { ok: false, status: 400, reason: 'the request body could not be read' } as const;
+      if (step.done) break;
+      size += step.value.byteLength;
+      if (size > limit) {
+        stop();
+        return TOO_LARGE(limit);
+      }
+      chunks.push(step.value);
     }
-    return decodeBody(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), limit);
-  })();
+  } catch {
+    return { ok: false, status: 400, reason: 'the request body could not be read' };
+  } finally {
+    clearTimeout(timer);
+  }
+  return decodeBody(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), limit);
 }

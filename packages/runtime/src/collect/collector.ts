@@ -5,7 +5,8 @@ import { classifyReferrer } from '../enrich/referrer.ts';
 import { isReferrerSpam } from '../enrich/referrer-spam.ts';
 import { parseUserAgent } from '../enrich/user-agent.ts';
 import { keepsEngagement, keepsTrackerSession, project } from '../privacy/modes.ts';
-import { QueueFullError, type BatchWriter } from '../store/writer.ts';
+import { EventRejectedError, QueueFullError, type BatchWriter } from '../store/writer.ts';
+import type { Warn } from '../throttled-log.ts';
 import type { StoredEvent } from '../store/types.ts';
 import { clientIp } from '../visitor/client-ip.ts';
 import { visitorHash } from '../visitor/hash.ts';
@@ -24,7 +25,8 @@ export interface CollectorDeps {
   readonly geo: GeoLookup;
   readonly visits: ServerVisits;
   readonly now: () => number;
-  readonly log: (message: string) => void;
+  /** Rate-limited by kind: a full disk or a flood of bad events logs a line every few seconds. */
+  readonly warn: Warn;
 }
 
 /** What the collector needs of a request: adapters build it without Web streams on hot paths. */
@@ -77,9 +79,17 @@ export async function collect(input: CollectInput, deps: CollectorDeps): Promise
     return accepted();
   } catch (error) {
     if (error instanceof QueueFullError) return refused(503, 'busy: try again shortly', { 'retry-after': '1' });
-    // The message names the storage failure, never the visitor: no IP or UA is in scope of it.
-    deps.log(`@footfall/runtime: event not stored: ${(error as Error).message}`);
-    if (error instanceof FootfallStorageError) return refused(503, 'storage unavailable', { 'retry-after': '5' });
+    // Messages name the storage failure, never the visitor: no IP or UA is in scope of them.
+    if (error instanceof FootfallStorageError) {
+      deps.warn('storage', `@footfall/runtime: event not stored: ${error.message}`);
+      return refused(503, 'storage unavailable', { 'retry-after': '5' });
+    }
+    if (error instanceof EventRejectedError) {
+      // The rest of its batch was committed; this event would fail again, so no 5xx and no retry.
+      deps.warn('rejected', `@footfall/runtime: one event refused by the store: ${String((error.cause as Error)?.message ?? error.cause)}`);
+      return refused(400, 'the event could not be stored');
+    }
+    deps.warn('internal', `@footfall/runtime: event not stored: ${(error as Error).message}`);
     return refused(500, 'internal error');
   }
 }

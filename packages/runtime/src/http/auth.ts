@@ -1,24 +1,54 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { ResolvedOptions } from '../options.ts';
 import { safeEqual } from '../visitor/client-ip.ts';
+import type { PasswordThrottle } from './password-throttle.ts';
+import type { RevokedSessions } from './revoked-sessions.ts';
 
 export const SESSION_COOKIE = 'footfall_owner';
 const SESSION_SECONDS = 30 * 24 * 3600;
 
-export type Access = { ok: true } | { ok: false; reason: 'login' | 'no-password' };
+export type Access =
+  | { ok: true }
+  | { ok: false; reason: 'login' | 'no-password' }
+  | { ok: false; reason: 'throttled'; retryAfterMs: number };
+
+export interface AuthContext {
+  readonly options: ResolvedOptions;
+  readonly dev: boolean;
+  readonly throttle: PasswordThrottle;
+  readonly revoked: RevokedSessions;
+}
 
 /**
  * Who may read the stats. `astro dev` / `vite dev` are open; otherwise a password is required
  * (as `Authorization: Bearer` for the API, or the owner's session cookie after the login form)
  * unless the owner made the dashboard public. Production with no password refuses.
+ *
+ * A valid session is honoured first, so a signed-in owner is never throttled; a Bearer password
+ * goes through the same per-client throttle as the login form (`client` is its key).
  */
-export function checkAccess(request: Request, options: ResolvedOptions, dev: boolean, now: number): Access {
-  if (dev) return { ok: true };
+export function checkAccess(request: Request, client: string, ctx: AuthContext, now: number): Access {
+  const { options } = ctx;
+  if (ctx.dev) return { ok: true };
   if (!options.password) return options.publicDashboard ? { ok: true } : { ok: false, reason: 'no-password' };
+  if (sessionOf(request, options.password, ctx.revoked, now)) return { ok: true };
   const auth = request.headers.get('authorization') ?? '';
-  if (auth.startsWith('Bearer ') && safeEqual(auth.slice(7), options.password)) return { ok: true };
+  if (!auth.startsWith('Bearer ')) return { ok: false, reason: 'login' };
+  const wait = ctx.throttle.blockedFor(client, now);
+  if (wait > 0) return { ok: false, reason: 'throttled', retryAfterMs: wait };
+  if (!safeEqual(auth.slice(7), options.password)) {
+    ctx.throttle.fail(client, now);
+    return { ok: false, reason: 'login' };
+  }
+  ctx.throttle.succeed(client);
+  return { ok: true };
+}
+
+/** The request's owner session if it is valid and not signed out: its id and expiry (ms). */
+export function sessionOf(request: Request, password: string, revoked: RevokedSessions, now: number): { id: string; expires: number } | undefined {
   const token = readCookie(request.headers.get('cookie'), SESSION_COOKIE);
-  return token && verifySession(token, options.password, now) ? { ok: true } : { ok: false, reason: 'login' };
+  const session = token ? verifySession(token, password, now) : undefined;
+  return session && !revoked.has(session.id, now) ? session : undefined;
 }
 
 export const NO_PASSWORD_MESSAGE =
@@ -37,12 +67,14 @@ export function issueSession(password: string, now: number): string {
   return `${payload}.${createHmac('sha256', sessionKey(password)).update(payload).digest('base64url')}`;
 }
 
-export function verifySession(token: string, password: string, now: number): boolean {
+/** A correctly signed, unexpired token's id (`<expiry>.<nonce>`) and expiry; revocation is checked by the caller. */
+export function verifySession(token: string, password: string, now: number): { id: string; expires: number } | undefined {
   const parts = token.split('.');
-  if (parts.length !== 3) return false;
-  const payload = `${parts[0]}.${parts[1]}`;
-  const expected = createHmac('sha256', sessionKey(password)).update(payload).digest('base64url');
-  return safeEqual(parts[2]!, expected) && Number(parts[0]) * 1000 > now;
+  if (parts.length !== 3) return undefined;
+  const id = `${parts[0]}.${parts[1]}`;
+  const expected = createHmac('sha256', sessionKey(password)).update(id).digest('base64url');
+  const expires = Number(parts[0]) * 1000;
+  return safeEqual(parts[2]!, expected) && expires > now ? { id, expires } : undefined;
 }
 
 export function sessionCookie(value: string, path: string, secure: boolean, maxAge = SESSION_SECONDS): string {
@@ -55,37 +87,4 @@ function readCookie(header: string | null, name: string): string | undefined {
     if (key === name) return rest.join('=');
   }
   return undefined;
-}
-
-/**
- * Failed logins per client, to slow down password guessing. Keyed by an HMAC of the IP under a
- * key that lives only in this process, so not even this in-memory table holds a raw IP.
- */
-export class LoginThrottle {
-  #key = randomBytes(32);
-  #failures = new Map<string, { count: number; until: number }>();
-
-  constructor(readonly maxFailures = 5, readonly windowMs = 15 * 60_000) {}
-
-  #id(ip: string): string {
-    return createHmac('sha256', this.#key).update(ip).digest('base64url');
-  }
-
-  blockedFor(ip: string, now: number): number {
-    const entry = this.#failures.get(this.#id(ip));
-    if (!entry || entry.until <= now) return 0;
-    return entry.count >= this.maxFailures ? entry.until - now : 0;
-  }
-
-  fail(ip: string, now: number): void {
-    const id = this.#id(ip);
-    const entry = this.#failures.get(id);
-    if (!entry || entry.until <= now) this.#failures.set(id, { count: 1, until: now + this.windowMs });
-    else entry.count++;
-    if (this.#failures.size > 10_000) for (const [k, v] of this.#failures) if (v.until <= now) this.#failures.delete(k);
-  }
-
-  succeed(ip: string): void {
-    this.#failures.delete(this.#id(ip));
-  }
 }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { harness, pageview, type Harness } from '../../test/kit.ts';
+import { createFootfall } from '../footfall.ts';
 
 let h: Harness;
 afterEach(() => h?.close());
@@ -67,6 +68,147 @@ describe('dashboard access', () => {
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await attempt('correct horse', '198.51.100.2')).status).toBe(303);
+  });
+});
+
+const PASSWORD = 'correct horse';
+
+function login(password: string, init: { ip?: string; headers?: Record<string, string>; body?: BodyInit } = {}) {
+  return h.ff.fetch(new Request('http://site.test/_analytics/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...init.headers },
+    body: init.body ?? new URLSearchParams({ password }),
+    duplex: 'half',
+  } as RequestInit), { clientAddress: init.ip ?? '198.51.100.1' });
+}
+
+function withBearer(path: string, password: string, ip = '198.51.100.1', headers: Record<string, string> = {}) {
+  return h.ff.fetch(new Request(`http://site.test${path}`, { headers: { authorization: `Bearer ${password}`, ...headers } }), { clientAddress: ip });
+}
+
+async function signIn(): Promise<string> {
+  const ok = await login(PASSWORD, { ip: '198.51.100.7' });
+  expect(ok.status).toBe(303);
+  return ok.headers.get('set-cookie')!.split(';')[0]!;
+}
+
+describe('password guessing', () => {
+  it('throttles Bearer passwords on the API and the CSV, together with the login form', async () => {
+    h = await harness({ password: PASSWORD });
+    for (let i = 0; i < 5; i++) expect((await withBearer('/_analytics/api/summary', `guess ${i}`)).status).toBe(401);
+    const blocked = await withBearer('/_analytics/export.csv', PASSWORD);
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await withBearer('/_analytics/api/summary', PASSWORD)).status).toBe(429);
+    expect((await login(PASSWORD)).status).toBe(429);
+    // Other clients are not affected, and the window ends.
+    expect((await withBearer('/_analytics/api/summary', PASSWORD, '198.51.100.2')).status).toBe(200);
+    h.clock.now += 15 * 60_000;
+    expect((await withBearer('/_analytics/api/summary', PASSWORD)).status).toBe(200);
+  });
+
+  it("keys the throttle on the client behind a trusted proxy, so the proxy's other users keep their access", async () => {
+    h = await harness({ password: PASSWORD, trustedProxies: '10.0.0.1' });
+    const viaProxy = (password: string, client: string) => login(password, { ip: '10.0.0.1', headers: { 'x-forwarded-for': client } });
+    for (let i = 0; i < 5; i++) expect((await viaProxy('guess', '198.51.100.66')).status).toBe(401);
+    expect((await viaProxy(PASSWORD, '198.51.100.66')).status).toBe(429);
+    expect((await viaProxy(PASSWORD, '203.0.113.5')).status).toBe(303);
+  });
+
+  it('believes X-Forwarded-For only from trusted proxies, and counts IPv6 clients per /64', async () => {
+    h = await harness({ password: PASSWORD });
+    for (let i = 0; i < 5; i++) expect((await login('guess', { ip: '198.51.100.1', headers: { 'x-forwarded-for': `203.0.113.${i}` } })).status).toBe(401);
+    expect((await login(PASSWORD, { ip: '198.51.100.1', headers: { 'x-forwarded-for': '203.0.113.99' } })).status).toBe(429);
+    for (let i = 0; i < 5; i++) expect((await login('guess', { ip: `2001:db8:1:2::${i + 1}` })).status).toBe(401);
+    expect((await login(PASSWORD, { ip: '2001:db8:1:2:ffff::9' })).status).toBe(429);
+    expect((await login(PASSWORD, { ip: '2001:db8:1:3::1' })).status).toBe(303);
+  });
+
+  it('never throttles a signed-in owner', async () => {
+    h = await harness({ password: PASSWORD });
+    const session = await signIn();
+    for (let i = 0; i < 6; i++) await login('guess', { ip: '198.51.100.7' });
+    expect((await login(PASSWORD, { ip: '198.51.100.7' })).status).toBe(429);
+    expect((await h.ff.fetch(new Request('http://site.test/_analytics/api/summary', { headers: { cookie: session } }), { clientAddress: '198.51.100.7' })).status).toBe(200);
+    expect((await withBearer('/_analytics', 'guess', '198.51.100.7', { cookie: session })).status).toBe(200);
+  });
+});
+
+describe('request bodies', () => {
+  it('stops reading a login form at its 4 KiB cap', async () => {
+    h = await harness({ password: PASSWORD });
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulled >= 8 << 20) return controller.close();
+        pulled += 64 << 10;
+        controller.enqueue(new TextEncoder().encode(`password=${'x'.repeat((64 << 10) - 9)}`));
+      },
+    });
+    const res = await login('', { body });
+    expect(res.status).toBe(413);
+    expect(pulled).toBeLessThan(1 << 20);
+  });
+
+  it('answers 408 to a login form that trickles in, and cancels it', async () => {
+    h = await harness({ password: PASSWORD }, { bodyTimeoutMs: 20 });
+    let cancelled = false;
+    const body = new ReadableStream<Uint8Array>({
+      start: (controller) => controller.enqueue(new TextEncoder().encode('pass')),
+      pull: () => new Promise(() => {}),
+      cancel: () => void (cancelled = true),
+    });
+    expect((await login('', { body })).status).toBe(408);
+    expect(cancelled).toBe(true);
+  });
+});
+
+describe('sessions', () => {
+  it('revokes the session on the server at sign-out, in this process and in the next', async () => {
+    h = await harness({ password: PASSWORD });
+    const session = await signIn();
+    const dashboard = (ff = h.ff) => ff.fetch(new Request('http://site.test/_analytics', { headers: { cookie: session } }), { clientAddress: '198.51.100.7' });
+    expect((await dashboard()).status).toBe(200);
+    const out = await h.ff.fetch(new Request('http://site.test/_analytics/logout', { method: 'POST', headers: { cookie: session } }), { clientAddress: '198.51.100.7' });
+    expect(out.status).toBe(303);
+    expect(out.headers.get('set-cookie')).toMatch(/Max-Age=0/);
+    expect((await dashboard()).status).toBe(401);
+    // A restarted server (or another process on the same data directory) refuses it too.
+    const other = await createFootfall({ dataDir: h.dir, timezone: 'UTC', password: PASSWORD }, { env: {}, now: () => h.clock.now, timers: false, log: () => {} });
+    try {
+      expect((await dashboard(other)).status).toBe(401);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('refuses sign-in and sign-out posted from another site', async () => {
+    h = await harness({ password: PASSWORD });
+    for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'https://evil.test' }, { origin: 'null' }] as Record<string, string>[]) {
+      const res = await login(PASSWORD, { headers });
+      expect(res.status, JSON.stringify(headers)).toBe(403);
+      expect(res.headers.get('set-cookie')).toBeNull();
+      expect(((await res.json()) as { error: string }).error).toMatch(/^@footfall\/runtime: sign-in and sign-out are refused from other sites/);
+    }
+    const session = await signIn();
+    const out = await h.ff.fetch(new Request('http://site.test/_analytics/logout', { method: 'POST', headers: { cookie: session, 'sec-fetch-site': 'cross-site' } }), {});
+    expect(out.status).toBe(403);
+    expect((await h.get('/_analytics', { cookie: session })).status).toBe(200);
+    // The dashboard's own form, and a proxy that says which host it forwarded.
+    expect((await login(PASSWORD, { headers: { 'sec-fetch-site': 'same-origin', origin: 'http://site.test' } })).status).toBe(303);
+    expect((await login(PASSWORD, { headers: { origin: 'https://stats.example.com', 'x-forwarded-host': 'stats.example.com' } })).status).toBe(303);
+  });
+
+  it('answers 400 to text with lone surrogates instead of replacing them', async () => {
+    h = await harness({ password: PASSWORD });
+    const res = await login('', { body: 'password=%ED%A0%80' });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('not valid UTF-8');
+    const api = await withBearer('/_analytics/api/summary?filter=page:/%ED%A0%80', PASSWORD);
+    expect(api.status).toBe(400);
+    expect(((await api.json()) as { error: string }).error).toMatch(/not UTF-8/);
+    // A literal % is still a %, as in URLSearchParams.
+    expect((await withBearer('/_analytics/api/summary?filter=page:/100%', PASSWORD)).status).toBe(200);
   });
 });
 

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { HeaderSource } from '../collect/non-human.ts';
 import { cidrContains, normalizeIp, type Cidr } from '../net/ip.ts';
 
@@ -38,8 +38,16 @@ export function hasServerKey(headers: HeaderSource, serverKey: string | undefine
   return auth.startsWith('Bearer ') && safeEqual(auth.slice(7), serverKey);
 }
 
+/** A per-process key: the digests below are compared, never kept or shown. */
+const EQUAL_KEY = randomBytes(32);
+
+/**
+ * Constant-time string comparison, length included: both sides are reduced to 32-byte HMACs
+ * first, so a wrong guess takes as long whatever its length. (`timingSafeEqual` needs equal
+ * lengths, and returning early when they differ tells a guesser how long the secret is.)
+ */
 export function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+  const x = createHmac('sha256', EQUAL_KEY).update(a).digest();
+  const y = createHmac('sha256', EQUAL_KEY).update(b).digest();
+  return timingSafeEqual(x, y);
 }
