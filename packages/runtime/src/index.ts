@@ -8,3 +8,5 @@ export { openStore } from './store/open.ts';
 export type { Store, StoredEvent, StatsQuery, Visit, EventRow } from './store/types.ts';
 export { PROPERTIES, type PropertyName, type Filter } from './stats/query.ts';
 export type { Summary } from './stats/summary.ts';
+export { sharedFootfall, closeSharedFootfalls } from './shared.ts';
+export { serveWith, ownsPath, injectTracker, trackerElement } from './host.ts';
