@@ -130,6 +130,11 @@ export interface Visit {
   readonly links: readonly string[];
   /** What to click on the last page to send the custom event `Signup`. */
   readonly eventButton: string;
+  /**
+   * The beacon that click sends: `window.footfall('Signup')` by default; a button tagged
+   * `data-footfall-event="Signup"` sends `{ k: 't', p: { footfallEvent: 'Signup' } }`.
+   */
+  readonly eventBeacon?: Record<string, unknown>;
 }
 
 /**
@@ -157,7 +162,7 @@ export async function browseAndCount(browser: Browser, base: string, visit: Visi
     await page.waitForLoadState('networkidle');
   }
   await page.click(visit.eventButton);
-  await beacons.waitFor({ k: 'e', n: 'Signup' }, 1);
+  await beacons.waitFor(visit.eventBeacon ?? { k: 'e', n: 'Signup' }, 1);
   // Seen leaving the browser is not stored yet: wait for the collector's answer to each.
   while (answered.length < beacons.beacons.length) await new Promise<void>((resolve) => (onAnswer = resolve));
   expect(answered.filter((status) => status !== 202)).toEqual([]);
