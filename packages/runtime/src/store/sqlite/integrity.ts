@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { FootfallStorageError } from '../../errors.ts';
+import { workerOptions, workerUrl } from './worker-options.ts';
 
 /**
  * How long start-up waits for the integrity check. quick_check reads every page (about 8 ms per
@@ -15,9 +16,7 @@ export type IntegrityVerdict = { ok: true } | { ok: false; error: FootfallStorag
  * so a damaged file would otherwise start and answer 202 for as long as nobody read that page.
  */
 export function checkIntegrity(file: string): Promise<IntegrityVerdict> {
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
-  const worker = new Worker(new URL(`./integrity-worker${ext}`, import.meta.url), { workerData: { file }, execArgv });
+  const worker = new Worker(workerUrl('integrity-worker', import.meta.url), workerOptions({ file }));
   // Never keeps a process alive on its own: a short script that opens and closes a store exits.
   worker.unref();
   return new Promise((resolve) => {

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { FootfallStorageError } from '../../errors.ts';
+import { workerOptions, workerUrl } from './worker-options.ts';
 import type { StoredEvent } from '../types.ts';
 import type { AppendResult } from './event-writer.ts';
 
@@ -22,12 +23,7 @@ export class WriterThread {
   }
 
   #start(): Worker {
-    // The source tree runs as .ts under tests (Node strips the types); the package ships .js.
-    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-    // Workers inherit the process's flags; --input-type (a script run with -e) stops one from
-    // loading its file, so that flag stays with the parent.
-    const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
-    const worker = new Worker(new URL(`./append-worker${ext}`, import.meta.url), { workerData: { file: this.#file }, execArgv });
+    const worker = new Worker(workerUrl('append-worker', import.meta.url), workerOptions({ file: this.#file }));
     worker.on('message', (reply: WorkerReply) => {
       const waiting = this.#pending.get(reply.id);
       this.#pending.delete(reply.id);
