@@ -1,11 +1,26 @@
 // Real-Chromium helpers for tests: Debian's /usr/bin/chromium driven by playwright-core
 // (never `playwright install`: it downloads a browser). Tests watch the network, never sleep.
+import { execFileSync } from 'node:child_process';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page, type Request } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
+export interface LaunchOptions {
+  /**
+   * Give the whole browser a person's user agent, not only its contexts. A request that outlives
+   * its page (a keepalive beacon sent while a link leads elsewhere) is sent by the browser with
+   * its own default user agent, "HeadlessChrome", which a context's `userAgent` does not reach,
+   * and Footfall's collector drops it as automation. Needed wherever a real collector must see
+   * what a page sends as it unloads.
+   */
+  humanUserAgent?: boolean;
+}
+
 /** Headless Debian Chromium with the flags that work as root on a small CI machine. */
-export function launchBrowser(): Promise<Browser> {
+export function launchBrowser(options: LaunchOptions = {}): Promise<Browser> {
+  // `chromium --version` says "Chromium 156.0.8078.114 built on ...": the major version that
+  // humanUserAgent() reads from the launched browser, so both user agents are the same string.
+  const major = options.humanUserAgent ? /\d+/.exec(execFileSync(CHROMIUM_PATH, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))?.[0] : undefined;
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
@@ -17,13 +32,17 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...(major ? [`--user-agent=${chromeUserAgent(major)}`] : []),
     ],
   });
 }
 
 /** A desktop Chrome user agent for this browser's version, without "HeadlessChrome". */
 export function humanUserAgent(browser: Browser): string {
-  const major = browser.version().split('.')[0] ?? '120';
+  return chromeUserAgent(browser.version().split('.')[0] ?? '120');
+}
+
+function chromeUserAgent(major: string): string {
   return `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${major}.0.0.0 Safari/537.36`;
 }
 

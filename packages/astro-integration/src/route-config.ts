@@ -1,4 +1,4 @@
-import { resolveOptions, type FootfallOptions, type ResolvedOptions } from '@footfall/runtime';
+import { resolveOptions, type FootfallContext, type FootfallOptions, type ResolvedOptions } from '@footfall/runtime';
 
 /**
  * What the build hands to the injected routes (through the virtual module): the owner's options
@@ -11,6 +11,8 @@ export interface RouteConfig {
   readonly dev: boolean;
   /** Astro's `base` without its trailing slash ('' for '/'): every route is served under it. */
   readonly sitePrefix: string;
+  /** Astro's `trailingSlash`: the dashboard writes its links, form actions and fetches in that style. */
+  readonly trailingSlash: NonNullable<FootfallContext['trailingSlash']>;
   /** The bases the routes were mounted on and the tracker in the HTML posts to. */
   readonly collectorBase: string;
   readonly dashboardBase: string;

@@ -8,7 +8,7 @@ import { closeSharedFootfalls, footfallRoute, sharedFootfall, withoutTrailingSla
 import { BROWSER_UA } from './test-support/sites.ts';
 
 const ORIGIN = 'http://127.0.0.1:4321';
-const config: RouteConfig = { options: {}, dev: true, sitePrefix: '', collectorBase: '/_footfall', dashboardBase: '/_analytics' };
+const config: RouteConfig = { options: {}, dev: true, sitePrefix: '', trailingSlash: 'ignore', collectorBase: '/_footfall', dashboardBase: '/_analytics' };
 
 /** The part of Astro's APIContext the route reads; `clientAddress` may throw, as in Astro. */
 function context(request: Request, clientAddress?: string): APIContext {

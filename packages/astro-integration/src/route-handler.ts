@@ -26,7 +26,7 @@ export function sharedFootfall(config: RouteConfig, env: Env = process.env): Pro
   const key = JSON.stringify(config);
   let footfall = instances.get(key);
   if (!footfall) {
-    const created = (async () => createFootfall(serverOptions(config, env), { dev: config.dev }))();
+    const created = (async () => createFootfall(serverOptions(config, env), { dev: config.dev, trailingSlash: config.trailingSlash }))();
     created.catch(() => {
       if (instances.get(key) === created) instances.delete(key);
     });
@@ -54,8 +54,9 @@ function clientAddressOf(context: APIContext): string | undefined {
 }
 
 /**
- * The runtime's paths have no trailing slash; Astro's `trailingSlash: 'always'` sends them with
- * one (after a redirect for GETs; the tracker posts to `.../e/` directly in that case).
+ * The runtime routes paths without a trailing slash; under Astro's `trailingSlash: 'always'` they
+ * arrive with one (the tracker posts to `.../e/`, and the dashboard writes every link, form
+ * action and fetch with the slash, because Astro redirects or, in `astro dev`, 404s the others).
  */
 export function withoutTrailingSlash(request: Request): Request {
   const url = new URL(request.url);

@@ -105,7 +105,7 @@ describe('astro:config:setup', () => {
   it("posts under Astro's base, with a trailing slash when the site demands one", () => {
     const { scripts, plugins } = runSetup({}, { adapter: '@astrojs/node', base: '/docs/', trailingSlash: 'always' });
     expect(scripts[0]![1]).toContain('"e":"/docs/_footfall/e/"');
-    expect(loadVirtual(plugins[0]!, OPTIONS_ID)).toContain('"sitePrefix":"/docs"');
+    expect(loadVirtual(plugins[0]!, OPTIONS_ID)).toContain('"sitePrefix":"/docs","trailingSlash":"always"');
   });
 
   it('only inlines the tracker when it reports to a Footfall server elsewhere: no routes, no adapter needed', () => {
@@ -118,7 +118,7 @@ describe('astro:config:setup', () => {
   it("hands the owner's unresolved options and the dev flag to the routes", () => {
     const build = runSetup({ privacyMode: 'strict' }, { adapter: '@astrojs/node' });
     expect(loadVirtual(build.plugins[0]!, OPTIONS_ID)).toBe(
-      'export default {"options":{"privacyMode":"strict"},"dev":false,"sitePrefix":"","collectorBase":"/_footfall","dashboardBase":"/_analytics"};\n',
+      'export default {"options":{"privacyMode":"strict"},"dev":false,"sitePrefix":"","trailingSlash":"ignore","collectorBase":"/_footfall","dashboardBase":"/_analytics"};\n',
     );
     const dev = runSetup({}, { command: 'dev' });
     expect(loadVirtual(dev.plugins[0]!, OPTIONS_ID)).toContain('"dev":true');
@@ -127,7 +127,7 @@ describe('astro:config:setup', () => {
 });
 
 describe('the options plugin', () => {
-  const config: RouteConfig = { options: {}, dev: false, sitePrefix: '', collectorBase: '/_footfall', dashboardBase: '/_analytics' };
+  const config: RouteConfig = { options: {}, dev: false, sitePrefix: '', trailingSlash: 'ignore', collectorBase: '/_footfall', dashboardBase: '/_analytics' };
   const context = (environment: string, isEntry: boolean) => ({ environment: { name: environment }, getModuleInfo: () => ({ isEntry }) });
 
   it('makes the server entry start Footfall first, so a bad setting stops the server at start', () => {
@@ -151,7 +151,7 @@ describe('the options plugin', () => {
 });
 
 describe('serverOptions', () => {
-  const config: RouteConfig = { options: { privacyMode: 'strict', dataDir: 'data' }, dev: false, sitePrefix: '/docs', collectorBase: '/_footfall', dashboardBase: '/_analytics' };
+  const config: RouteConfig = { options: { privacyMode: 'strict', dataDir: 'data' }, dev: false, sitePrefix: '/docs', trailingSlash: 'always', collectorBase: '/_footfall', dashboardBase: '/_analytics' };
 
   it("lets the server's environment win over the build's options", () => {
     const options = serverOptions(config, { FOOTFALL_PRIVACY_MODE: 'paranoid' });

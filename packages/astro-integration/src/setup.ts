@@ -30,7 +30,8 @@ export function setup(params: SetupParams, options: FootfallOptions, resolved: R
   requireAdapter(config.adapter?.name, command, logger);
   params.injectScript('head-inline', tracker);
   for (const route of footfallRoutes(resolved)) params.injectRoute(route);
-  params.updateConfig({ vite: { plugins: [optionsPlugin(routeConfigFor(options, resolved, sitePrefix, command === 'dev'))] } });
+  const routeConfig = routeConfigFor(options, resolved, { sitePrefix, trailingSlash: config.trailingSlash }, command === 'dev');
+  params.updateConfig({ vite: { plugins: [optionsPlugin(routeConfig)] } });
 }
 
 /**
@@ -54,11 +55,12 @@ export function requireAdapter(adapter: string | undefined, command: SetupParams
 }
 
 /** What the routes need from the build; `sitePrefix` is Astro's `base` without its trailing slash. */
-export function routeConfigFor(options: FootfallOptions, resolved: ResolvedOptions, sitePrefix: string, dev: boolean): RouteConfig {
+export function routeConfigFor(options: FootfallOptions, resolved: ResolvedOptions, site: Pick<RouteConfig, 'sitePrefix' | 'trailingSlash'>, dev: boolean): RouteConfig {
   return {
     options,
     dev,
-    sitePrefix,
+    sitePrefix: site.sitePrefix,
+    trailingSlash: site.trailingSlash,
     collectorBase: resolved.collectorBase,
     dashboardBase: resolved.dashboardBase,
   };

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { BODY_TIMEOUT_MS, readLimitedBody } from './collect/body.ts';
 import { collect, type CollectInput, type CollectResult } from './collect/collector.ts';
+import { dashboardUrls, type TrailingSlash } from './dashboard/urls.ts';
 import { noGeo, openGeo, type GeoLookup } from './enrich/geo.ts';
 import { routeDashboard } from './http/dashboard-routes.ts';
 import { html, json, problem } from './http/responses.ts';
@@ -20,6 +21,11 @@ import { throttledLog } from './throttled-log.ts';
 export interface FootfallContext {
   /** Dev servers (`astro dev`, `vite dev`) open the dashboard without a password. */
   dev?: boolean;
+  /**
+   * How the host spells URLs (Astro's `trailingSlash`): every address the dashboard writes follows
+   * it. Requests are routed either way. Default `ignore`: no trailing slash.
+   */
+  trailingSlash?: TrailingSlash;
   env?: Record<string, string | undefined>;
   cwd?: string;
   /** Clock, for tests. */
@@ -82,6 +88,7 @@ export async function createFootfall(input: FootfallOptions | ResolvedOptions = 
   const bodyTimeoutMs = context.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
   const privacy = privacyFacts(options, geo !== noGeo);
   const { collectorBase, dashboardBase } = options;
+  const urls = dashboardUrls(dashboardBase, collectorBase, context.trailingSlash);
   let timer: NodeJS.Timeout | undefined;
 
   async function maintain(): Promise<void> {
@@ -144,7 +151,7 @@ export async function createFootfall(input: FootfallOptions | ResolvedOptions = 
         return wantsJson ? json(200, privacy) : html(200, privacyPage(privacy));
       }
       if (underBase(path, dashboardBase)) {
-        return routeDashboard(request, url, info.clientAddress, { options, dev, stats, throttle, revoked, now, bodyTimeoutMs, privacy });
+        return routeDashboard(request, url, info.clientAddress, { options, dev, stats, throttle, revoked, now, bodyTimeoutMs, privacy, urls });
       }
       return problem(404, 'not found');
     },

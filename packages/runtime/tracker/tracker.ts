@@ -79,14 +79,21 @@ declare const FOOTFALL_CONFIG: FootfallConfig;
 
     window.footfall = (n, p) => send({ k: 'e', n, p });
 
-    for (const m of ['pushState', 'replaceState'] as const) {
+    for (let m of ['pushState', 'replaceState'] as const) {
       let orig = history[m];
       history[m] = (...a) => pageview(orig.apply(history, a));
     }
     addEventListener('popstate', pageview);
     document.addEventListener('astro:page-load', pageview);
-    // Fires when the tab is hidden, left for another page or closed.
+    // The tab is hidden, left for another page or closed. Leaving by a link, Chrome fires
+    // pagehide (the page still counts as visible) then visibilitychange; Safari may fire only
+    // pagehide. Whichever comes first reports the time; pagehide stops the count, so the other
+    // finds none left. keepalive lets the request outlive the page.
     addEventListener('visibilitychange', engage);
+    addEventListener('pagehide', () => {
+      engage();
+      visibleSince = 0;
+    });
     setInterval(engage, 15e3);
 
     addEventListener('click', (e) => {

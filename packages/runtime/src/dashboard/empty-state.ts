@@ -4,8 +4,8 @@ import { escapeHtml } from '../http/responses.ts';
  * A site with no events yet: how to check that tracking works. The page reloads itself (inline
  * script) when the realtime count sees the first visitor.
  */
-export function emptyState(collectorBase: string): string {
-  const endpoint = escapeHtml(`${collectorBase}/e`);
+export function emptyState(collectorUrl: string): string {
+  const endpoint = escapeHtml(collectorUrl);
   return '<section class="panel empty" aria-labelledby="empty-title"><h2 id="empty-title">No visits recorded yet</h2>'
     + '<p>Footfall is installed and waiting for the first visitor. To check that tracking works:</p><ol>'
     + '<li>Open your site in a browser, in another tab (visits from <code>localhost</code> count only with <code>allowLocalhost</code>).</li>'

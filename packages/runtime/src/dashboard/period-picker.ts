@@ -12,7 +12,7 @@ const PRESETS: readonly Period[] = ['today', 'yesterday', '7d', '30d', 'month', 
  * Period links, a custom range as a GET form (works without JavaScript; hidden fields carry the
  * rest of the view), the comparison toggle and the CSV export of exactly this view.
  */
-export function toolbar(state: ViewState, range: Range): string {
+export function toolbar(state: ViewState, range: Range, exportCsv: string): string {
   const presets = PRESETS.map((p) => {
     const current = state.period === p ? ' aria-current="true"' : '';
     return `<li><a href="${escapeHtml(viewHref(state, { period: p }))}"${current}>${PERIOD_LABELS[p]}</a></li>`;
@@ -28,6 +28,6 @@ export function toolbar(state: ViewState, range: Range): string {
   const compare = range.period === 'all'
     ? ''
     : `<a class="compare" href="${escapeHtml(viewHref(state, { compare: !state.compare }))}">${state.compare ? 'Hide comparison' : 'Compare with previous period'}</a>`;
-  const csv = `<a class="export button" href="${escapeHtml(`${state.base}/export.csv?${apiParams(state)}`)}" download>Export CSV</a>`;
+  const csv = `<a class="export button" href="${escapeHtml(`${exportCsv}?${apiParams(state)}`)}" download>Export CSV</a>`;
   return `<nav class="toolbar wrap" aria-label="Period"><ul class="periods">${presets}</ul>${custom}<div class="actions">${compare}${csv}</div></nav>`;
 }

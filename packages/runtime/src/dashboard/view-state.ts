@@ -21,6 +21,7 @@ export const TAB_CARDS = Object.keys(CARD_TABS) as TabCard[];
 export const LINK_EVENTS = { outbound: 'Outbound Link: Click', downloads: 'File Download' } as const;
 
 export interface ViewState {
+  /** The dashboard page's path as the host serves it (see urls.ts); every view link starts with it. */
   readonly base: string;
   readonly period: Period;
   readonly from: string | undefined;

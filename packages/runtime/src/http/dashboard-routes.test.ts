@@ -92,6 +92,24 @@ async function signIn(): Promise<string> {
   return ok.headers.get('set-cookie')!.split(';')[0]!;
 }
 
+describe("the host's trailing-slash style", () => {
+  it('writes every link, form action and redirect with a slash when the host wants one', async () => {
+    h = await harness({ password: 'correct horse' }, { trailingSlash: 'always' });
+    expect(await (await h.get('/_analytics')).text()).toContain('action="/_analytics/login/"');
+    const login = await h.ff.fetch(new Request('http://site.test/_analytics/login', {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ password: 'correct horse' }),
+    }), { clientAddress: '198.51.100.1' });
+    expect(login.headers.get('location')).toBe('/_analytics/');
+    await h.send(pageview());
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const html = await (await h.get('/_analytics', { cookie })).text();
+    const urls = [...html.matchAll(/(?:href|action|data-src)="(\/[^"]*)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&').split('?')[0]!);
+    expect(urls.length).toBeGreaterThan(20);
+    expect(urls.filter((url) => !url.endsWith('/'))).toEqual([]);
+    expect(urls).toEqual(expect.arrayContaining(['/_analytics/', '/_analytics/logout/', '/_analytics/api/realtime/', '/_analytics/export.csv/', '/_footfall/privacy/']));
+  });
+});
+
 describe('password guessing', () => {
   it('throttles Bearer passwords on the API and the CSV, together with the login form', async () => {
     h = await harness({ password: PASSWORD });

@@ -3,6 +3,7 @@ import { securePage } from '../dashboard/csp.ts';
 import { badViewPage, dashboardPage } from '../dashboard/dashboard-page.ts';
 import { loadView } from '../dashboard/load-view.ts';
 import { lockedPage, loginPage } from '../dashboard/login-page.ts';
+import type { DashboardUrls } from '../dashboard/urls.ts';
 import { readViewState } from '../dashboard/view-state.ts';
 import type { PrivacyFacts } from '../privacy/statement.ts';
 import { safeEqual } from '../visitor/client-ip.ts';
@@ -20,6 +21,8 @@ export interface DashboardContext extends AuthContext {
   readonly bodyTimeoutMs: number;
   /** What the running configuration collects, for the dashboard's privacy panel. */
   readonly privacy: PrivacyFacts;
+  /** The addresses the pages link to, in the host's trailing-slash style. */
+  readonly urls: DashboardUrls;
 }
 
 const MAX_LOGIN_BODY = 4096;
@@ -28,6 +31,7 @@ const MALFORMED_QUERY = 'the query string has percent-escapes that are not UTF-8
 /** Everything under the dashboard base: login/logout, the page, the JSON API, the CSV export. */
 export async function routeDashboard(request: Request, url: URL, clientAddress: string | undefined, ctx: DashboardContext): Promise<Response> {
   const base = ctx.options.dashboardBase;
+  const { urls } = ctx;
   const sub = url.pathname.slice(base.length);
   const isApi = sub.startsWith('/api/') || sub === '/export.csv';
   const client = ctx.throttle.client(clientAddress, request.headers, ctx.options.trustedProxies);
@@ -38,16 +42,16 @@ export async function routeDashboard(request: Request, url: URL, clientAddress: 
     return sub === '/login' ? login(request, url, client, ctx) : logout(request, url, ctx);
   }
   if (request.method !== 'GET' && request.method !== 'HEAD') return problem(405, 'use GET', { allow: 'GET' });
-  if (!wellFormedUrlEncoded(url.search)) return isApi ? problem(400, MALFORMED_QUERY) : securePage(400, (nonce) => badViewPage(nonce, base, MALFORMED_QUERY));
+  if (!wellFormedUrlEncoded(url.search)) return isApi ? problem(400, MALFORMED_QUERY) : securePage(400, (nonce) => badViewPage(nonce, urls.page, MALFORMED_QUERY));
 
   const access = checkAccess(request, client, ctx, ctx.now());
   if (!access.ok) {
     if (access.reason === 'no-password') return isApi ? problem(403, NO_PASSWORD_MESSAGE) : securePage(403, (nonce) => lockedPage(nonce, NO_PASSWORD_MESSAGE));
     if (access.reason === 'throttled') {
       const headers = { 'retry-after': String(Math.ceil(access.retryAfterMs / 1000)) };
-      return isApi ? problem(429, tooManyAttempts(access.retryAfterMs), headers) : securePage(429, (nonce) => loginPage(nonce, `${base}/login`, tooManyAttempts(access.retryAfterMs)), headers);
+      return isApi ? problem(429, tooManyAttempts(access.retryAfterMs), headers) : securePage(429, (nonce) => loginPage(nonce, urls.login, tooManyAttempts(access.retryAfterMs)), headers);
     }
-    return isApi ? problem(401, 'send Authorization: Bearer <FOOTFALL_PASSWORD>', { 'www-authenticate': 'Bearer' }) : securePage(401, (nonce) => loginPage(nonce, `${base}/login`));
+    return isApi ? problem(401, 'send Authorization: Bearer <FOOTFALL_PASSWORD>', { 'www-authenticate': 'Bearer' }) : securePage(401, (nonce) => loginPage(nonce, urls.login));
   }
   if (sub.startsWith('/api/')) return statsApi(sub.slice(5), url.searchParams, ctx.stats);
   if (sub === '/export.csv') return exportCsv(url.searchParams, ctx.stats);
@@ -57,13 +61,13 @@ export async function routeDashboard(request: Request, url: URL, clientAddress: 
 
 /** The dashboard page: the view comes from the URL, the numbers from one parallel round of store questions. */
 async function page(url: URL, ctx: DashboardContext): Promise<Response> {
-  const base = ctx.options.dashboardBase;
+  const { urls } = ctx;
   const params = new URLSearchParams(url.searchParams);
   // The page charts at the interval its period implies; `interval` is an API parameter.
   params.delete('interval');
   const parsed = await parseStatsParams(params, ctx.stats);
-  if ('error' in parsed) return securePage(400, (nonce) => badViewPage(nonce, base, parsed.error));
-  const state = readViewState(base, params);
+  if ('error' in parsed) return securePage(400, (nonce) => badViewPage(nonce, urls.page, parsed.error));
+  const state = readViewState(urls.page, params);
   const data = await loadView(state, parsed.range, parsed.query, ctx.stats);
   return securePage(200, (nonce) => dashboardPage({
     nonce,
@@ -71,7 +75,7 @@ async function page(url: URL, ctx: DashboardContext): Promise<Response> {
     data,
     site: url.hostname,
     privacy: ctx.privacy,
-    collectorBase: ctx.options.collectorBase,
+    urls,
     timezone: ctx.options.timezone,
     signOut: !ctx.dev && ctx.options.password !== undefined,
   }));
@@ -81,7 +85,7 @@ async function login(request: Request, url: URL, client: string, ctx: DashboardC
   const base = ctx.options.dashboardBase;
   const password = ctx.options.password;
   const form = (status: number, message: string, headers: Record<string, string> = {}) =>
-    securePage(status, (nonce) => loginPage(nonce, `${base}/login`, message), headers);
+    securePage(status, (nonce) => loginPage(nonce, ctx.urls.login, message), headers);
   if (!password) return securePage(403, (nonce) => lockedPage(nonce, NO_PASSWORD_MESSAGE));
   const now = ctx.now();
   const wait = ctx.throttle.blockedFor(client, now);
@@ -96,7 +100,7 @@ async function login(request: Request, url: URL, client: string, ctx: DashboardC
     return form(401, 'Wrong password.');
   }
   ctx.throttle.succeed(client);
-  return new Response(null, { status: 303, headers: { location: base, 'set-cookie': sessionCookie(issueSession(password, now), base, isHttps(request, url)) } });
+  return new Response(null, { status: 303, headers: { location: ctx.urls.page, 'set-cookie': sessionCookie(issueSession(password, now), base, isHttps(request, url)) } });
 }
 
 /** Signing out revokes the session on the server too: a copy of the cookie stops working. */
@@ -105,7 +109,7 @@ function logout(request: Request, url: URL, ctx: DashboardContext): Response {
   const now = ctx.now();
   const session = ctx.options.password ? sessionOf(request, ctx.options.password, ctx.revoked, now) : undefined;
   if (session) ctx.revoked.revoke(session.id, session.expires, now);
-  return new Response(null, { status: 303, headers: { location: base, 'set-cookie': sessionCookie('', base, isHttps(request, url), 0) } });
+  return new Response(null, { status: 303, headers: { location: ctx.urls.page, 'set-cookie': sessionCookie('', base, isHttps(request, url), 0) } });
 }
 
 function tooManyAttempts(waitMs: number): string {
