@@ -17,6 +17,7 @@ import { ServerVisits } from './visitor/server-visits.ts';
 import { PasswordThrottle } from './http/password-throttle.ts';
 import { RevokedSessions } from './http/revoked-sessions.ts';
 import { throttledLog } from './throttled-log.ts';
+import { ownsPath, underBase } from './host.ts';
 
 export interface FootfallContext {
   /** Dev servers (`astro dev`, `vite dev`) open the dashboard without a password. */
@@ -130,7 +131,7 @@ export async function createFootfall(input: FootfallOptions | ResolvedOptions = 
   return {
     options,
     store,
-    matches: (pathname) => underBase(pathname, collectorBase) || underBase(pathname, dashboardBase),
+    matches: (pathname) => ownsPath(pathname, options),
     tracker: () => trackerFor(options),
     maintain,
     collectorPath: `${collectorBase}/e`,
@@ -169,9 +170,6 @@ function isResolved(input: FootfallOptions | ResolvedOptions): input is Resolved
   return Array.isArray((input as ResolvedOptions).trustedProxiesText);
 }
 
-function underBase(pathname: string, base: string): boolean {
-  return pathname === base || pathname.startsWith(`${base}/`);
-}
 
 function preflight(): Response {
   return new Response(null, {

@@ -11,7 +11,7 @@ export function ownsPath(pathname: string, bases: { readonly collectorBase: stri
   return underBase(pathname, bases.collectorBase) || underBase(pathname, bases.dashboardBase);
 }
 
-function underBase(pathname: string, base: string): boolean {
+export function underBase(pathname: string, base: string): boolean {
   return pathname === base || pathname.startsWith(`${base}/`);
 }
 
