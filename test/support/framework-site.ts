@@ -19,7 +19,8 @@ export const PASSWORD = 'framework-site-password';
 
 /** The user's environment: nothing of this workspace's test run leaks into the site. */
 export function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('FOOTFALL_') && !key.startsWith('VITEST') && key !== 'NODE_ENV'));
+  // Vitest sets TEST=true too, which Nuxt takes for its own test mode (silent builds).
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('FOOTFALL_') && !key.startsWith('VITEST') && key !== 'NODE_ENV' && key !== 'TEST'));
   return { ...clean, ASTRO_TELEMETRY_DISABLED: '1', NUXT_TELEMETRY_DISABLED: '1', ...extra };
 }
 

@@ -23,7 +23,7 @@ const FRAMEWORKS: readonly (Framework & { readonly plugin: (name: string) => boo
   {
     name: 'React Router',
     plugin: (name) => name === 'react-router' || name.startsWith('react-router:'),
-    fix: "add `...footfallRoutes()` (from '@footfall/vite/react-router') to app/routes.ts",
+    fix: "add `...footfallRoutes()` to the routes app/routes.ts exports (`import { footfallRoutes } from '@footfall/vite/react-router';`)",
   },
 ];
 

@@ -3,6 +3,7 @@ import { createUnplugin, type UnpluginFactory } from 'unplugin';
 import { detectFramework, missingLineWarning, untrackedPagesWarning, type Framework } from './frameworks.ts';
 import { HOST_CONFIG_ID, hostConfigModule } from './host-config.ts';
 import { resolveViteOptions, type FootfallViteOptions } from './options.ts';
+import { trackServerBuild } from './react-router-build.ts';
 import { FootfallServers } from './servers.ts';
 import { trackerFor, trackerTag } from './tracker.ts';
 import { addToVitePress } from './vitepress.ts';
@@ -73,6 +74,13 @@ const factory: UnpluginFactory<FootfallViteOptions | undefined, false> = (option
         if (resolvedConfig.vitepress) addToVitePress(resolvedConfig.vitepress, tracker);
       },
       transformIndexHtml: () => [tag],
+      // React Router's documents get the tracker in its server build (react-router-build.ts).
+      transform(code: string, id: string) {
+        if (framework?.name !== 'React Router' || !config) return undefined;
+        const { logger } = config;
+        const { collectorBase, dashboardBase } = resolved.runtime;
+        return trackServerBuild(code, id, { collectorBase, dashboardBase, warn: (m) => logger.warn(m) });
+      },
       generateBundle(_options: unknown, bundle: Bundle) {
         const pages = Object.values(bundle).filter((f) => f.type === 'asset' && f.fileName.endsWith('.html'));
         if (pages.length > 0 && !pages.some((p) => String(p.source).includes('data-footfall'))) config?.logger.warn(untrackedPagesWarning(pages.length));
