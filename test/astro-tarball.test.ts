@@ -1,5 +1,6 @@
-// @footfall/astro as a user gets it: `npm pack` of the built packages, installed with astro and
-// @astrojs/node into a fresh site outside the workspace (no workspace links). The site builds
+// @footfall/astro as a user gets it: `npm pack` of the built packages, added with
+// `astro add @footfall/astro` (through a local registry serving the tarballs as if published) to
+// a fresh astro + @astrojs/node site outside the workspace (no workspace links). The site builds
 // with the tracker in its pages, and its built server accepts a beacon and counts it.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,18 +10,19 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cleanEnv, getJson, postBeacon, startBuiltServer, type RunningServer } from '../packages/astro-integration/src/test-support/sites.ts';
+import { startLocalRegistry } from './support/local-registry.ts';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const version = (pkg: string) => (JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
 
+// The site before `astro add`: an adapter, no integrations.
 const files: Record<string, string> = {
   'astro.config.mjs': [
     "import node from '@astrojs/node';",
-    "import footfall from '@footfall/astro';",
     "import { defineConfig } from 'astro/config';",
     '',
-    "export default defineConfig({ adapter: node({ mode: 'standalone' }), integrations: [footfall()] });",
+    "export default defineConfig({ adapter: node({ mode: 'standalone' }) });",
   ].join('\n'),
   'src/pages/index.astro': '<html lang="en"><head><title>Tarball site</title></head><body><h1>Home</h1></body></html>\n',
   'src/pages/post.md': '# A post\n\nIn Markdown.\n',
@@ -28,6 +30,8 @@ const files: Record<string, string> = {
 
 let app: string;
 let server: RunningServer | undefined;
+let addOutput = '';
+let servedByRegistry: string[] = [];
 
 beforeAll(async () => {
   for (const built of ['packages/runtime/dist/index.js', 'packages/runtime/dist/tracker.min.js', 'packages/astro-integration/dist/index.js', 'packages/astro-integration/dist/routes/collector.js']) {
@@ -36,14 +40,11 @@ beforeAll(async () => {
   app = mkdtempSync(join(tmpdir(), 'footfall-astro-tarball-'));
   await run('npm', ['pack', '--silent', '--pack-destination', app, '-w', '@footfall/runtime', '-w', '@footfall/astro'], { cwd: ROOT, env: cleanEnv({}) });
   const tarballs = readdirSync(app).filter((f) => f.endsWith('.tgz'));
-  const tarball = (prefix: string) => `file:./${tarballs.find((f) => f.startsWith(prefix))!}`;
   writeFileSync(join(app, 'package.json'), JSON.stringify({
     name: 'tarball-astro-site',
     private: true,
     type: 'module',
     dependencies: {
-      '@footfall/runtime': tarball('footfall-runtime-'),
-      '@footfall/astro': tarball('footfall-astro-'),
       astro: version('astro'),
       '@astrojs/node': version('@astrojs/node'),
     },
@@ -54,6 +55,24 @@ beforeAll(async () => {
   }
   // The npm cache has astro's dependencies; CI has the registry.
   await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: app, env: cleanEnv({}) });
+  // `astro add` looks the package up in the registry (it must carry the astro-integration
+  // keyword), installs it with npm and edits astro.config.mjs; --yes answers its prompts.
+  const upstream = (await run('npm', ['config', 'get', 'registry'], { cwd: ROOT })).stdout.trim();
+  const registry = await startLocalRegistry(tarballs.map((f) => join(app, f)), upstream);
+  try {
+    const added = await run(process.execPath, [join(app, 'node_modules/astro/bin/astro.mjs'), 'add', '@footfall/astro', '--yes'], {
+      cwd: app,
+      // cleanEnv keeps only Footfall's own settings; astro add runs npm through PATH, and npm
+      // keeps its cache and configuration under HOME.
+      env: { ...cleanEnv({ ASTRO_TELEMETRY_DISABLED: '1', npm_config_registry: registry.url }), PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+    }).catch((error: { stdout?: string; stderr?: string }) => {
+      throw new Error(`astro add failed:\n${error.stdout}\n${error.stderr}`);
+    });
+    addOutput = added.stdout + added.stderr;
+    servedByRegistry = [...registry.served];
+  } finally {
+    await registry.close();
+  }
   await run(process.execPath, [join(app, 'node_modules/astro/bin/astro.mjs'), 'build', '--silent'], { cwd: app, env: cleanEnv({ ASTRO_TELEMETRY_DISABLED: '1' }) });
 }, 600_000);
 
@@ -68,6 +87,16 @@ it('ships built code and the route entrypoints, no sources, tests or build info'
   const listed = stdout.trim().split('\n');
   expect(listed).toEqual(expect.arrayContaining(['package/package.json', 'package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/routes/collector.js', 'package/dist/routes/dashboard.js']));
   expect(listed.filter((f) => /\.test\.|\/src\/|test-support|tsbuildinfo/.test(f))).toEqual([]);
+});
+
+it('adds itself with `astro add @footfall/astro`: found by its keyword, installed, and called in the config', () => {
+  // Both packages came from the tarballs, through the registry as a user's npm fetches them.
+  expect(servedByRegistry, addOutput).toEqual(expect.arrayContaining(['/@footfall/astro/latest', '/@footfall/runtime']));
+  const config = readFileSync(join(app, 'astro.config.mjs'), 'utf8');
+  expect(config).toMatch(/^import footfall from ["']@footfall\/astro["'];?$/m);
+  expect(config).toMatch(/integrations:\s*\[\s*footfall\(\)\s*\]/);
+  const manifest = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  expect(manifest.dependencies['@footfall/astro']).toBe(`^${(JSON.parse(readFileSync(join(ROOT, 'packages/astro-integration/package.json'), 'utf8')) as { version: string }).version}`);
 });
 
 it('installs real copies, not links to the workspace', () => {

@@ -49,7 +49,7 @@ export function cleanEnv(extra: Record<string, string>): Record<string, string> 
   for (const [key, value] of Object.entries(process.env)) {
     if (value !== undefined && !key.startsWith('FOOTFALL_') && !key.startsWith('VITEST') && key !== 'NODE_ENV') env[key] = value;
   }
-  return { NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', ...extra };
+  return { ...env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', ...extra };
 }
 
 const SERVE_ENTRY = fileURLToPath(new URL('./serve-entry.mjs', import.meta.url));
@@ -60,12 +60,12 @@ export function startBuiltServer(entry: string, env: Record<string, string>): Pr
 }
 
 /**
- * Starts `node <script> ...args` with Node 24 (process.execPath) and resolves with its URL once
- * it prints "listening on http://...". Rejects with the output if the process exits first or
- * does not listen within `timeoutMs`.
+ * Starts `node <script> ...args` with Node 24 (process.execPath) or the `node` binary given, and
+ * resolves with its URL once it prints "listening on http://...". Rejects with the output if the
+ * process exits first or does not listen within `timeoutMs`.
  */
-export function startServer(script: string, env: Record<string, string>, args: string[] = [], timeoutMs = 30_000): Promise<RunningServer> {
-  const child = spawn(process.execPath, [script, ...args], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+export function startServer(script: string, env: Record<string, string>, args: string[] = [], timeoutMs = 30_000, node = process.execPath): Promise<RunningServer> {
+  const child = spawn(node, [script, ...args], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   // Never leave a server behind, whatever happens to the test run.
   const orphan = () => child.kill('SIGKILL');
   process.once('exit', orphan);
@@ -100,8 +100,8 @@ export function runToExit(entry: string, env: Record<string, string>): Promise<{
   return runScriptToExit(SERVE_ENTRY, env, [entry]);
 }
 
-export function runScriptToExit(script: string, env: Record<string, string>, args: string[] = []): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [script, ...args], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+export function runScriptToExit(script: string, env: Record<string, string>, args: string[] = [], node = process.execPath): Promise<{ code: number | null; output: string }> {
+  const child = spawn(node, [script, ...args], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => void (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => void (output += chunk.toString()));

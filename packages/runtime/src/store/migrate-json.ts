@@ -4,7 +4,7 @@ import { FootfallStorageError } from '../errors.ts';
 import { DurableJsonFile } from './json/durable-file.ts';
 import { MAIN_SHAPE, segmentShape } from './json/json-shapes.ts';
 import { JSON_FILE, SEGMENT_DIR } from './json/json-store.ts';
-import { SqliteStore } from './sqlite/sqlite-store.ts';
+import { loadSqliteEngine } from './load-sqlite.ts';
 import { KINDS, VISIT_ATTRIBUTES, type StoredEvent } from './types.ts';
 
 export interface MigrationReport {
@@ -24,6 +24,7 @@ export async function migrateJsonToSqlite(dir: string, sealBefore: number): Prom
   if (!existsSync(join(dir, JSON_FILE))) {
     throw new FootfallStorageError(`no JSON store in ${dir} (${JSON_FILE} is missing). Point FOOTFALL_DATA_DIR or --data-dir at the directory the json engine used.`);
   }
+  const { SqliteStore } = await loadSqliteEngine();
   const sqlite = new SqliteStore(dir);
   try {
     if ((await sqlite.earliest()) !== undefined) {

@@ -142,7 +142,7 @@ export class JsonStore extends PlannedStore implements Store {
   }
 
   async #append(events: readonly StoredEvent[]): Promise<void> {
-    for (const [bucket, list] of Map.groupBy(events, (e) => e.bucket)) {
+    for (const [bucket, list] of byBucket(events)) {
       if (this.#sealed.has(bucket)) throw new FootfallStorageError(`bucket ${bucket} is sealed (${join(this.dir, ROLLUP_DIR, `${bucket}.json`)}); its events can no longer change`);
       let segment = this.#open.get(bucket);
       if (!segment) this.#open.set(bucket, (segment = await this.#load(bucket)));
@@ -346,4 +346,15 @@ function bucketsIn(dir: string): number[] {
 
 function toRow(e: EventTuple, visit: Visit): EventRow {
   return { ts: e[0], kind: KINDS[e[2]]!, path: e[3], name: e[4] ?? undefined, props: e[5] ?? undefined, engaged: e[6] ?? undefined, visit };
+}
+
+/** Events per rotation bucket, in order of first appearance (Map.groupBy needs Node 21; this engine runs on 20). */
+function byBucket(events: readonly StoredEvent[]): Map<number, StoredEvent[]> {
+  const groups = new Map<number, StoredEvent[]>();
+  for (const e of events) {
+    const list = groups.get(e.bucket);
+    if (list) list.push(e);
+    else groups.set(e.bucket, [e]);
+  }
+  return groups;
 }

@@ -1,9 +1,12 @@
 // The append worker: owns the write connection, so each durable COMMIT (an fsync) blocks this
 // thread instead of the one answering HTTP requests.
 import { parentPort, workerData } from 'node:worker_threads';
-import { EventWriter } from './event-writer.ts';
+import { importSqliteQuietly } from './quiet-import.ts';
 import type { WorkerReply, WorkerRequest } from './writer-thread.ts';
 
+// node:sqlite first, without its ExperimentalWarning; the writer's static import then finds it loaded.
+await importSqliteQuietly();
+const { EventWriter } = await import('./event-writer.ts');
 const writer = new EventWriter((workerData as { file: string }).file);
 
 parentPort!.on('message', (message: WorkerRequest) => {

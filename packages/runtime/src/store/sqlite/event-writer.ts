@@ -22,6 +22,7 @@ export class EventWriter {
   #insertEvent: StatementSync;
   #insertVisit: StatementSync;
   #findVisit: StatementSync;
+  #closed = false;
 
   constructor(file: string) {
     this.#db = openConnection(file);
@@ -108,6 +109,9 @@ export class EventWriter {
   }
 
   close(): void {
-    if (this.#db.isOpen) this.#db.close();
+    // Tracked here: Node 22.13 has no `db.isOpen`.
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#db.close();
   }
 }

@@ -14,6 +14,7 @@ import { StringTable } from './strings.ts';
 import { classify, storageFailure } from './failures.ts';
 import { checkIntegrity, INTEGRITY_WAIT_MS } from './integrity.ts';
 import { WriterThread } from './writer-thread.ts';
+import { arrayQuery, type ArrayQuery } from './compat.ts';
 
 export const SQLITE_FILE = 'footfall.db';
 /** How far back a resync looks for other connections' rows (they may commit slightly late). */
@@ -36,6 +37,7 @@ export class SqliteStore extends PlannedStore implements Store {
   #hot: HotRows | undefined;
   #salts = new Map<number, Uint8Array>();
   #strings: StringTable;
+  #closed = false;
 
   constructor(dir: string) {
     super();
@@ -50,16 +52,13 @@ export class SqliteStore extends PlannedStore implements Store {
     this.#strings = new StringTable(this.#db);
     this.#writer = new WriterThread(this.file);
     this.#dataVersion = this.#db.prepare('PRAGMA data_version');
-    this.#visitsInRange = this.#db.prepare(`SELECT id, bucket, visitor, ${VISIT_ATTRIBUTES.join(', ')} FROM visits WHERE id IN (SELECT DISTINCT visit FROM events WHERE ts >= ? AND ts < ?)`);
-    this.#visitsInRange.setReturnArrays(true);
-    this.#eventsInRange = this.#db.prepare('SELECT ts, visit, seq, kind, path, name, props, engaged FROM events WHERE ts >= ? AND ts < ? ORDER BY ts');
-    this.#eventsInRange.setReturnArrays(true);
+    this.#visitsInRange = arrayQuery(this.#db.prepare(`SELECT id, bucket, visitor, ${VISIT_ATTRIBUTES.join(', ')} FROM visits WHERE id IN (SELECT DISTINCT visit FROM events WHERE ts >= ? AND ts < ?)`));
+    this.#eventsInRange = arrayQuery(this.#db.prepare('SELECT ts, visit, seq, kind, path, name, props, engaged FROM events WHERE ts >= ? AND ts < ? ORDER BY ts'));
     const sums = 'value, sum(visitors), sum(visits), sum(pageviews), sum(events), sum(bounces), sum(visit_pageviews), sum(duration_ms), sum(engaged_ms)';
-    this.#sumsByValue = this.#db.prepare(`SELECT ${sums} FROM rollups WHERE property = ? AND bucket BETWEEN ? AND ? GROUP BY value`);
-    this.#sumsOfValue = this.#db.prepare(`SELECT ${sums} FROM rollups WHERE property = ? AND bucket BETWEEN ? AND ? AND value = ? GROUP BY value`);
-    this.#seriesOfValue = this.#db.prepare(`SELECT bucket, value, visitors, visits, pageviews, events, bounces, visit_pageviews, duration_ms, engaged_ms
-      FROM rollups WHERE property = ? AND bucket BETWEEN ? AND ? AND value = ?`);
-    for (const st of [this.#sumsByValue, this.#sumsOfValue, this.#seriesOfValue]) st.setReturnArrays(true);
+    this.#sumsByValue = arrayQuery(this.#db.prepare(`SELECT ${sums} FROM rollups WHERE property = ? AND bucket BETWEEN ? AND ? GROUP BY value`));
+    this.#sumsOfValue = arrayQuery(this.#db.prepare(`SELECT ${sums} FROM rollups WHERE property = ? AND bucket BETWEEN ? AND ? AND value = ? GROUP BY value`));
+    this.#seriesOfValue = arrayQuery(this.#db.prepare(`SELECT bucket, value, visitors, visits, pageviews, events, bounces, visit_pageviews, duration_ms, engaged_ms
+      FROM rollups WHERE property = ? AND bucket BETWEEN ? AND ? AND value = ?`));
   }
 
   /**
@@ -144,7 +143,7 @@ export class SqliteStore extends PlannedStore implements Store {
 
   #readSnapshot(from: number, to: number): KeyedRow[] {
     const visits = new Map<number, Visit>();
-    for (const v of this.#visitsInRange.all(from, to) as unknown as unknown[][]) {
+    for (const v of this.#visitsInRange(from, to)) {
       const visit: Record<string, unknown> = { key: v[0], bucket: v[1], visitor: Buffer.from(v[2] as Uint8Array).toString('hex') };
       VISIT_ATTRIBUTES.forEach((a, i) => {
         const id = v[i + 3];
@@ -152,7 +151,7 @@ export class SqliteStore extends PlannedStore implements Store {
       });
       visits.set(v[0] as number, visit as unknown as Visit);
     }
-    return (this.#eventsInRange.all(from, to) as unknown as unknown[][]).map(([ts, visit, seq, kind, path, name, props, engaged]) => ({
+    return this.#eventsInRange(from, to).map(([ts, visit, seq, kind, path, name, props, engaged]) => ({
       key: `${ts}:${visit}:${seq}`,
       ts: ts as number,
       kind: KINDS[kind as number]!,
@@ -165,11 +164,11 @@ export class SqliteStore extends PlannedStore implements Store {
   }
 
   #dataVersion!: StatementSync;
-  #visitsInRange!: StatementSync;
-  #sumsByValue!: StatementSync;
-  #sumsOfValue!: StatementSync;
-  #seriesOfValue!: StatementSync;
-  #eventsInRange!: StatementSync;
+  #visitsInRange!: ArrayQuery;
+  #sumsByValue!: ArrayQuery;
+  #sumsOfValue!: ArrayQuery;
+  #seriesOfValue!: ArrayQuery;
+  #eventsInRange!: ArrayQuery;
   /** When the unsealed tail was last found too large to cache, and from where. */
   #tooHot: { from: number; at: number } | undefined;
 
@@ -183,7 +182,7 @@ export class SqliteStore extends PlannedStore implements Store {
     const v = value === undefined ? undefined : this.#strings.lookup(value);
     if (p === undefined || (value !== undefined && v === undefined)) return [];
     const range = [p, buckets[0]!.start, buckets.at(-1)!.start] as const;
-    const rows = v === undefined ? this.#sumsByValue.all(...range) : this.#sumsOfValue.all(...range, v);
+    const rows = v === undefined ? this.#sumsByValue(...range) : this.#sumsOfValue(...range, v);
     return (rows as unknown as number[][]).map((r) => this.#toRollup(property, r));
   }
 
@@ -191,7 +190,7 @@ export class SqliteStore extends PlannedStore implements Store {
     const p = this.#strings.lookup(property);
     const v = this.#strings.lookup(value);
     if (p === undefined || v === undefined) return new Map();
-    const rows = this.#seriesOfValue.all(p, buckets[0]!.start, buckets.at(-1)!.start, v) as unknown as number[][];
+    const rows = this.#seriesOfValue(p, buckets[0]!.start, buckets.at(-1)!.start, v) as number[][];
     return new Map(rows.map(([bucket, ...r]) => [bucket!, this.#toRollup(property, r)]));
   }
 
@@ -295,7 +294,9 @@ export class SqliteStore extends PlannedStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (!this.#db.isOpen) return;
+    // Tracked here: Node 22.13 has no `db.isOpen`.
+    if (this.#closed) return;
+    this.#closed = true;
     await this.#writer.close();
     try {
       this.#checkpoint();

@@ -11,9 +11,10 @@ import { expect, it } from 'vitest';
 it('keeps the process alive for a pending write, and not for an idle store', () => {
   const dir = mkdtempSync(join(tmpdir(), 'footfall-worker-'));
   // The built package: a child process runs what ships (npm test builds before it tests).
-  const store = new URL('../../../dist/store/sqlite/sqlite-store.js', import.meta.url).pathname;
+  const engine = new URL('../../../dist/store/load-sqlite.js', import.meta.url).pathname;
   const script = `
-    import { SqliteStore } from ${JSON.stringify(store)};
+    import { loadSqliteEngine } from ${JSON.stringify(engine)};
+    const { SqliteStore } = await loadSqliteEngine();
     const store = new SqliteStore(${JSON.stringify(dir)});
     await store.append([{ ts: 1, kind: 'pageview', bucket: 0, visitor: '${'f'.repeat(32)}', session: 's', path: '/' }]);
     console.log('written', (await store.totals({ from: 0, to: 10, filters: [] })).pageviews);
