@@ -16,7 +16,7 @@ const base = ff.options.dashboardBase;
 
 // Slow clients get 10 s for their headers and 30 s for the whole request (Node allows 60 s and
 // 5 min); Footfall's own routes cut a trickling body after 10 s anyway.
-const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, (req, res) => {
+const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000 }, (req, res) => {
   if (req.url === '/' || req.url === '') return void res.writeHead(302, { location: base }).end();
   footfall(req, res);
 });

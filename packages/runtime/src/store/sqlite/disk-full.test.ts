@@ -2,7 +2,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harness, pageview } from '../../../test/kit.ts';
 import { mountTmpfs, tmpfsUnavailable, type Tmpfs } from '../../../test/tmpfs.ts';
-import { SQLITE_FILE } from './sqlite-store.ts';
+import { SQLITE_FILE, SqliteStore } from './sqlite-store.ts';
 
 // A real full disk: a 4 MiB tmpfs filled to the last byte while beacons arrive.
 describe.skipIf(tmpfsUnavailable)(`SQLite on a full disk${tmpfsUnavailable ? ` (not run: ${tmpfsUnavailable})` : ''}`, () => {
@@ -43,6 +43,15 @@ describe.skipIf(tmpfsUnavailable)(`SQLite on a full disk${tmpfsUnavailable ? ` (
     const expected = [...Array.from({ length: 5 }, (_, i) => `before${i}`), ...Array.from({ length: 10 }, (_, i) => `after${i}`)];
     // Each acknowledged event, exactly once, under its own visit and page; none that got a 503.
     expect(stored.map((r) => `${r.session} ${r.path}`).sort()).toEqual(expected.map((s) => `${s} /${s}`).sort());
+  });
+
+  it('refuses to start on a full disk, saying that the disk is full', async () => {
+    fs.fill();
+    try {
+      await expect(SqliteStore.open(`${fs.dir}/start-full`)).rejects.toThrow(/disk is (probably )?full/);
+    } finally {
+      fs.free();
+    }
   });
 
   it('closes cleanly while the disk is full', async () => {

@@ -19,10 +19,15 @@ const OUTAGES = new Map<number, string>([
   [26, 'the file is not a SQLite database (SQLITE_NOTADB)'],
 ]);
 
+/** Extended codes whose primary code would mislead: a full disk reported as an I/O error. */
+const EXTENDED = new Map<number, string>([
+  [4874, 'no room for the shared-memory file (-shm) beside it (SQLITE_IOERR_SHMSIZE): the disk is probably full; free space on the disk of FOOTFALL_DATA_DIR'],
+]);
+
 /** The SQLite result code of an error from node:sqlite (or carried over from the append worker). */
 export function sqliteCode(error: unknown): number | undefined {
   const code = (error as { errcode?: unknown } | undefined)?.errcode;
-  return typeof code === 'number' ? code & 0xff : undefined;
+  return typeof code === 'number' ? code : undefined;
 }
 
 /**
@@ -32,7 +37,7 @@ export function sqliteCode(error: unknown): number | undefined {
  */
 export function classify(error: unknown, file: string, doing: string): unknown {
   const code = sqliteCode(error);
-  const cause = code === undefined ? undefined : OUTAGES.get(code);
+  const cause = code === undefined ? undefined : (EXTENDED.get(code) ?? OUTAGES.get(code & 0xff));
   if (cause === undefined) return error;
   return new FootfallStorageError(`${doing} ${file}: ${cause}`, { cause: error });
 }

@@ -47,6 +47,9 @@ export class SqliteStore extends PlannedStore implements Store {
       this.#db = openConnection(this.file);
       migrate(this.#db);
     } catch (error) {
+      // A known cause (a full disk, a damaged file) is named; anything else is most often permissions.
+      const known = classify(error, this.file, 'cannot open the SQLite database');
+      if (known instanceof FootfallStorageError) throw known;
       throw new FootfallStorageError(`cannot open the SQLite database ${this.file}: ${(error as Error).message}. Check that FOOTFALL_DATA_DIR is writable.`, { cause: error });
     }
     this.#strings = new StringTable(this.#db);
