@@ -1,6 +1,6 @@
 // `npm run bench`: measures, on this machine, in one run, and writes bench/results.json.
-// Flags: --full adds the 10 M-event dashboard case (several minutes); --only=collector,dashboard,
-// storage,tracker,build picks parts. Needs `npm run build` first (the npm script does it).
+// Flags: --full adds the 10 M-event dashboard case (several minutes) and ClickHouse's 100 M;
+// --only=collector,dashboard,storage,tracker,build,clickhouse picks parts. Needs `npm run build` first (the npm script does it).
 import { fork } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import autocannon from 'autocannon';
 import { createFootfall, openStore, trackerScript, TRACKER_BUDGET_BYTES } from '@footfall/runtime';
 import { traffic } from './traffic.mjs';
 import { astroBuildOverhead } from './astro-build.mjs';
+import { clickhouseBench } from './clickhouse.mjs';
 
 const args = new Set(process.argv.slice(2));
 const only = [...args].find((a) => a.startsWith('--only='))?.slice(7).split(',');
@@ -32,10 +33,10 @@ async function startServer(file, env = {}) {
   return { child, url: `http://127.0.0.1:${port}` };
 }
 
-async function load(url) {
+async function load(url, connections = 32) {
   const body = JSON.stringify({ k: 'p', u: 'https://example.com/blog/post', s: 'benchsession1', r: 'https://www.google.com/' });
   const result = await autocannon({
-    url: `${url}/_footfall/e`, method: 'POST', connections: 32, duration: 5, body,
+    url: `${url}/_footfall/e`, method: 'POST', connections, duration: 5, body,
     headers: { 'content-type': 'application/json', 'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36' },
   });
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
@@ -167,6 +168,8 @@ await part('dashboard', async () => {
   return out;
 });
 await part('build', astroBuildOverhead);
+// Needs clickhouse-server (scripts/install-system-deps.sh) or FOOTFALL_BENCH_CLICKHOUSE_URL.
+await part('clickhouse', () => clickhouseBench({ full: args.has('--full'), log, startServer, load, panels: PANELS }));
 results.part_seconds = { ...previous.part_seconds, ...timings };
 
 writeFileSync(join(here, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -188,6 +191,16 @@ function printTable(r) {
         rows.push([`  every API endpoint (${PANELS.length} requests)`, `p50 ${x.full_dashboard_ms.p50} ms, p95 ${x.full_dashboard_ms.p95} ms`, '']);
       }
       rows.push([`  bytes/event at ${Number(n).toLocaleString('en')} (SQLite, with rollups)`, `${d.bytes_per_event} B`, '']);
+    }
+  }
+  if (r.clickhouse) {
+    const c = r.clickhouse;
+    rows.push([`collector, Footfall on SQLite (same run)`, `${c.collector.sqlite.rps} req/s, p50 ${c.collector.sqlite.p50_ms} ms, p99 ${c.collector.sqlite.p99_ms} ms`, '']);
+    rows.push([`collector, Footfall on ClickHouse ${c.server_version}`, `${c.collector.clickhouse.rps} req/s, p50 ${c.collector.clickhouse.p50_ms} ms, p99 ${c.collector.clickhouse.p99_ms} ms, non-2xx ${c.collector.clickhouse.non2xx}`, '']);
+    if (c.collector.clickhouse_256) rows.push([`  ClickHouse, 256 connections`, `${c.collector.clickhouse_256.rps} req/s, p50 ${c.collector.clickhouse_256.p50_ms} ms, p99 ${c.collector.clickhouse_256.p99_ms} ms, non-2xx ${c.collector.clickhouse_256.non2xx}`, '']);
+    for (const [n, d] of Object.entries(c.dashboard)) {
+      for (const [period, x] of Object.entries(d.ranges)) rows.push([`ClickHouse dashboard page, ${Number(n).toLocaleString('en')} events, ${period}`, `p50 ${x.page_ms.p50} ms, p95 ${x.page_ms.p95} ms`, Number(n) >= 1e8 ? '<= 500 ms' : '']);
+      rows.push([`  bytes/event at ${Number(n).toLocaleString('en')} (ClickHouse)`, `${d.bytes_per_event_raw} B raw, ${d.bytes_per_event} B with rollups`, '']);
     }
   }
   if (r.build) rows.push(['Astro build, 1,000 pages', `${r.build.without_s} s without, ${r.build.with_s} s with: +${r.build.overhead_pct} %`, '<= 3 %']);

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { createFootfall } from '@footfall/runtime';
 import { footfallMiddleware } from '@footfall/runtime/node';
 
-const ff = await createFootfall({ dataDir: process.env.BENCH_DATA_DIR, storage: process.env.BENCH_STORAGE ?? 'sqlite' }, { env: {}, log: () => {} });
+const ff = await createFootfall({ dataDir: process.env.BENCH_DATA_DIR, storage: process.env.BENCH_STORAGE ?? 'sqlite', clickhouseUrl: process.env.FOOTFALL_CLICKHOUSE_URL }, { env: {}, log: () => {} });
 const middleware = footfallMiddleware(ff);
 const server = createServer((req, res) => {
   if (req.url === '/__rss') return res.end(String(process.memoryUsage().rss));

@@ -3,7 +3,7 @@ import { FootfallConfigError } from './errors.ts';
 import { parseCidr, type Cidr } from './net/ip.ts';
 
 export const PRIVACY_MODES = ['standard', 'strict', 'paranoid'] as const;
-export const STORAGE_ENGINES = ['sqlite', 'json'] as const;
+export const STORAGE_ENGINES = ['sqlite', 'json', 'clickhouse'] as const;
 export type PrivacyMode = (typeof PRIVACY_MODES)[number];
 export type StorageEngine = (typeof STORAGE_ENGINES)[number];
 
@@ -12,6 +12,15 @@ export interface FootfallOptions {
   /** Where the database lives. Default `.footfall` in the server's working directory. */
   dataDir?: string;
   storage?: StorageEngine;
+  /**
+   * ClickHouse server (storage 'clickhouse'): http(s)://[user[:password]@]host:port[/database].
+   * User, password and database may instead come from their own settings below.
+   */
+  clickhouseUrl?: string;
+  clickhouseUser?: string;
+  clickhousePassword?: string;
+  /** Default `footfall` (created if missing). */
+  clickhouseDatabase?: string;
   privacyMode?: PrivacyMode;
   /** Hours a visitor-hash salt lives before it is destroyed (1-8760). Default 24. */
   hashRotationHours?: number;
@@ -55,6 +64,8 @@ export interface FootfallOptions {
 export interface ResolvedOptions {
   readonly dataDir: string;
   readonly storage: StorageEngine;
+  /** Set when storage is 'clickhouse'. */
+  readonly clickhouse: ClickHouseSettings | undefined;
   readonly privacyMode: PrivacyMode;
   readonly hashRotationHours: number;
   readonly retentionDays: number | undefined;
@@ -76,12 +87,23 @@ export interface ResolvedOptions {
   readonly respectDnt: boolean;
 }
 
+export interface ClickHouseSettings {
+  readonly url: string;
+  readonly username: string;
+  readonly password: string;
+  readonly database: string;
+}
+
 type Env = Record<string, string | undefined>;
 
 /** The environment variable that overrides each option; the environment always wins. */
 export const ENV_NAMES = {
   dataDir: 'FOOTFALL_DATA_DIR',
   storage: 'FOOTFALL_STORAGE',
+  clickhouseUrl: 'FOOTFALL_CLICKHOUSE_URL',
+  clickhouseUser: 'FOOTFALL_CLICKHOUSE_USER',
+  clickhousePassword: 'FOOTFALL_CLICKHOUSE_PASSWORD',
+  clickhouseDatabase: 'FOOTFALL_CLICKHOUSE_DATABASE',
   privacyMode: 'FOOTFALL_PRIVACY_MODE',
   hashRotationHours: 'FOOTFALL_HASH_ROTATION_HOURS',
   retentionDays: 'FOOTFALL_RETENTION_DAYS',
@@ -123,9 +145,11 @@ export function resolveOptions(options: FootfallOptions = {}, env: Env = process
     return cidr;
   });
   const collectorBase = basePath(read('collectorBase'), 'collectorBase') ?? '/_footfall';
+  const storage = oneOf(read('storage'), 'storage', STORAGE_ENGINES) ?? 'sqlite';
   return {
     dataDir: resolve(cwd, text(read('dataDir'), 'dataDir') ?? '.footfall'),
-    storage: oneOf(read('storage'), 'storage', STORAGE_ENGINES) ?? 'sqlite',
+    storage,
+    clickhouse: storage === 'clickhouse' ? clickhouse(read) : undefined,
     privacyMode: oneOf(read('privacyMode'), 'privacyMode', PRIVACY_MODES) ?? 'standard',
     hashRotationHours: integer(read('hashRotationHours'), 'hashRotationHours', 1, 8760) ?? 24,
     retentionDays: integer(read('retentionDays'), 'retentionDays', 1, 36500),
@@ -209,6 +233,38 @@ function timezone(source: Source): string {
   } catch {
     throw bad('timezone', source.from, source.value, 'an IANA time zone such as UTC, Europe/Berlin or America/New_York');
   }
+}
+
+/**
+ * The ClickHouse connection, validated at start: a URL is required; user, password and database
+ * come from the URL or their own settings (which win), never both spelled differently.
+ */
+function clickhouse(read: (key: 'clickhouseUrl' | 'clickhouseUser' | 'clickhousePassword' | 'clickhouseDatabase') => Source): ClickHouseSettings {
+  const source = read('clickhouseUrl');
+  const allowed = 'the HTTP(S) address of a ClickHouse server, such as http://default:secret@127.0.0.1:8123/footfall';
+  if (!source) {
+    throw new FootfallConfigError('FOOTFALL_CLICKHOUSE_URL', `FOOTFALL_STORAGE=clickhouse needs FOOTFALL_CLICKHOUSE_URL: ${allowed}.`);
+  }
+  const shown = (u: URL) => `${u.protocol}//${u.host}${u.pathname}`;
+  let url: URL;
+  try {
+    url = new URL(String(source.value));
+  } catch {
+    throw new FootfallConfigError('FOOTFALL_CLICKHOUSE_URL', `${source.from} is not a URL; allowed: ${allowed}.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new FootfallConfigError('FOOTFALL_CLICKHOUSE_URL', `${source.from} is ${JSON.stringify(shown(url))}; allowed: ${allowed} (http: or https:, ClickHouse's HTTP interface).`);
+  }
+  if (url.search || url.hash) throw new FootfallConfigError('FOOTFALL_CLICKHOUSE_URL', `${source.from} has a query or fragment; allowed: ${allowed}.`);
+  const fromPath = decodeURIComponent(url.pathname.replace(/^\/+|\/+$/g, ''));
+  const database = text(read('clickhouseDatabase'), 'clickhouseDatabase') ?? (fromPath || 'footfall');
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(database)) {
+    throw new FootfallConfigError('FOOTFALL_CLICKHOUSE_DATABASE', `the ClickHouse database is ${JSON.stringify(database)}; allowed: letters, digits and underscores, not starting with a digit.`);
+  }
+  const username = text(read('clickhouseUser'), 'clickhouseUser') ?? (decodeURIComponent(url.username) || 'default');
+  const passwordSource = read('clickhousePassword');
+  const password = passwordSource ? String(passwordSource.value) : decodeURIComponent(url.password);
+  return { url: `${url.protocol}//${url.host}`, username, password, database };
 }
 
 function basePath(source: Source, key: keyof FootfallOptions): string | undefined {

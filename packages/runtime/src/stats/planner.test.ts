@@ -2,12 +2,14 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { sharedClickHouse, uniqueDatabase } from '../../test/clickhouse-server.ts';
+import { ClickHouseStore } from '../store/clickhouse/clickhouse-store.ts';
 import { JsonStore } from '../store/json/json-store.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { EventRow, Store, StoredEvent } from '../store/types.ts';
 import { bucketAt } from '../visitor/buckets.ts';
-import { computeBreakdown, computeTimeseries, computeTotals } from './compute.ts';
+import { computeBreakdown, computePropKeys, computeTimeseries, computeTotals } from './compute.ts';
 import { intervalsOf, resolvePeriod } from './periods.ts';
 import type { Filter, PropertyName } from './query.ts';
 
@@ -56,12 +58,28 @@ const CASES: [string, number, string][] = [
   ['sqlite', 168, 'America/New_York'],
   ['json', 24, 'America/New_York'],
   ['json', 48, 'Europe/Berlin'],
+  // ClickHouse answers every question in SQL over raw events: the same comparison checks its SQL
+  // against the shared metric code, on a real server.
+  ['clickhouse', 24, 'Europe/Berlin'],
+  ['clickhouse', 1, 'UTC'],
+  ['clickhouse', 6, 'Asia/Kolkata'],
+  ['clickhouse', 168, 'America/New_York'],
 ];
+const engines = (process.env.FOOTFALL_TEST_ENGINES ?? 'sqlite,json,clickhouse').split(',');
+afterAll(async () => {
+  if (engines.includes('clickhouse')) await (await sharedClickHouse()).stop();
+});
 
-describe.each(CASES)('rollups equal raw answers (%s, %d h buckets, %s)', (engine, rotationHours, tz) => {
+async function openEngine(engine: string, dir: string): Promise<Store & { rows(f: number, t: number): Promise<readonly EventRow[]> }> {
+  if (engine === 'sqlite') return new SqliteStore(dir);
+  if (engine === 'json') return JsonStore.open(dir);
+  return ClickHouseStore.open({ url: (await sharedClickHouse()).url, username: 'default', password: '', database: uniqueDatabase() });
+}
+
+describe.each(CASES.filter(([engine]) => engines.includes(engine)))('rollups equal raw answers (%s, %d h buckets, %s)', (engine, rotationHours, tz) => {
   it('for random periods, filters and breakdowns', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'footfall-prop-'));
-    const store: Store & { rows(f: number, t: number): Promise<readonly EventRow[]> } = engine === 'sqlite' ? new SqliteStore(dir) : await JsonStore.open(dir);
+    const store = await openEngine(engine, dir);
     const events = traffic(rotationHours * 7 + tz.length, rotationHours, tz);
     await store.append(events);
     const now = START + 12 * 86_400_000 + 5 * 3_600_000;
@@ -104,6 +122,7 @@ describe.each(CASES)('rollups equal raw answers (%s, %d h buckets, %s)', (engine
       for (const name of ['Signup', 'Download']) {
         const query = { from: range.from, to: range.to, filters: [{ property: 'event' as const, values: [name] }] };
         expect(await store.breakdown(query, 'prop:plan', 1000), `${period} ${name}`).toEqual(computeBreakdown(all, query, 'prop:plan', 1000));
+        expect(await store.propKeys(query, 10), `${period} ${name} prop keys`).toEqual(computePropKeys(all, query, 10));
       }
     }
     // The test is only meaningful if rollups were actually used.

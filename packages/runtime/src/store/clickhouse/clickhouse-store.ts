@@ -1,0 +1,196 @@
+import type { ClickHouseSettings } from '../../options.ts';
+import type { Interval, PropertyName } from '../../stats/query.ts';
+import { KIND_CODES, KINDS, VISIT_ATTRIBUTES, type EventRow, type StatsQuery, type Store, type StoredEvent, type Visit } from '../types.ts';
+import { Connection, int } from './connection.ts';
+import * as questions from './planner.ts';
+import { realtime } from './queries.ts';
+import * as rollups from './rollups.ts';
+import { SaltTables } from './salts.ts';
+import { migrate } from './schema.ts';
+
+/** Storage-order numbers below this belong to migrated events (see appendWithSeq). */
+export const MIGRATED_SEQ_LIMIT = 1e15;
+
+export interface ClickHouseStoreOptions {
+  /** How long a new bucket's salt settles before instances take it (see salts.ts). */
+  saltSettleMs?: number;
+  /** How long one request to ClickHouse may take before the store calls it unreachable. */
+  requestTimeoutMs?: number;
+}
+
+/**
+ * The ClickHouse engine: many Footfall instances write to and read from one server. Questions
+ * are answered inside ClickHouse (queries.ts); appends are the BatchWriter's group commits, one
+ * INSERT each, acknowledged only once the INSERT returned.
+ */
+export class ClickHouseStore implements Store {
+  readonly engine = 'clickhouse' as const;
+  /** Each INSERT makes a part on the server: under load, batch a few milliseconds' events. */
+  readonly commitIntervalMs = 20;
+  readonly database: string;
+  readonly #c: Connection;
+  readonly #salts: SaltTables;
+  /** The connection, for migrations and benchmarks (counting, deleting their own rows). */
+  get connection(): Connection {
+    return this.#c;
+  }
+  /** Storage order within a millisecond (entry and exit pages break ties by it). */
+  #seq = Date.now() * 1000;
+
+  private constructor(c: Connection, options: ClickHouseStoreOptions) {
+    this.#c = c;
+    this.database = c.database;
+    this.#salts = new SaltTables(c, options.saltSettleMs ?? 1000);
+  }
+
+  static async open(settings: ClickHouseSettings, options: ClickHouseStoreOptions = {}): Promise<ClickHouseStore> {
+    const c = await Connection.open(settings, options.requestTimeoutMs);
+    try {
+      await migrate(c);
+    } catch (error) {
+      await c.close();
+      throw error;
+    }
+    // Newer servers batch small inserts themselves; 18.16 has no async inserts.
+    if (c.atLeast(21, 11)) c.insertSettings = { async_insert: 1, wait_for_async_insert: 1 };
+    return new ClickHouseStore(c, options);
+  }
+
+  /** The server version, e.g. "18.16.1". */
+  get serverVersion(): string {
+    return this.#c.version.join('.');
+  }
+
+  async append(events: readonly StoredEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const first = this.#seq;
+    this.#seq += events.length;
+    await this.appendWithSeq(events, first);
+  }
+
+  /**
+   * Appends with storage-order numbers from `firstSeq` on. Live appends number from the clock
+   * (about 1.8e15); a migration numbers its events below MIGRATED_SEQ_LIMIT, so it can find and
+   * redo exactly what it copied.
+   */
+  async appendWithSeq(events: readonly StoredEvent[], firstSeq: number): Promise<void> {
+    let seq = firstSeq;
+    await this.#c.insert('events', events.map((e) => {
+      const row: Record<string, unknown> = {
+        ts: e.ts, bucket: e.bucket, session: e.session, visitor: e.visitor, seq: seq++, kind: KIND_CODES[e.kind], path: e.path,
+        name: e.name ?? '', prop_keys: e.props ? Object.keys(e.props) : [], prop_values: e.props ? Object.values(e.props) : [], engaged: e.engaged ?? 0,
+      };
+      for (const a of VISIT_ATTRIBUTES) row[a] = e[a] ?? '';
+      return row;
+    }));
+  }
+
+  totals(q: StatsQuery) {
+    return questions.totals(this.#c, q);
+  }
+
+  timeseries(q: StatsQuery, intervals: readonly Interval[]) {
+    return questions.timeseries(this.#c, q, intervals);
+  }
+
+  breakdown(q: StatsQuery, property: PropertyName, limit: number) {
+    return questions.breakdown(this.#c, q, property, limit);
+  }
+
+  propKeys(q: StatsQuery, limit: number) {
+    return questions.propKeys(this.#c, q, limit);
+  }
+
+  realtime(since: number) {
+    return realtime(this.#c, since);
+  }
+
+  async earliest(): Promise<number | undefined> {
+    const [r] = await this.#c.rows<{ ts: string; n: string }>('SELECT min(ts) AS ts, count() AS n FROM events');
+    return r && Number(r.n) > 0 ? Number(r.ts) : undefined;
+  }
+
+  salt(bucket: number): Promise<Uint8Array> {
+    return this.#salts.get(bucket);
+  }
+
+  importSalt(bucket: number, salt: Uint8Array): Promise<void> {
+    return this.#salts.import(bucket, salt);
+  }
+
+  destroySaltsBefore(bucket: number): Promise<void> {
+    return this.#salts.destroyBefore(bucket);
+  }
+
+  /** Builds the ended buckets' rollups inside ClickHouse (rollups.ts); safe from several instances. */
+  seal(before: number): Promise<void> {
+    return rollups.seal(this.#c, before);
+  }
+
+  /** Sealed buckets inside [from, to) (for tests: were rollups used?). */
+  sealedBuckets(from: number, to: number) {
+    return rollups.sealedBuckets(this.#c, from, to);
+  }
+
+  /**
+   * Retention: months wholly before `before` go with DROP PARTITION (instant); the rest of the
+   * range with a DELETE mutation, awaited. Visits live in their events, so `bucket` needs nothing.
+   */
+  async prune(before: number, bucket: number): Promise<number> {
+    const [r] = await this.#c.rows<{ n: string }>(`SELECT count() AS n FROM events WHERE ts < ${int(before)}`);
+    const count = Number(r?.n ?? 0);
+    if (count === 0) return 0;
+    // The bucket holding `before` loses some events: its rollup no longer matches, so it goes too.
+    await rollups.forgetBuckets(this.#c, bucket);
+    const parts = await this.#c.rows<{ partition: string }>(`SELECT DISTINCT partition FROM system.parts WHERE database = currentDatabase() AND table = 'events' AND active`);
+    for (const { partition } of parts) {
+      const month = Number(partition.replace(/'/g, ''));
+      const end = Date.UTC(Math.floor(month / 100), month % 100, 1); // start of the next month
+      if (end <= before) await this.#c.command(`ALTER TABLE events DROP PARTITION ${month}`, true);
+    }
+    const [left] = await this.#c.rows<{ n: string }>(`SELECT count() AS n FROM events WHERE ts < ${int(before)}`);
+    if (Number(left?.n ?? 0) > 0) await this.#c.command(`ALTER TABLE events DELETE WHERE ts < ${int(before)}`, true);
+    for (let i = 0; i < 600; i++) {
+      const pending = await this.#c.rows(`SELECT 1 FROM system.mutations WHERE database = currentDatabase() AND is_done = 0 LIMIT 1`);
+      if (pending.length === 0) break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    return count;
+  }
+
+  /**
+   * Raw events of a range joined to their visits, for migrations and tests only: the dashboard's
+   * questions never load rows. A visit's attributes are its first event's.
+   */
+  async rows(from: number, to: number): Promise<EventRow[]> {
+    const lo = await this.#c.rows<{ lo: string; n: string }>(`SELECT min(bucket) AS lo, count() AS n FROM events WHERE ts >= ${int(from)} AND ts < ${int(to)}`);
+    if (!lo[0] || Number(lo[0].n) === 0) return [];
+    const all = await this.#c.rows<Record<string, string | number | string[]>>(`SELECT * FROM events WHERE ts >= ${lo[0].lo} AND ts < ${int(to)} ORDER BY ts, seq`);
+    const visits = new Map<string, Visit>();
+    const out: EventRow[] = [];
+    for (const r of all) {
+      const id = `${r.bucket}|${r.session}`;
+      let visit = visits.get(id);
+      if (!visit) {
+        const v: Record<string, unknown> = { key: visits.size + 1, bucket: Number(r.bucket), visitor: r.visitor };
+        for (const a of VISIT_ATTRIBUTES) if (r[a] !== '') v[a] = r[a];
+        visits.set(id, (visit = v as unknown as Visit));
+      }
+      if (Number(r.ts) < from) continue;
+      const keys = r.prop_keys as string[];
+      const values = r.prop_values as string[];
+      const kind = KINDS[Number(r.kind)]!;
+      out.push({
+        ts: Number(r.ts), kind, path: String(r.path), visit,
+        name: r.name === '' ? undefined : String(r.name),
+        props: keys.length ? Object.fromEntries(keys.map((k, i) => [k, values[i]!])) : undefined,
+        engaged: kind === 'engagement' ? Number(r.engaged) : undefined,
+      });
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.#c.close();
+  }
+}

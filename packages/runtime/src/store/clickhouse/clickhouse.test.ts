@@ -1,0 +1,130 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startClickHouse, uniqueDatabase, type ClickHouseServer } from '../../../test/clickhouse-server.ts';
+import { CHROME_UA } from '../../../test/kit.ts';
+import { createFootfall, type Footfall } from '../../footfall.ts';
+import { footfallMiddleware } from '../../node.ts';
+import { resolveOptions, type ClickHouseSettings } from '../../options.ts';
+import { ClickHouseStore } from './clickhouse-store.ts';
+
+/** What only this engine has: several instances on one server, and a server that goes away. */
+let server: ClickHouseServer;
+beforeAll(async () => {
+  server = await startClickHouse();
+});
+afterAll(() => server.stop());
+
+const settings = (database = uniqueDatabase()): ClickHouseSettings => ({ url: server.url, username: 'default', password: '', database });
+const NOW = Date.UTC(2026, 2, 10, 12, 0, 0);
+
+async function serve(ff: Footfall): Promise<{ origin: string; close(): Promise<void> }> {
+  const http: Server = createServer(footfallMiddleware(ff));
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => http.close(() => resolve())),
+  };
+}
+
+describe('several Footfall servers sharing one ClickHouse', () => {
+  it('count one visitor browsing through both as 1 visitor and 1 visit, and show the same numbers', async () => {
+    const database = uniqueDatabase();
+    const dirs = [mkdtempSync(join(tmpdir(), 'footfall-a-')), mkdtempSync(join(tmpdir(), 'footfall-b-'))];
+    const env = { FOOTFALL_STORAGE: 'clickhouse', FOOTFALL_CLICKHOUSE_URL: `${server.url}/${database}` };
+    const instances = await Promise.all(dirs.map((dataDir) => createFootfall({ dataDir, timezone: 'UTC', publicDashboard: true }, { env, now: () => NOW, timers: false, log: () => {} })));
+    const servers = await Promise.all(instances.map(serve));
+    try {
+      expect(instances.map((ff) => ff.store.engine)).toEqual(['clickhouse', 'clickhouse']);
+      const beacon = (origin: string, url: string) => fetch(`${origin}/_footfall/e`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': CHROME_UA },
+        body: JSON.stringify({ k: 'p', u: url, s: 'visit-1', r: 'https://news.example.org/' }),
+      });
+      // Both instances meet the new bucket at once: they must settle on one salt.
+      const first = await Promise.all([beacon(servers[0]!.origin, 'https://site.test/'), beacon(servers[1]!.origin, 'https://site.test/pricing')]);
+      expect(first.map((r) => r.status)).toEqual([202, 202]);
+      expect((await beacon(servers[1]!.origin, 'https://site.test/docs')).status).toBe(202);
+      const summaries = await Promise.all(servers.map(async (s) => (await fetch(`${s.origin}/_analytics/api/summary?period=today`)).json()));
+      expect(summaries[0]).toMatchObject({ visitors: 1, visits: 1, pageviews: 3 });
+      expect(summaries[1]).toEqual(summaries[0]);
+      const pages = await Promise.all(servers.map(async (s) => (await fetch(`${s.origin}/_analytics/api/breakdown?property=page&period=today`)).json()));
+      expect(pages[1]).toEqual(pages[0]);
+      expect((pages[0] as { results: unknown[] }).results).toHaveLength(3);
+    } finally {
+      await Promise.all(servers.map((s) => s.close()));
+      await Promise.all(instances.map((ff) => ff.close()));
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  it('agree on a new bucket\'s salt when they create it at the same moment', async () => {
+    const database = uniqueDatabase();
+    const stores = await Promise.all([0, 1, 2].map(() => ClickHouseStore.open(settings(database), { saltSettleMs: 300 })));
+    try {
+      const salts = await Promise.all(stores.map((s) => s.salt(NOW)));
+      expect(Buffer.from(salts[1]!).equals(Buffer.from(salts[0]!))).toBe(true);
+      expect(Buffer.from(salts[2]!).equals(Buffer.from(salts[0]!))).toBe(true);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+});
+
+describe('when ClickHouse is unreachable', () => {
+  it('answers 503 with Retry-After, acknowledges nothing unsaved, and reconnects by itself', async () => {
+    const store = await ClickHouseStore.open(settings(), { requestTimeoutMs: 1500, saltSettleMs: 50 });
+    const dataDir = mkdtempSync(join(tmpdir(), 'footfall-outage-'));
+    const ff = await createFootfall({ dataDir, timezone: 'UTC', publicDashboard: true }, { env: {}, now: () => NOW, timers: false, log: () => {}, store });
+    const send = (s: string) => ff.fetch(new Request('http://site.test/_footfall/e', {
+      method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': CHROME_UA }, body: JSON.stringify({ k: 'p', u: 'https://site.test/', s }),
+    }), { clientAddress: '203.0.113.9' });
+    try {
+      expect((await send('before')).status).toBe(202);
+      server.pause();
+      let down: Response;
+      try {
+        down = await send('during');
+      } finally {
+        server.resume();
+      }
+      expect(down.status).toBe(503);
+      expect(Number(down.headers.get('retry-after'))).toBeGreaterThan(0);
+      // No restart, no reconnect call: the next event simply goes through.
+      expect((await send('after')).status).toBe(202);
+      const summary = await (await ff.fetch(new Request('http://site.test/_analytics/api/summary?period=today'), { clientAddress: '127.0.0.1' })).json();
+      // Both acknowledged events are there (the refused one may or may not have landed).
+      expect((summary as { visits: number }).visits).toBeGreaterThanOrEqual(2);
+    } finally {
+      await ff.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to start with a message naming the server', async () => {
+    await expect(ClickHouseStore.open({ url: 'http://127.0.0.1:9', username: 'default', password: '', database: 'x' }, { requestTimeoutMs: 1000 })).rejects.toThrow(/cannot reach ClickHouse at http:\/\/127\.0\.0\.1:9/);
+  });
+});
+
+describe('FOOTFALL_CLICKHOUSE_* settings', () => {
+  const resolve = (env: Record<string, string>) => resolveOptions({}, { FOOTFALL_STORAGE: 'clickhouse', ...env }, '/srv');
+
+  it('take user, password and database from the URL or their own variables', () => {
+    expect(resolve({ FOOTFALL_CLICKHOUSE_URL: 'https://ff:s%40cret@ch.example.com:8443/stats' }).clickhouse).toEqual({ url: 'https://ch.example.com:8443', username: 'ff', password: 's@cret', database: 'stats' });
+    expect(resolve({ FOOTFALL_CLICKHOUSE_URL: 'http://127.0.0.1:8123', FOOTFALL_CLICKHOUSE_USER: 'u', FOOTFALL_CLICKHOUSE_PASSWORD: 'p', FOOTFALL_CLICKHOUSE_DATABASE: 'db' }).clickhouse)
+      .toEqual({ url: 'http://127.0.0.1:8123', username: 'u', password: 'p', database: 'db' });
+    expect(resolve({ FOOTFALL_CLICKHOUSE_URL: 'http://127.0.0.1:8123' }).clickhouse).toMatchObject({ username: 'default', password: '', database: 'footfall' });
+    expect(resolveOptions({}, {}, '/srv').clickhouse).toBeUndefined();
+  });
+
+  it('are validated at start, never echoing the password', () => {
+    expect(() => resolve({})).toThrow(/needs FOOTFALL_CLICKHOUSE_URL/);
+    expect(() => resolve({ FOOTFALL_CLICKHOUSE_URL: 'tcp://u:hunter2@host:9000' })).toThrow(/http: or https:/);
+    expect(() => resolve({ FOOTFALL_CLICKHOUSE_URL: 'tcp://u:hunter2@host:9000' })).not.toThrow(/hunter2/);
+    expect(() => resolve({ FOOTFALL_CLICKHOUSE_URL: 'not a url' })).toThrow(/not a URL/);
+    expect(() => resolve({ FOOTFALL_CLICKHOUSE_URL: 'http://h:8123', FOOTFALL_CLICKHOUSE_DATABASE: 'a;DROP' })).toThrow(/FOOTFALL_CLICKHOUSE_DATABASE|letters, digits/);
+  });
+});

@@ -1,0 +1,123 @@
+import type { BreakdownPart, SeriesPoint, Totals } from '../../stats/compute.ts';
+import { levelOf, type Interval, type PropertyName } from '../../stats/query.ts';
+import type { StatsQuery } from '../types.ts';
+import { int, lit, type Connection } from './connection.ts';
+import { eventFilterSql, eventValueSql, lowerBoundSql, needsOf, visitFilterSql, visitsSql, visitValueSql } from './visits.ts';
+
+/**
+ * The stats questions as SQL: ClickHouse groups and counts; Node receives only the answers
+ * (a row of totals, a point per interval, the top breakdown rows). Exact counts (uniqExact).
+ */
+
+type Num = number | string;
+const n = (v: Num | undefined) => Number(v ?? 0);
+const ZERO: Totals = { visitors: 0, visits: 0, pageviews: 0, events: 0, bounces: 0, visitPageviews: 0, durationMs: 0 };
+
+function hasVisitFilters(q: StatsQuery): boolean {
+  return q.filters.some((f) => levelOf(f.property) !== 'event');
+}
+
+/** The range's lower bound for visitsSql (a subquery), or undefined for an empty range. */
+async function lowerBound(_c: Connection, q: StatsQuery): Promise<string | undefined> {
+  return q.from >= q.to ? undefined : lowerBoundSql(q);
+}
+
+export async function totals(c: Connection, q: StatsQuery): Promise<Totals> {
+  const lo = await lowerBound(c, q);
+  if (lo === undefined) return { ...ZERO };
+  const visits = visitsSql(q, lo, (m) => [`countIf(${m} AND kind = 0) AS mpv`, `countIf(${m} AND kind = 1) AS mev`], '', needsOf(q.filters, undefined, true));
+  const [r] = await c.rows<Record<string, Num>>(`SELECT uniqExactIf(visitor, mpv + mev > 0) AS visitors, countIf(mpv + mev > 0) AS visits,
+  sum(mpv) AS pageviews, sum(mev) AS events, countIf(mpv + mev > 0 AND pv = 1 AND ev = 0) AS bounces,
+  sumIf(pv, mpv + mev > 0) AS visit_pageviews, sumIf(duration, mpv + mev > 0) AS duration_ms
+FROM (${visits}) WHERE ${visitFilterSql(q.filters)}`);
+  if (!r) return { ...ZERO };
+  return { visitors: n(r.visitors), visits: n(r.visits), pageviews: n(r.pageviews), events: n(r.events), bounces: n(r.bounces), visitPageviews: n(r.visit_pageviews), durationMs: n(r.duration_ms) };
+}
+
+export async function timeseries(c: Connection, q: StatsQuery, intervals: readonly Interval[]): Promise<SeriesPoint[]> {
+  const points = intervals.map((i) => ({ date: i.label, visitors: 0, visits: 0, pageviews: 0 }));
+  const lo = await lowerBound(c, q);
+  if (lo === undefined || intervals.length === 0) return points;
+  // The interval of a row: the last one starting at or before it (as compute.ts), if the row is
+  // before that interval's end. Reversed starts let arrayFirstIndex find it.
+  const starts = `[${[...intervals].reverse().map((i) => int(i.start)).join(', ')}]`;
+  const ends = `[${intervals.map((i) => int(i.end)).join(', ')}]`;
+  const idx = `, ${intervals.length + 1} - arrayFirstIndex(s -> s <= ts, ${starts}) AS iv`;
+  const valid = `(iv <= ${intervals.length} AND ts < ${ends}[iv])`;
+  if (!hasVisitFilters(q)) {
+    // Only events are filtered: a matched event's visit always counts, so no per-visit grouping.
+    const rows = await c.rows<Record<string, Num>>(`SELECT iv AS i, uniqExact(visitor) AS visitors, uniqExact(bucket, session) AS visits, countIf(kind = 0) AS pageviews
+FROM (SELECT visitor, bucket, session, kind, ts${idx} FROM events WHERE ts >= ${int(q.from)} AND ts < ${int(q.to)} AND kind != 2 AND ${eventFilterSql(q.filters)})
+WHERE ${valid} GROUP BY i`);
+    for (const r of rows) {
+      const p = points[n(r.i) - 1];
+      if (p) Object.assign(p, { visitors: n(r.visitors), visits: n(r.visits), pageviews: n(r.pageviews) });
+    }
+    return points;
+  }
+  const visits = visitsSql(q, lo, (m) => [`groupArrayIf(tuple(iv, kind), ${m} AND ${valid}) AS hits`], idx, needsOf(q.filters));
+  const rows = await c.rows<Record<string, Num>>(`SELECT tupleElement(h, 1) AS i, uniqExact(visitor) AS visitors, uniqExact(bucket, session) AS visits,
+  countIf(tupleElement(h, 2) = 0) AS pageviews
+FROM (${visits}) ARRAY JOIN hits AS h WHERE ${visitFilterSql(q.filters)} GROUP BY i`);
+  for (const r of rows) {
+    const p = points[n(r.i) - 1];
+    if (p) Object.assign(p, { visitors: n(r.visitors), visits: n(r.visits), pageviews: n(r.pageviews) });
+  }
+  return points;
+}
+
+/** The top `limit` breakdown rows, ranked as rankBreakdown ranks them (it re-ranks them after). */
+export async function breakdown(c: Connection, q: StatsQuery, property: PropertyName, limit: number): Promise<BreakdownPart[]> {
+  const lo = await lowerBound(c, q);
+  if (lo === undefined || limit <= 0) return [];
+  const order = `ORDER BY visitors DESC, pageviews DESC, events DESC, value${Number.isFinite(limit) ? ` LIMIT ${int(limit)}` : ''}`;
+  let sql: string;
+  if (levelOf(property) === 'event' && !hasVisitFilters(q)) {
+    // Grouped by value straight from the events; a page's engagements count only in visits with
+    // a pageview or event in range (as compute.ts's matched visits).
+    const { value, has } = eventValueSql(property);
+    const range = `ts >= ${int(q.from)} AND ts < ${int(q.to)}`;
+    const engagements = property === 'page' ? ` OR (kind = 2 AND (bucket, session) IN (SELECT bucket, session FROM events WHERE ${range} AND kind != 2))` : '';
+    sql = `SELECT value, uniqExactIf(visitor, kind != 2) AS visitors, uniqExactIf(bucket, session, kind != 2) AS visits, countIf(kind = 0) AS pageviews,
+  countIf(kind = 1) AS events, sumIf(engaged, kind = 2) AS engaged_ms
+FROM (SELECT ${value} AS value, visitor, bucket, session, kind, engaged FROM events
+  WHERE ${range} AND ${eventFilterSql(q.filters)} AND ((kind != 2 AND ${has})${engagements}))
+GROUP BY value HAVING pageviews + events > 0 ${order}`;
+  } else if (levelOf(property) === 'event') {
+    const { value, has } = eventValueSql(property);
+    // A page's engagements count for its time on page (only pages that have a matched row).
+    const engagements = property === 'page' ? ` OR ${'$me'}` : '';
+    const visits = visitsSql(q, lo, (m, me) => [`groupArrayIf(tuple(${value}, kind, engaged), (${m} AND ${has})${engagements.replace('$me', me)}) AS hits`], '', needsOf(q.filters, property));
+    sql = `SELECT tupleElement(h, 1) AS value, uniqExactIf(visitor, tupleElement(h, 2) != 2) AS visitors,
+  uniqExactIf(bucket, session, tupleElement(h, 2) != 2) AS visits, countIf(tupleElement(h, 2) = 0) AS pageviews,
+  countIf(tupleElement(h, 2) = 1) AS events, sumIf(tupleElement(h, 3), tupleElement(h, 2) = 2) AS engaged_ms
+FROM (${visits}) ARRAY JOIN hits AS h WHERE ${visitFilterSql(q.filters)}
+GROUP BY value HAVING pageviews + events > 0 ${order}`;
+  } else {
+    const visits = visitsSql(q, lo, (m) => [`countIf(${m} AND kind = 0) AS mpv`, `countIf(${m} AND kind = 1) AS mev`], '', needsOf(q.filters, property));
+    sql = `SELECT ${visitValueSql(property)} AS value, uniqExact(visitor) AS visitors, count() AS visits, sum(mpv) AS pageviews,
+  sum(mev) AS events, 0 AS engaged_ms
+FROM (${visits}) WHERE ${visitFilterSql(q.filters)} AND mpv + mev > 0 AND value != ''
+GROUP BY value ${order}`;
+  }
+  return (await c.rows<Record<string, Num>>(sql)).map((r) => ({
+    value: String(r.value), visitors: n(r.visitors), visits: n(r.visits), pageviews: n(r.pageviews), events: n(r.events), engagedMs: n(r.engaged_ms),
+  }));
+}
+
+/** How many matched custom events carry each prop key. */
+export async function propKeyCounts(c: Connection, q: StatsQuery): Promise<Map<string, number>> {
+  const lo = await lowerBound(c, q);
+  if (lo === undefined) return new Map();
+  const visits = visitsSql(q, lo, (m) => [`groupArrayArrayIf(prop_keys, ${m} AND kind = 1) AS keys`], '', needsOf(q.filters));
+  const rows = await c.rows<{ key: string; uses: Num }>(`SELECT key, count() AS uses FROM (${visits}) ARRAY JOIN keys AS key
+WHERE ${visitFilterSql(q.filters)} GROUP BY key`);
+  return new Map(rows.map((r) => [r.key, n(r.uses)]));
+}
+
+export async function realtime(c: Connection, since: number): Promise<number> {
+  const [r] = await c.rows<{ v: Num }>(`SELECT uniqExact(visitor) AS v FROM events WHERE ts >= ${int(since)}`);
+  return n(r?.v);
+}
+
+export { lit };
