@@ -1,13 +1,10 @@
 import type { EventRow, StatsQuery } from '../store/types.ts';
-import { addTotals, analyse, breakdownPartsOf, propKeyCountsOf, rankBreakdown, rankPropKeys, timeseriesOf, totalsOf, type Analysis, type BreakdownPart, type BreakdownRow, type SeriesPoint, type Totals } from './compute.ts';
+import { addTotals, analyse, breakdownPartsOf, propKeyCountsOf, rankBreakdown, rankPropKeys, timeseriesOf, totalsOf, type Analysis, type BreakdownRow, type SeriesPoint, type Totals } from './compute.ts';
 import type { Interval, PropertyName } from './query.ts';
-import { eventPropProperty, type RollupRow } from './rollup.ts';
+import type { RollupRow } from './rollup.ts';
+import { addPoint, breakdownRollup, BreakdownSums, gaps, planSeries, rollupKey, ZERO_TOTALS, type SealedBucket } from './plan.ts';
 
-export interface SealedBucket {
-  readonly start: number;
-  /** Every event of the bucket lies in [start, end). */
-  readonly end: number;
-}
+export type { SealedBucket } from './plan.ts';
 
 /** What an engine offers the planner: raw events, and the rollups of sealed buckets. */
 export interface RollupSource {
@@ -18,48 +15,6 @@ export interface RollupSource {
   rollupSums(buckets: readonly SealedBucket[], property: string, value?: string): Promise<readonly RollupRow[]>;
   /** Per-bucket rollup rows of one property value, for charts. */
   rollupSeries(buckets: readonly SealedBucket[], property: string, value: string): Promise<ReadonlyMap<number, RollupRow>>;
-}
-
-const ZERO: Totals = { visitors: 0, visits: 0, pageviews: 0, events: 0, bounces: 0, visitPageviews: 0, durationMs: 0 };
-
-
-/** The rollup key a query can be answered from, if any: no filter, or one filter with one value. */
-function rollupKey(query: StatsQuery): { property: string; value: string } | undefined {
-  if (query.filters.length === 0) return { property: '', value: '' };
-  const [f] = query.filters;
-  if (query.filters.length === 1 && f!.values.length === 1) return { property: f!.property, value: f!.values[0]! };
-  return undefined;
-}
-
-function addPoint(point: SeriesPoint, add: Pick<SeriesPoint, 'visitors' | 'visits' | 'pageviews'>): void {
-  point.visitors += add.visitors;
-  point.visits += add.visits;
-  point.pageviews += add.pageviews;
-}
-
-/**
- * The rollup property a breakdown can be read from: the property itself without filters, and a
- * props breakdown filtered by one event name from that event's own prop rollups.
- */
-function breakdownRollup(query: StatsQuery, property: PropertyName): string | undefined {
-  if (query.filters.length === 0) return property;
-  const [f] = query.filters;
-  if (query.filters.length === 1 && f!.property === 'event' && f!.values.length === 1 && property.startsWith('prop:')) {
-    return eventPropProperty(property, f!.values[0]!);
-  }
-  return undefined;
-}
-
-/** The parts of [from, to) no sealed bucket covers: raw events answer those. */
-function gaps(from: number, to: number, covered: readonly SealedBucket[]): [number, number][] {
-  const out: [number, number][] = [];
-  let at = from;
-  for (const b of covered) {
-    if (b.start > at) out.push([at, b.start]);
-    at = Math.max(at, b.end);
-  }
-  if (at < to) out.push([at, to]);
-  return out;
 }
 
 /**
@@ -108,12 +63,12 @@ export class StatsPlanner {
   async totals(query: StatsQuery): Promise<Totals> {
     const key = rollupKey(query);
     if (!key) {
-      let sum = ZERO;
+      let sum = ZERO_TOTALS;
       await this.#eachPiece(query, (a) => (sum = addTotals(sum, totalsOf(a))));
       return sum;
     }
     const sealed = await this.source.sealedBuckets(query.from, query.to);
-    let sum = ZERO;
+    let sum = ZERO_TOTALS;
     if (sealed.length) for (const row of await this.source.rollupSums(sealed, key.property, key.value)) sum = addTotals(sum, row);
     for (const [from, to] of gaps(query.from, query.to, sealed)) {
       sum = addTotals(sum, totalsOf(await this.#analyse({ ...query, from, to })));
@@ -130,59 +85,28 @@ export class StatsPlanner {
     }
     const sealed = await this.source.sealedBuckets(query.from, query.to);
     const series = sealed.length ? await this.source.rollupSeries(sealed, key.property, key.value) : new Map<number, RollupRow>();
-    const points = intervals.map((i) => ({ date: i.label, visitors: 0, visits: 0, pageviews: 0 }));
-    // Raw pieces: each interval's stretches no sealed bucket inside it covers.
-    const pieces: { start: number; end: number; label: string; index: number }[] = [];
-    let b = 0;
-    intervals.forEach((interval, index) => {
-      const inside: SealedBucket[] = [];
-      while (b < sealed.length && sealed[b]!.end <= interval.start) b++;
-      for (let k = b; k < sealed.length && sealed[k]!.start < interval.end; k++) {
-        const bucket = sealed[k]!;
-        if (bucket.start >= interval.start && bucket.end <= interval.end) inside.push(bucket);
-      }
-      for (const bucket of inside) {
-        const row = series.get(bucket.start);
-        if (row) addPoint(points[index]!, row);
-      }
-      for (const [start, end] of gaps(Math.max(interval.start, query.from), Math.min(interval.end, query.to), inside)) {
-        pieces.push({ start, end, label: interval.label, index });
-      }
-    });
-    // Fetch raw rows per run of adjacent pieces, so sealed months in between are never read raw.
-    for (let i = 0; i < pieces.length; ) {
-      let j = i;
-      while (j + 1 < pieces.length && pieces[j + 1]!.start === pieces[j]!.end) j++;
-      const run = pieces.slice(i, j + 1);
+    const { points, runs } = planSeries(query, intervals, sealed, series);
+    for (const run of runs) {
       const partial = timeseriesOf(await this.#analyse({ ...query, from: run[0]!.start, to: run.at(-1)!.end }), run);
       partial.forEach((p, k) => addPoint(points[run[k]!.index]!, p));
-      i = j + 1;
     }
     return points;
   }
 
   async breakdown(query: StatsQuery, property: PropertyName, limit: number): Promise<BreakdownRow[]> {
     const rollupProperty = breakdownRollup(query, property);
-    const merged = new Map<string, BreakdownPart>();
-    const add = (p: BreakdownPart) => {
-      const m = merged.get(p.value);
-      if (!m) return void merged.set(p.value, { ...p });
-      m.visitors += p.visitors;
-      m.visits += p.visits;
-      m.pageviews += p.pageviews;
-      m.events += p.events;
-      m.engagedMs += p.engagedMs;
-    };
+    const sums = new BreakdownSums();
+    const add = sums.add;
     if (rollupProperty === undefined) {
       await this.#eachPiece(query, (a) => breakdownPartsOf(a, property).forEach(add));
-      return rankBreakdown([...merged.values()], property, limit);
+      return rankBreakdown(sums.parts(), property, limit);
     }
     const sealed = await this.source.sealedBuckets(query.from, query.to);
     if (sealed.length) for (const row of await this.source.rollupSums(sealed, rollupProperty)) add(row);
     for (const [from, to] of gaps(query.from, query.to, sealed)) {
       for (const part of breakdownPartsOf(await this.#analyse({ ...query, from, to }), property)) add(part);
     }
-    return rankBreakdown([...merged.values()], property, limit);
+    return rankBreakdown(sums.parts(), property, limit);
   }
 
   /** Rollups keep no list of prop keys, so this reads the range's raw events (as filtered breakdowns do). */

@@ -1,7 +1,6 @@
-import { addTotals, rankBreakdown, rankPropKeys, type BreakdownPart, type BreakdownRow, type SeriesPoint, type Totals } from '../../stats/compute.ts';
-import type { SealedBucket } from '../../stats/planner.ts';
+import { addTotals, rankBreakdown, rankPropKeys, type BreakdownRow, type SeriesPoint, type Totals } from '../../stats/compute.ts';
+import { addPoint, breakdownRollup, BreakdownSums, gaps, planSeries, rollupKey, ZERO_TOTALS } from '../../stats/plan.ts';
 import type { Interval, PropertyName } from '../../stats/query.ts';
-import { eventPropProperty } from '../../stats/rollup.ts';
 import type { StatsQuery } from '../types.ts';
 import type { Connection } from './connection.ts';
 import * as raw from './queries.ts';
@@ -14,33 +13,6 @@ import { rollupPropKeys, rollupSeries, rollupSums, sealedBuckets } from './rollu
  * answer (two filters, several values, a filtered breakdown) run over raw events in SQL.
  */
 
-const ZERO: Totals = { visitors: 0, visits: 0, pageviews: 0, events: 0, bounces: 0, visitPageviews: 0, durationMs: 0 };
-
-function rollupKey(q: StatsQuery): { property: string; value: string } | undefined {
-  if (q.filters.length === 0) return { property: '', value: '' };
-  const [f] = q.filters;
-  if (q.filters.length === 1 && f!.values.length === 1) return { property: f!.property, value: f!.values[0]! };
-  return undefined;
-}
-
-function breakdownRollup(q: StatsQuery, property: PropertyName): string | undefined {
-  if (q.filters.length === 0) return property;
-  const [f] = q.filters;
-  if (q.filters.length === 1 && f!.property === 'event' && f!.values.length === 1 && property.startsWith('prop:')) return eventPropProperty(property, f!.values[0]!);
-  return undefined;
-}
-
-function gaps(from: number, to: number, covered: readonly SealedBucket[]): [number, number][] {
-  const out: [number, number][] = [];
-  let at = from;
-  for (const b of covered) {
-    if (b.start > at) out.push([at, b.start]);
-    at = Math.max(at, b.end);
-  }
-  if (at < to) out.push([at, to]);
-  return out;
-}
-
 export async function totals(c: Connection, q: StatsQuery): Promise<Totals> {
   const key = rollupKey(q);
   if (!key) return raw.totals(c, q);
@@ -49,7 +21,7 @@ export async function totals(c: Connection, q: StatsQuery): Promise<Totals> {
     rollupSums(c, sealed, key.property, key.value),
     ...gaps(q.from, q.to, sealed).map(([from, to]) => raw.totals(c, { ...q, from, to })),
   ]);
-  let sum = ZERO;
+  let sum = ZERO_TOTALS;
   for (const part of parts) for (const t of Array.isArray(part) ? part : [part]) sum = addTotals(sum, t);
   return sum;
 }
@@ -59,38 +31,10 @@ export async function timeseries(c: Connection, q: StatsQuery, intervals: readon
   if (!key) return raw.timeseries(c, q, intervals);
   const sealed = await sealedBuckets(c, q.from, q.to);
   const series = await rollupSeries(c, sealed, key.property, key.value);
-  const points = intervals.map((i) => ({ date: i.label, visitors: 0, visits: 0, pageviews: 0 }));
-  const pieces: { start: number; end: number; label: string; index: number }[] = [];
-  let b = 0;
-  intervals.forEach((interval, index) => {
-    const inside: SealedBucket[] = [];
-    while (b < sealed.length && sealed[b]!.end <= interval.start) b++;
-    for (let k = b; k < sealed.length && sealed[k]!.start < interval.end; k++) {
-      const bucket = sealed[k]!;
-      if (bucket.start >= interval.start && bucket.end <= interval.end) inside.push(bucket);
-    }
-    for (const bucket of inside) {
-      const row = series.get(bucket.start);
-      if (row) add(points[index]!, row);
-    }
-    for (const [start, end] of gaps(Math.max(interval.start, q.from), Math.min(interval.end, q.to), inside)) pieces.push({ start, end, label: interval.label, index });
-  });
-  const runs: (typeof pieces)[] = [];
-  for (let i = 0; i < pieces.length; ) {
-    let j = i;
-    while (j + 1 < pieces.length && pieces[j + 1]!.start === pieces[j]!.end) j++;
-    runs.push(pieces.slice(i, j + 1));
-    i = j + 1;
-  }
+  const { points, runs } = planSeries(q, intervals, sealed, series);
   const partials = await Promise.all(runs.map((run) => raw.timeseries(c, { ...q, from: run[0]!.start, to: run.at(-1)!.end }, run)));
-  partials.forEach((partial, r) => partial.forEach((p, k) => add(points[runs[r]![k]!.index]!, p)));
+  partials.forEach((partial, r) => partial.forEach((p, k) => addPoint(points[runs[r]![k]!.index]!, p)));
   return points;
-}
-
-function add(point: SeriesPoint, x: Pick<SeriesPoint, 'visitors' | 'visits' | 'pageviews'>): void {
-  point.visitors += x.visitors;
-  point.visits += x.visits;
-  point.pageviews += x.pageviews;
 }
 
 export async function breakdown(c: Connection, q: StatsQuery, property: PropertyName, limit: number): Promise<BreakdownRow[]> {
@@ -102,21 +46,9 @@ export async function breakdown(c: Connection, q: StatsQuery, property: Property
     rollupSums(c, sealed, rollupProperty),
     ...gaps(q.from, q.to, sealed).map(([from, to]) => raw.breakdown(c, { ...q, from, to }, property, Infinity)),
   ]);
-  const merged = new Map<string, BreakdownPart>();
-  for (const part of parts) {
-    for (const p of part) {
-      const m = merged.get(p.value);
-      if (!m) merged.set(p.value, { value: p.value, visitors: p.visitors, visits: p.visits, pageviews: p.pageviews, events: p.events, engagedMs: p.engagedMs });
-      else {
-        m.visitors += p.visitors;
-        m.visits += p.visits;
-        m.pageviews += p.pageviews;
-        m.events += p.events;
-        m.engagedMs += p.engagedMs;
-      }
-    }
-  }
-  return rankBreakdown([...merged.values()], property, limit);
+  const sums = new BreakdownSums();
+  for (const part of parts) part.forEach(sums.add);
+  return rankBreakdown(sums.parts(), property, limit);
 }
 
 export async function propKeys(c: Connection, q: StatsQuery, limit: number): Promise<string[]> {

@@ -1,0 +1,118 @@
+// The plan every engine with rollups follows (stats/planner.ts for SQLite and JSON, the
+// ClickHouse engine's planner in SQL): which questions rollups answer, and which stretches of a
+// range are left for raw events. Pure functions: engines only fetch the parts.
+import type { StatsQuery } from '../store/types.ts';
+import type { BreakdownPart, SeriesPoint, Totals } from './compute.ts';
+import type { Interval, PropertyName } from './query.ts';
+import { eventPropProperty } from './rollup.ts';
+
+export interface SealedBucket {
+  readonly start: number;
+  /** Every event of the bucket lies in [start, end). */
+  readonly end: number;
+}
+
+export const ZERO_TOTALS: Totals = { visitors: 0, visits: 0, pageviews: 0, events: 0, bounces: 0, visitPageviews: 0, durationMs: 0 };
+
+/** The rollup key a query can be answered from, if any: no filter, or one filter with one value. */
+export function rollupKey(query: StatsQuery): { property: string; value: string } | undefined {
+  if (query.filters.length === 0) return { property: '', value: '' };
+  const [f] = query.filters;
+  if (query.filters.length === 1 && f!.values.length === 1) return { property: f!.property, value: f!.values[0]! };
+  return undefined;
+}
+
+/**
+ * The rollup property a breakdown can be read from: the property itself without filters, and a
+ * props breakdown filtered by one event name from that event's own prop rollups.
+ */
+export function breakdownRollup(query: StatsQuery, property: PropertyName): string | undefined {
+  if (query.filters.length === 0) return property;
+  const [f] = query.filters;
+  if (query.filters.length === 1 && f!.property === 'event' && f!.values.length === 1 && property.startsWith('prop:')) {
+    return eventPropProperty(property, f!.values[0]!);
+  }
+  return undefined;
+}
+
+/** The parts of [from, to) no sealed bucket covers: raw events answer those. */
+export function gaps(from: number, to: number, covered: readonly SealedBucket[]): [number, number][] {
+  const out: [number, number][] = [];
+  let at = from;
+  for (const b of covered) {
+    if (b.start > at) out.push([at, b.start]);
+    at = Math.max(at, b.end);
+  }
+  if (at < to) out.push([at, to]);
+  return out;
+}
+
+export function addPoint(point: SeriesPoint, add: Pick<SeriesPoint, 'visitors' | 'visits' | 'pageviews'>): void {
+  point.visitors += add.visitors;
+  point.visits += add.visits;
+  point.pageviews += add.pageviews;
+}
+
+/** A stretch of one chart interval that raw events must answer. */
+export interface SeriesPiece extends Interval {
+  /** The chart point it adds to. */
+  readonly index: number;
+}
+
+/**
+ * A time series from rollups where a sealed bucket lies wholly inside an interval: the points
+ * with those rollups added, and the stretches left for raw events, grouped into runs of adjacent
+ * pieces so that each run is one raw read (sealed months in between are never read raw).
+ */
+export function planSeries(
+  query: StatsQuery,
+  intervals: readonly Interval[],
+  sealed: readonly SealedBucket[],
+  series: ReadonlyMap<number, Pick<SeriesPoint, 'visitors' | 'visits' | 'pageviews'>>,
+): { points: SeriesPoint[]; runs: SeriesPiece[][] } {
+  const points = intervals.map((i) => ({ date: i.label, visitors: 0, visits: 0, pageviews: 0 }));
+  const pieces: SeriesPiece[] = [];
+  let b = 0;
+  intervals.forEach((interval, index) => {
+    const inside: SealedBucket[] = [];
+    while (b < sealed.length && sealed[b]!.end <= interval.start) b++;
+    for (let k = b; k < sealed.length && sealed[k]!.start < interval.end; k++) {
+      const bucket = sealed[k]!;
+      if (bucket.start >= interval.start && bucket.end <= interval.end) inside.push(bucket);
+    }
+    for (const bucket of inside) {
+      const row = series.get(bucket.start);
+      if (row) addPoint(points[index]!, row);
+    }
+    for (const [start, end] of gaps(Math.max(interval.start, query.from), Math.min(interval.end, query.to), inside)) {
+      pieces.push({ start, end, label: interval.label, index });
+    }
+  });
+  const runs: SeriesPiece[][] = [];
+  for (let i = 0; i < pieces.length; ) {
+    let j = i;
+    while (j + 1 < pieces.length && pieces[j + 1]!.start === pieces[j]!.end) j++;
+    runs.push(pieces.slice(i, j + 1));
+    i = j + 1;
+  }
+  return { points, runs };
+}
+
+/** Sums breakdown parts by value: a range's rollups and raw pieces, each holding every value. */
+export class BreakdownSums {
+  readonly #merged = new Map<string, BreakdownPart>();
+
+  add = (p: BreakdownPart): void => {
+    const m = this.#merged.get(p.value);
+    if (!m) return void this.#merged.set(p.value, { value: p.value, visitors: p.visitors, visits: p.visits, pageviews: p.pageviews, events: p.events, engagedMs: p.engagedMs });
+    m.visitors += p.visitors;
+    m.visits += p.visits;
+    m.pageviews += p.pageviews;
+    m.events += p.events;
+    m.engagedMs += p.engagedMs;
+  };
+
+  parts(): BreakdownPart[] {
+    return [...this.#merged.values()];
+  }
+}
