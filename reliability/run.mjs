@@ -5,6 +5,7 @@
 // Needs `npm run build` first (the npm script does it). Figures are measured, not held against
 // time limits; a row fails only when behaviour is wrong (an acknowledged event lost, a 5xx, ...).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { apiFuzz, apiFuzzRow } from './scenarios/api-fuzz.mjs';
@@ -74,7 +75,9 @@ for (const [name, [run, row]] of Object.entries(PARTS)) {
   log(figures.skipped ? `${name} SKIPPED: ${figures.skipped}` : `${name} done in ${figures.seconds_taken} s: ${verdict}`);
 }
 
-writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+// Temp directories differ on every run and machine: the file keeps their shape, not their path.
+const temp = new RegExp(`${tmpdir().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/footfall-[\\w-]+`, 'g');
+writeFileSync(file, `${JSON.stringify(results, null, 2).replace(temp, '<temp dir>')}\n`);
 const w = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length), 8));
 console.log(`| ${'scenario'.padEnd(w[0])} | ${'measured'.padEnd(w[1])} | ${'verdict'.padEnd(w[2])} |`);
 console.log(`|${'-'.repeat(w[0] + 2)}|${'-'.repeat(w[1] + 2)}|${'-'.repeat(w[2] + 2)}|`);

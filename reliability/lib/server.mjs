@@ -1,7 +1,9 @@
 // Starting, stopping and killing the reliability server (../server.mjs) as a child process, and
 // watching it: its port comes over IPC, its log lines from stderr, its memory from /proc.
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const SERVER = new URL('../server.mjs', import.meta.url).pathname;
 export const PASSWORD = 'reliability suite passphrase';
@@ -85,5 +87,21 @@ export function rssOf(pid) {
     return kb === undefined ? undefined : Number(kb) * 1024;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * One scenario's server on a fresh data directory: started, handed to `run`, and always stopped
+ * and its directory removed, whatever `run` does.
+ */
+export async function withServer(tag, env, run) {
+  const dataDir = mkdtempSync(join(tmpdir(), `footfall-reliability-${tag}-`));
+  let server;
+  try {
+    server = await startServer(dataDir, env);
+    return await run(server, dataDir);
+  } finally {
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -1,11 +1,8 @@
 // API fuzz: thousands of random dashboard and API URLs (periods, dates out of range, filters
 // with colons, prop:__proto__, huge limits, path tricks like //, /../, %2e%2e, encoded slashes,
 // malformed escapes), signed in with the Bearer password. No answer may be a 5xx.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { agent, bearer, random, request, runLoops, sendBeacon, tally } from '../lib/http.mjs';
-import { PASSWORD, startServer } from '../lib/server.mjs';
+import { PASSWORD, withServer } from '../lib/server.mjs';
 
 const PROTO = ['__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty', 'prototype'];
 const PATHS = ['/_analytics/api/summary', '/_analytics/api/timeseries', '/_analytics/api/breakdown', '/_analytics/api/realtime', '/_analytics/export.csv', '/_analytics', '/_analytics/'];
@@ -98,10 +95,7 @@ async function seed(url, n) {
 
 export async function apiFuzz({ urls = 3000, connections = 4, seedEvents = 300, seed: s = Date.now(), log = () => {} } = {}) {
   const rng = random(s);
-  const dataDir = mkdtempSync(join(tmpdir(), 'footfall-reliability-afuzz-'));
-  let server;
-  try {
-    server = await startServer(dataDir);
+  return withServer('afuzz', {}, async (server) => {
     await seed(server.url, seedEvents);
     const statuses = tally();
     const fiveHundreds = [];
@@ -151,10 +145,7 @@ export async function apiFuzz({ urls = 3000, connections = 4, seedEvents = 300, 
     };
     log(`API fuzz: ${JSON.stringify(out)}`);
     return out;
-  } finally {
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 export function apiFuzzRow(r) {

@@ -2,12 +2,9 @@
 // numbers, lone surrogate escapes, wrong types, random bytes, truncated JSON, deep nesting,
 // oversized). No answer may be a 5xx, the server must stay up, and every 202 must be one row.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { acknowledged, agent, random, request, runLoops, sendBeacon, tally } from '../lib/http.mjs';
 import { readStore } from '../lib/store.mjs';
-import { startServer } from '../lib/server.mjs';
+import { withServer } from '../lib/server.mjs';
 
 const PROTO = ['__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty', 'prototype', 'isPrototypeOf'];
 const FRAGMENTS = ['', '{', '}', '[]', '[', '"', 'null', 'true', '0', '-0', '1e999', '"k"', '{"k"}', '{"k":}', '{"k":"p",}', '{"k":"p" "u":"x"}',
@@ -92,10 +89,7 @@ export function fuzzBody(rng) {
 
 export async function collectorFuzz({ bodies = 5000, connections = 8, seed = Date.now(), log = () => {} } = {}) {
   const rng = random(seed);
-  const dataDir = mkdtempSync(join(tmpdir(), 'footfall-reliability-cfuzz-'));
-  let server;
-  try {
-    server = await startServer(dataDir);
+  return withServer('cfuzz', {}, async (server, dataDir) => {
     const statuses = tally();
     const byKind = {};
     const fiveHundreds = [];
@@ -134,10 +128,7 @@ export async function collectorFuzz({ bodies = 5000, connections = 8, seed = Dat
     };
     log(`collector fuzz: ${JSON.stringify(out)}`);
     return out;
-  } finally {
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 export function collectorFuzzRow(r) {

@@ -1,22 +1,16 @@
 // Flood: beacons as fast as autocannon can send them for a while, the server's resident memory
 // sampled every second from /proc. Figures, not limits: requests/s, answers, RSS over time.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { CHROME_UA, request } from '../lib/http.mjs';
-import { rssOf, startServer } from '../lib/server.mjs';
+import { rssOf, withServer } from '../lib/server.mjs';
 
 const MB = 2 ** 20;
 
 export async function flood({ seconds = 15, connections = 64, idleSeconds = 5, log = () => {} } = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'footfall-reliability-flood-'));
   // --expose-gc through NODE_OPTIONS, leaving the command line as a site's: flags on the command
   // line are the node-flags part's business (they once stopped the SQLite worker threads).
-  let server;
-  try {
-    server = await startServer(dataDir, { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --expose-gc`.trim() });
+  return withServer('flood', { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --expose-gc`.trim() }, async (server) => {
     const heapBefore = (await server.memory()).heapUsed;
     const samples = [rssOf(server.pid)];
     const sampler = setInterval(() => samples.push(rssOf(server.pid)), 1000);
@@ -49,10 +43,7 @@ export async function flood({ seconds = 15, connections = 64, idleSeconds = 5, l
     };
     log(`flood: ${JSON.stringify(out)}`);
     return out;
-  } finally {
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 export function floodRow(r) {

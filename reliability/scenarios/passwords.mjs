@@ -2,20 +2,14 @@
 // Figures: how many guesses were actually checked (401) per minute, how many refused (429), and
 // whether the owner still gets in (signed-in session cookie; another address through a trusted
 // proxy). The server trusts 127.0.0.1 as a proxy, so X-Forwarded-For names other clients.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { bearer, request } from '../lib/http.mjs';
-import { PASSWORD, startServer } from '../lib/server.mjs';
+import { PASSWORD, withServer } from '../lib/server.mjs';
 
 const OWNER_ADDRESS = '203.0.113.5';
 
 export async function passwords({ seconds = 10, connections = 4, log = () => {} } = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'footfall-reliability-pw-'));
-  let server;
-  try {
-    server = await startServer(dataDir, { FOOTFALL_TRUSTED_PROXIES: '127.0.0.1' });
+  return withServer('pw', { FOOTFALL_TRUSTED_PROXIES: '127.0.0.1' }, async (server) => {
     // The owner signs in first (from the guesser's own address, the hardest case).
     const login = await request(server.url, '/_analytics/login', {
       method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `password=${encodeURIComponent(PASSWORD)}`,
@@ -44,10 +38,7 @@ export async function passwords({ seconds = 10, connections = 4, log = () => {} 
     };
     log(`passwords: ${JSON.stringify(out)}`);
     return out;
-  } finally {
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 export function passwordsRow(r) {

@@ -1,12 +1,9 @@
 // Poison pill: attackers send beacons whose kind or type is a name every plain object answers
 // (__proto__, constructor, ...), beside legitimate clients. The legitimate beacons must all be
 // accepted and stored, the attack refused, and the server's log must not flood.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { acknowledged, agent, pageview, runLoops, sendBeacon, tally } from '../lib/http.mjs';
 import { checkAcknowledged, readStore } from '../lib/store.mjs';
-import { startServer } from '../lib/server.mjs';
+import { withServer } from '../lib/server.mjs';
 
 export const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty'];
 
@@ -16,10 +13,7 @@ export function attackBody(i) {
 }
 
 export async function poisonPill({ legit = 2000, legitConnections = 4, attackConnections = 2, maxMs = 60_000, log = () => {} } = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'footfall-reliability-poison-'));
-  let server;
-  try {
-    server = await startServer(dataDir);
+  return withServer('poison', {}, async (server, dataDir) => {
     const linesAtStart = server.lines.length;
     const attack = tally();
     const legitStatuses = tally();
@@ -67,10 +61,7 @@ export async function poisonPill({ legit = 2000, legitConnections = 4, attackCon
     };
     log(`poison pill: ${JSON.stringify(out)}`);
     return out;
-  } finally {
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 export function poisonPillRow(r) {

@@ -1,12 +1,9 @@
 // Slow clients (slowloris): connections that send their headers and then trickle the body a
 // byte a second, and (beside them) connections that trickle their headers. Measured: how long
 // until the server cuts each, and what it answers. Bounded: every socket is closed by `maxMs`.
-import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CHROME_UA, request, tally } from '../lib/http.mjs';
-import { startServer } from '../lib/server.mjs';
+import { withServer } from '../lib/server.mjs';
 
 /** One connection trickling its `slow` part ('body' or 'headers') a byte a second until the server closes it. */
 function slowClient(port, { slow, maxMs }) {
@@ -43,10 +40,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x) => Math.round(x * 10) / 10;
 
 export async function slowBodies({ bodies = 100, headers = 20, maxMs = 60_000, log = () => {} } = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'footfall-reliability-slow-'));
-  let server;
-  try {
-    server = await startServer(dataDir);
+  return withServer('slow', {}, async (server) => {
     const all = await Promise.all([
       ...Array.from({ length: bodies }, () => slowClient(server.port, { slow: 'body', maxMs })),
       ...Array.from({ length: headers }, () => slowClient(server.port, { slow: 'headers', maxMs })),
@@ -60,10 +54,7 @@ export async function slowBodies({ bodies = 100, headers = 20, maxMs = 60_000, l
     const out = { max_s: maxMs / 1000, bodies: summarise(all.slice(0, bodies)), ...(headers ? { headers: summarise(all.slice(bodies)) } : {}), alive_after: alive };
     log(`slow clients: ${JSON.stringify(out)}`);
     return out;
-  } finally {
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 export function slowBodiesRow(r) {
