@@ -22,7 +22,7 @@ const files = {
     'const app = express();',
     'app.use(createFootfallMiddleware());',
     "app.use(express.static('docs/.vitepress/dist', { extensions: ['html'] }));",
-    'const server = app.listen(Number(process.env.PORT), process.env.HOST);',
+    "const server = app.listen(Number(process.env.PORT), process.env.HOST, () => console.log(`listening on http://${process.env.HOST}:${process.env.PORT}`));",
     'server.headersTimeout = 10_000;',
     'server.requestTimeout = 30_000;',
   ].join('\n'),

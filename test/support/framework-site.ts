@@ -85,7 +85,7 @@ export interface RunningServer {
 
 /**
  * Starts a server of the site on a free port (given as PORT, and to `args` as {port}) and resolves
- * once it answers HTTP; rejects with its output if it exits first.
+ * once it says it listens there; rejects with its output if it exits first.
  */
 export async function startServer(dir: string, args: readonly string[], env: Record<string, string> = {}): Promise<RunningServer> {
   const port = await freePort();
@@ -95,26 +95,26 @@ export async function startServer(dir: string, args: readonly string[], env: Rec
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk));
-  const exited = once(child, 'exit').then(([code]) => {
-    throw new Error(`${args.join(' ')} exited with ${code}:\n${output}`);
-  });
   const base = `http://127.0.0.1:${port}`;
-  // Poll until the server accepts connections: the event waited for is its first answer.
-  const answers = (async () => {
-    for (let i = 0; i < 600; i++) {
-      try {
-        await fetch(`${base}/`, { signal: AbortSignal.timeout(5000) });
-        return;
-      } catch {
-        await new Promise((r) => setTimeout(r, 100));
+  // Every one of these servers prints its address once it listens (Vite and Nuxt in colour):
+  // that line is the event waited for.
+  const listening = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} never printed its address (port ${port}) within 120 s:\n${output}`)), 120_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      if (output.replace(/\x1b\[[0-9;]*m/g, '').includes(`:${port}`)) {
+        clearTimeout(timer);
+        resolve();
       }
-    }
-    throw new Error(`${args.join(' ')} did not answer on ${base}:\n${output}`);
-  })();
-  await Promise.race([answers, exited]);
-  exited.catch(() => {});
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${args.join(' ')} exited with ${code}:\n${output}`));
+    });
+  });
+  await listening;
   return {
     base,
     output: () => output,

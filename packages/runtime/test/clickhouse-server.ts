@@ -54,7 +54,8 @@ export async function startClickHouse(): Promise<ClickHouseServer> {
 </yandex>`);
   writeFileSync(join(root, 'config.xml'), `<?xml version="1.0"?>
 <yandex>
-  <logger><level>warning</level><log>${root}/server.log</log><errorlog>${root}/server.err.log</errorlog><size>10M</size><count>1</count></logger>
+  <!-- On stderr: the test waits for "Ready for connections." and shows the tail if start fails. -->
+  <logger><level>information</level><console>1</console></logger>
   <http_port>${http}</http_port>
   <tcp_port>${tcp}</tcp_port>
   <interserver_http_port>${interserver}</interserver_http_port>
@@ -75,8 +76,24 @@ export async function startClickHouse(): Promise<ClickHouseServer> {
     cwd: root,
   });
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   let exited = false;
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`clickhouse-server was not ready within 60 s: ${stderr}`));
+    }, 60_000);
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-4000);
+      if (stderr.includes('Ready for connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', () => {
+      clearTimeout(timer);
+      reject(new Error(`clickhouse-server exited at start: ${stderr}`));
+    });
+  });
   // Never outlive the test process, even when a test file forgets stop().
   const orphan = () => {
     child.kill('SIGKILL');
@@ -85,19 +102,7 @@ export async function startClickHouse(): Promise<ClickHouseServer> {
   process.once('exit', orphan);
   child.once('exit', () => (exited = true));
   const url = `http://127.0.0.1:${http}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (exited) throw new Error(`clickhouse-server exited at start: ${stderr}`);
-    try {
-      const res = await fetch(`${url}/ping`);
-      if (res.ok) break;
-    } catch {}
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`clickhouse-server did not answer within 60 s: ${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await ready;
   return {
     url,
     dataDir,
