@@ -88,6 +88,11 @@ export function planSeries(
       pieces.push({ start, end, label: interval.label, index });
     }
   });
+  return { points, runs: runsOf(pieces) };
+}
+
+/** Pieces in time order grouped into runs of adjacent ones: each run is one raw read. */
+export function runsOf(pieces: readonly SeriesPiece[]): SeriesPiece[][] {
   const runs: SeriesPiece[][] = [];
   for (let i = 0; i < pieces.length; ) {
     let j = i;
@@ -95,7 +100,7 @@ export function planSeries(
     runs.push(pieces.slice(i, j + 1));
     i = j + 1;
   }
-  return { points, runs };
+  return runs;
 }
 
 /** Sums breakdown parts by value: a range's rollups and raw pieces, each holding every value. */

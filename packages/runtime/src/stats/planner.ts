@@ -2,7 +2,8 @@ import type { EventRow, StatsQuery } from '../store/types.ts';
 import { addTotals, analyse, breakdownPartsOf, propKeyCountsOf, rankBreakdown, rankPropKeys, timeseriesOf, totalsOf, type Analysis, type BreakdownRow, type SeriesPoint, type Totals } from './compute.ts';
 import type { Interval, PropertyName } from './query.ts';
 import type { RollupRow } from './rollup.ts';
-import { addPoint, breakdownRollup, BreakdownSums, gaps, planSeries, rollupKey, ZERO_TOTALS, type SealedBucket } from './plan.ts';
+import { addPoint, breakdownRollup, BreakdownSums, gaps, planSeries, rollupKey, runsOf, ZERO_TOTALS, type SealedBucket, type SeriesPiece } from './plan.ts';
+import type { LiveRollups, LiveSpan } from './live-rollup.ts';
 
 export type { SealedBucket } from './plan.ts';
 
@@ -15,6 +16,16 @@ export interface RollupSource {
   rollupSums(buckets: readonly SealedBucket[], property: string, value?: string): Promise<readonly RollupRow[]>;
   /** Per-bucket rollup rows of one property value, for charts. */
   rollupSeries(buckets: readonly SealedBucket[], property: string, value: string): Promise<ReadonlyMap<number, RollupRow>>;
+  /** The open buckets' rollups, kept as events arrive, if the engine keeps them. */
+  live?(): Promise<LiveRollups>;
+}
+
+/** What answers a range without raw events: sealed buckets' rollups and the open buckets' live ones. */
+interface Cover {
+  readonly sealed: readonly SealedBucket[];
+  readonly live: readonly LiveSpan[];
+  /** Both, in time order. */
+  readonly all: readonly SealedBucket[];
 }
 
 /**
@@ -49,6 +60,20 @@ export class StatsPlanner {
     return analysis;
   }
 
+  async #cover(query: StatsQuery): Promise<Cover> {
+    const sealed = await this.source.sealedBuckets(query.from, query.to);
+    // A bucket another process sealed meanwhile is answered by its rollups, never twice.
+    const live = ((await this.source.live?.())?.within(query.from, query.to) ?? []).filter((l) => !sealed.some((s) => s.start === l.live.start));
+    return { sealed, live, all: [...sealed, ...live].sort((a, b) => a.start - b.start) };
+  }
+
+  /** Rollup rows of one property (one value, if given) summed over sealed buckets, plus the live ones'. */
+  async #sums(cover: Cover, property: string, value?: string): Promise<RollupRow[]> {
+    const rows = cover.sealed.length ? [...(await this.source.rollupSums(cover.sealed, property, value))] : [];
+    for (const l of cover.live) rows.push(...l.live.rows(property, value));
+    return rows;
+  }
+
   /**
    * Raw answers for a whole range, a piece at a time: the range is cut at sealed-bucket edges, so
    * each piece holds whole visits and its own visitor hashes, the per-piece answers add up
@@ -67,10 +92,10 @@ export class StatsPlanner {
       await this.#eachPiece(query, (a) => (sum = addTotals(sum, totalsOf(a))));
       return sum;
     }
-    const sealed = await this.source.sealedBuckets(query.from, query.to);
+    const cover = await this.#cover(query);
     let sum = ZERO_TOTALS;
-    if (sealed.length) for (const row of await this.source.rollupSums(sealed, key.property, key.value)) sum = addTotals(sum, row);
-    for (const [from, to] of gaps(query.from, query.to, sealed)) {
+    for (const row of await this.#sums(cover, key.property, key.value)) sum = addTotals(sum, row);
+    for (const [from, to] of gaps(query.from, query.to, cover.all)) {
       sum = addTotals(sum, totalsOf(await this.#analyse({ ...query, from, to })));
     }
     return sum;
@@ -83,9 +108,31 @@ export class StatsPlanner {
       await this.#eachPiece(query, (a) => timeseriesOf(a, intervals).forEach((p, i) => addPoint(points[i]!, p)));
       return points;
     }
-    const sealed = await this.source.sealedBuckets(query.from, query.to);
-    const series = sealed.length ? await this.source.rollupSeries(sealed, key.property, key.value) : new Map<number, RollupRow>();
-    const { points, runs } = planSeries(query, intervals, sealed, series);
+    const cover = await this.#cover(query);
+    const series = new Map(cover.sealed.length ? await this.source.rollupSeries(cover.sealed, key.property, key.value) : []);
+    for (const l of cover.live) {
+      const [row] = l.live.rows(key.property, key.value);
+      if (row) series.set(l.start, row);
+    }
+    const { points, runs: planned } = planSeries(query, intervals, cover.all, series);
+    // Stretches of an interval inside an open bucket (today's hours): its live activity answers
+    // them for all traffic; a filtered chart reads them raw.
+    let runs = planned;
+    if (key.property === '' && cover.live.length) {
+      const rest: SeriesPiece[] = [];
+      const byBucket = new Map<LiveSpan, SeriesPiece[]>();
+      for (const piece of splitAt(planned.flat(), cover.live.map((l) => l.start))) {
+        const l = cover.live.find((b) => piece.start >= b.start && piece.end <= b.end);
+        if (l) byBucket.set(l, [...(byBucket.get(l) ?? []), piece]);
+        else rest.push(piece);
+      }
+      for (const [l, pieces] of byBucket) {
+        const answered = l.live.series(pieces);
+        if (answered) answered.forEach((p, k) => addPoint(points[pieces[k]!.index]!, p));
+        else rest.push(...pieces);
+      }
+      runs = runsOf(rest.sort((a, b) => a.start - b.start));
+    }
     for (const run of runs) {
       const partial = timeseriesOf(await this.#analyse({ ...query, from: run[0]!.start, to: run.at(-1)!.end }), run);
       partial.forEach((p, k) => addPoint(points[run[k]!.index]!, p));
@@ -101,20 +148,46 @@ export class StatsPlanner {
       await this.#eachPiece(query, (a) => breakdownPartsOf(a, property).forEach(add));
       return rankBreakdown(sums.parts(), property, limit);
     }
-    const sealed = await this.source.sealedBuckets(query.from, query.to);
-    if (sealed.length) for (const row of await this.source.rollupSums(sealed, rollupProperty)) add(row);
-    for (const [from, to] of gaps(query.from, query.to, sealed)) {
+    const cover = await this.#cover(query);
+    for (const row of await this.#sums(cover, rollupProperty)) add(row);
+    for (const [from, to] of gaps(query.from, query.to, cover.all)) {
       for (const part of breakdownPartsOf(await this.#analyse({ ...query, from, to }), property)) add(part);
     }
     return rankBreakdown(sums.parts(), property, limit);
   }
 
-  /** Rollups keep no list of prop keys, so this reads the range's raw events (as filtered breakdowns do). */
+  /**
+   * Sealed rollups keep no list of prop keys, so this reads their raw events (as filtered
+   * breakdowns do); open buckets count them live, without a filter or filtered by one event.
+   */
   async propKeys(query: StatsQuery, limit: number): Promise<string[]> {
     const counts = new Map<string, number>();
-    await this.#eachPiece(query, (a) => {
-      for (const [key, n] of propKeyCountsOf(a)) counts.set(key, (counts.get(key) ?? 0) + n);
-    });
+    const merge = (m: ReadonlyMap<string, number>) => {
+      for (const [key, n] of m) counts.set(key, (counts.get(key) ?? 0) + n);
+    };
+    const [f, ...more] = query.filters;
+    const byEvent = f && f.property === 'event' && f.values.length === 1 && more.length === 0 ? f.values[0] : undefined;
+    const live = !f || byEvent !== undefined ? (await this.#cover(query)).live : [];
+    for (const l of live) merge(l.live.propKeyCounts(byEvent));
+    for (const [from, to] of gaps(query.from, query.to, live)) {
+      await this.#eachPiece({ ...query, from, to }, (a) => merge(propKeyCountsOf(a)));
+    }
     return rankPropKeys(counts, limit);
   }
+}
+
+/** Pieces cut at the given times, so that none straddles one. */
+function splitAt(pieces: readonly SeriesPiece[], cuts: readonly number[]): SeriesPiece[] {
+  return pieces.flatMap((p) => {
+    const out: SeriesPiece[] = [];
+    let start = p.start;
+    for (const c of [...cuts].sort((a, b) => a - b)) {
+      if (c > start && c < p.end) {
+        out.push({ ...p, start, end: c });
+        start = c;
+      }
+    }
+    out.push({ ...p, start });
+    return out;
+  });
 }

@@ -1,6 +1,7 @@
 // Runs inside the append worker, so it is plain TypeScript that Node's type stripping accepts
 // (no parameter properties, no enums) and imports nothing from the rest of the runtime that would
 // pull those in.
+import { randomUUID } from 'node:crypto';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { KIND_CODES, VISIT_ATTRIBUTES, type StoredEvent } from '../types.ts';
 import { openConnection } from './connection.ts';
@@ -10,6 +11,9 @@ import { StringTable } from './strings.ts';
 export interface AppendResult {
   readonly visits: number[];
   readonly seqs: number[];
+  /** This writer's id and the number of this commit among its own (see the `writers` table). */
+  readonly writer: string;
+  readonly commit: number;
 }
 
 /** Turns events into rows: finds or creates their visit, interns strings, commits once. */
@@ -22,6 +26,8 @@ export class EventWriter {
   #insertEvent: StatementSync;
   #insertVisit: StatementSync;
   #findVisit: StatementSync;
+  #countCommit: StatementSync;
+  readonly #id = randomUUID();
   #closed = false;
 
   constructor(file: string) {
@@ -32,20 +38,23 @@ export class EventWriter {
       `INSERT INTO visits (bucket, session, visitor, ${VISIT_ATTRIBUTES.join(', ')}) VALUES (?, ?, ?, ${VISIT_ATTRIBUTES.map(() => '?').join(', ')}) RETURNING id`,
     );
     this.#findVisit = this.#db.prepare('SELECT id FROM visits WHERE session = ? AND bucket = ?');
+    this.#countCommit = this.#db.prepare('INSERT INTO writers (id, commits) VALUES (?, 1) ON CONFLICT (id) DO UPDATE SET commits = commits + 1 RETURNING commits');
   }
 
   /** One transaction for the batch; throws (after rolling back) if any part fails. */
   append(events: readonly StoredEvent[]): AppendResult {
-    const result: AppendResult = { visits: [], seqs: [] };
+    const visits: number[] = [];
+    const seqs: number[] = [];
     this.#db.exec('BEGIN IMMEDIATE');
     try {
       for (const e of events) {
         const visit = this.#visitId(e);
-        result.visits.push(visit);
-        result.seqs.push(this.#insertRow(e, visit));
+        visits.push(visit);
+        seqs.push(this.#insertRow(e, visit));
       }
+      const commit = Number((this.#countCommit.get(this.#id) as { commits: number }).commits);
       this.#db.exec('COMMIT');
-      return result;
+      return { visits, seqs, writer: this.#id, commit };
     } catch (error) {
       // After some failures (a full disk, an I/O error) SQLite has already rolled back, and a
       // ROLLBACK of ours would throw "no transaction is active" over the real cause.

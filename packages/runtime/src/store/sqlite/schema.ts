@@ -1,10 +1,12 @@
 import type { DatabaseSync } from 'node:sqlite';
+import { MONTH_SCHEMA, rebuild as rebuildMonths } from './month-rollups.ts';
 
 /**
  * Visits hold what is constant for a visit (source, geo, device), once; events hold only what
  * changes per event. That split is most of why a pageview costs well under 100 bytes.
+ * A migration is SQL, or a function when it also moves data (in the same transaction).
  */
-const MIGRATIONS: readonly string[] = [
+const MIGRATIONS: readonly (string | ((db: DatabaseSync) => void))[] = [
   `CREATE TABLE strings (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
    -- Attribute columns hold strings.id: "Chrome" or "/docs/x" is stored once, not per visit.
    CREATE TABLE visits (
@@ -40,6 +42,16 @@ const MIGRATIONS: readonly string[] = [
      bounces INTEGER NOT NULL, visit_pageviews INTEGER NOT NULL, duration_ms INTEGER NOT NULL, engaged_ms INTEGER NOT NULL,
      PRIMARY KEY (property, bucket, value)
    ) WITHOUT ROWID;`,
+  // Each append worker counts its commits in its own row, in the commit's transaction: a process
+  // keeping live rollups of the open bucket tells its own commits from another process's.
+  `CREATE TABLE writers (id TEXT PRIMARY KEY, commits INTEGER NOT NULL) WITHOUT ROWID;`,
+  // Month rollups (month-rollups.ts), built from the sealed buckets' rollups: long ranges read a
+  // row per month instead of one per day. Dropped first, so that a database an older version
+  // wrote to (which leaves them stale and lowers user_version) gets them rebuilt.
+  (db) => {
+    db.exec(MONTH_SCHEMA);
+    rebuildMonths(db);
+  },
 ];
 
 export function migrate(db: DatabaseSync): void {
@@ -47,7 +59,11 @@ export function migrate(db: DatabaseSync): void {
   db.exec('BEGIN IMMEDIATE');
   try {
     const version = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
-    for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]!);
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      const migration = MIGRATIONS[v]!;
+      if (typeof migration === 'string') db.exec(migration);
+      else migration(db);
+    }
     db.exec(`PRAGMA user_version = ${MIGRATIONS.length}`);
     db.exec('COMMIT');
   } catch (error) {

@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 import { FootfallStorageError } from '../../errors.ts';
 import type { SealedBucket } from '../../stats/planner.ts';
 import { PlannedStore } from '../planned-store.ts';
 import { rollupBucket, type RollupRow } from '../../stats/rollup.ts';
 import { KINDS, VISIT_ATTRIBUTES, type EventRow, type Store, type StoredEvent, type Visit } from '../types.ts';
 import { openConnection } from './connection.ts';
-import { HOT_MAX_ROWS, HotRows, type KeyedRow } from './hot-rows.ts';
+import { LiveFeed } from './live-feed.ts';
+import type { LiveRollups } from '../../stats/live-rollup.ts';
+import { MonthRollups } from './month-rollups.ts';
 import { migrate } from './schema.ts';
 import { StringTable } from './strings.ts';
 import { classify, storageFailure } from './failures.ts';
@@ -17,8 +19,6 @@ import { WriterThread } from './writer-thread.ts';
 import { arrayQuery, type ArrayQuery } from './compat.ts';
 
 export const SQLITE_FILE = 'footfall.db';
-/** How far back a resync looks for other connections' rows (they may commit slightly late). */
-const HOT_RESYNC_MS = 10 * 60_000;
 
 type Row = Record<string, unknown>;
 
@@ -34,7 +34,7 @@ export class SqliteStore extends PlannedStore implements Store {
   readonly file: string;
   #db: DatabaseSync;
   #writer: WriterThread;
-  #hot: HotRows | undefined;
+  #live: LiveFeed;
   #salts = new Map<number, Uint8Array>();
   #strings: StringTable;
   #closed = false;
@@ -54,12 +54,10 @@ export class SqliteStore extends PlannedStore implements Store {
     }
     this.#strings = new StringTable(this.#db);
     this.#writer = new WriterThread(this.file);
-    this.#dataVersion = this.#db.prepare('PRAGMA data_version');
+    this.#live = new LiveFeed(this.#db, this.file, this.#strings);
     this.#visitsInRange = arrayQuery(this.#db.prepare(`SELECT id, bucket, visitor, ${VISIT_ATTRIBUTES.join(', ')} FROM visits WHERE id IN (SELECT DISTINCT visit FROM events WHERE ts >= ? AND ts < ?)`));
-    this.#eventsInRange = arrayQuery(this.#db.prepare('SELECT ts, visit, seq, kind, path, name, props, engaged FROM events WHERE ts >= ? AND ts < ? ORDER BY ts'));
-    const sums = 'value, sum(visitors), sum(visits), sum(pageviews), sum(events), sum(bounces), sum(visit_pageviews), sum(duration_ms), sum(engaged_ms)';
-    this.#sumsByValue = arrayQuery(this.#db.prepare(`SELECT ${sums} FROM rollups WHERE property = ? AND bucket BETWEEN ? AND ? GROUP BY value`));
-    this.#sumsOfValue = arrayQuery(this.#db.prepare(`SELECT ${sums} FROM rollups WHERE property = ? AND bucket BETWEEN ? AND ? AND value = ? GROUP BY value`));
+    this.#eventsInRange = arrayQuery(this.#db.prepare('SELECT ts, visit, kind, path, name, props, engaged FROM events WHERE ts >= ? AND ts < ? ORDER BY ts, visit, seq'));
+    this.#months = new MonthRollups(this.#db);
     this.#seriesOfValue = arrayQuery(this.#db.prepare(`SELECT bucket, value, visitors, visits, pageviews, events, bounces, visit_pageviews, duration_ms, engaged_ms
       FROM rollups WHERE property = ? AND bucket BETWEEN ? AND ? AND value = ?`));
   }
@@ -100,32 +98,19 @@ export class SqliteStore extends PlannedStore implements Store {
     } catch (error) {
       throw classify(error, this.file, `could not store ${events.length} event(s) in`);
     }
-    this.#hot?.add(events, placed);
+    this.#live.appended(events, placed);
+  }
+
+  /** The open buckets' aggregates, kept as events arrive: the planner answers the day from them. */
+  live(): Promise<LiveRollups> {
+    return this.#live.current();
   }
 
   /**
-   * Events in [from, to) joined to their visits; what the shared metric code reads. The unsealed
-   * tail (the open bucket: every dashboard panel reads it) is served from memory while no other
-   * process has written; sealed history is answered by rollups and rarely read raw.
+   * Events in [from, to) joined to their visits; what the shared metric code reads for the
+   * questions rollups cannot answer (several filters, a filtered breakdown), and for realtime.
    */
   async rows(from: number, to: number): Promise<EventRow[]> {
-    const version = Number((this.#dataVersion.get() as Row).data_version);
-    if (this.#hot && this.#hot.version !== version) {
-      // Another connection committed (the append worker, or another process): take in the
-      // recent rows the cache lacks. Keys make rows this process already added harmless.
-      this.#hot.merge(this.#read(this.#hot.latest - HOT_RESYNC_MS, Number.MAX_SAFE_INTEGER), version);
-    }
-    if (!this.#hot) {
-      const hotFrom = Number((this.#db.prepare('SELECT coalesce(max(end), 0) AS e FROM sealed').get() as Row).e);
-      // Counting a large unsealed tail is itself costly: a "too large" verdict holds a minute.
-      const recent = this.#tooHot && this.#tooHot.from === hotFrom && Date.now() - this.#tooHot.at < 60_000;
-      if (!recent) {
-        const count = Number((this.#db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE ts >= ? LIMIT ?)').get(hotFrom, HOT_MAX_ROWS + 1) as Row).n);
-        if (count <= HOT_MAX_ROWS) this.#hot = new HotRows(hotFrom, version, this.#read(hotFrom, Number.MAX_SAFE_INTEGER));
-        else this.#tooHot = { from: hotFrom, at: Date.now() };
-      }
-    }
-    if (this.#hot && from >= this.#hot.from) return this.#hot.slice(from, to);
     return this.#read(from, to);
   }
 
@@ -133,7 +118,7 @@ export class SqliteStore extends PlannedStore implements Store {
    * Raw rows of a range from disk. Statements are prepared once and return arrays, not objects:
    * a cold read (a partial sealed day for a comparison) is one of the dashboard's larger costs.
    */
-  #read(from: number, to: number): KeyedRow[] {
+  #read(from: number, to: number): EventRow[] {
     // Visits and events from one snapshot: between two autocommit reads the append worker can
     // commit an event whose visit the first read did not see.
     this.#db.exec('BEGIN');
@@ -144,7 +129,7 @@ export class SqliteStore extends PlannedStore implements Store {
     }
   }
 
-  #readSnapshot(from: number, to: number): KeyedRow[] {
+  #readSnapshot(from: number, to: number): EventRow[] {
     const visits = new Map<number, Visit>();
     for (const v of this.#visitsInRange(from, to)) {
       const visit: Record<string, unknown> = { key: v[0], bucket: v[1], visitor: Buffer.from(v[2] as Uint8Array).toString('hex') };
@@ -154,8 +139,7 @@ export class SqliteStore extends PlannedStore implements Store {
       });
       visits.set(v[0] as number, visit as unknown as Visit);
     }
-    return this.#eventsInRange(from, to).map(([ts, visit, seq, kind, path, name, props, engaged]) => ({
-      key: `${ts}:${visit}:${seq}`,
+    return this.#eventsInRange(from, to).map(([ts, visit, kind, path, name, props, engaged]) => ({
       ts: ts as number,
       kind: KINDS[kind as number]!,
       path: this.#strings.text(path as number),
@@ -166,14 +150,11 @@ export class SqliteStore extends PlannedStore implements Store {
     }));
   }
 
-  #dataVersion!: StatementSync;
   #visitsInRange!: ArrayQuery;
-  #sumsByValue!: ArrayQuery;
-  #sumsOfValue!: ArrayQuery;
+  /** Sums over runs of sealed buckets, from month rollups where whole months lie inside. */
+  #months!: MonthRollups;
   #seriesOfValue!: ArrayQuery;
   #eventsInRange!: ArrayQuery;
-  /** When the unsealed tail was last found too large to cache, and from where. */
-  #tooHot: { from: number; at: number } | undefined;
 
   async sealedBuckets(from: number, to: number): Promise<SealedBucket[]> {
     return (this.#db.prepare('SELECT bucket, end FROM sealed WHERE bucket >= ? AND end <= ? ORDER BY bucket').all(from, to) as Row[])
@@ -184,9 +165,7 @@ export class SqliteStore extends PlannedStore implements Store {
     const p = this.#strings.lookup(property);
     const v = value === undefined ? undefined : this.#strings.lookup(value);
     if (p === undefined || (value !== undefined && v === undefined)) return [];
-    const range = [p, buckets[0]!.start, buckets.at(-1)!.start] as const;
-    const rows = v === undefined ? this.#sumsByValue(...range) : this.#sumsOfValue(...range, v);
-    return (rows as unknown as number[][]).map((r) => this.#toRollup(property, r));
+    return this.#months.sums(p, v, buckets[0]!.start, buckets.at(-1)!.start).map((r) => this.#toRollup(property, r));
   }
 
   async rollupSeries(buckets: readonly SealedBucket[], property: string, value: string): Promise<Map<number, RollupRow>> {
@@ -204,7 +183,7 @@ export class SqliteStore extends PlannedStore implements Store {
   }
 
   async seal(before: number): Promise<void> {
-    this.#hot = undefined;
+    const live = await this.#live.current();
     const last = (this.#db.prepare('SELECT max(bucket) AS b FROM sealed').get() as Row).b as number | null;
     const open = (this.#db.prepare('SELECT DISTINCT bucket FROM visits WHERE bucket > ? AND bucket < ? ORDER BY bucket').all(last ?? -Number.MAX_SAFE_INTEGER, before) as Row[])
       .map((r) => Number(r.bucket));
@@ -213,14 +192,15 @@ export class SqliteStore extends PlannedStore implements Store {
     // has events (or the open bucket), so the sealed bucket covers that whole span.
     for (const [i, bucket] of open.entries()) {
       const end = open[i + 1] ?? before;
-      const rows = (await this.rows(bucket, end)).filter((r) => r.visit.bucket === bucket);
-      if (rows.length === 0) continue;
-      const rollups = rollupBucket(rows);
+      // The live rollups are the bucket's rollups already (equal to computing them from its events).
+      const rollups = live.bucket(bucket)?.allRows() ?? rollupBucket((await this.rows(bucket, end)).filter((r) => r.visit.bucket === bucket));
+      if (rollups.every((r) => r.visits === 0)) continue;
       this.#db.exec('BEGIN IMMEDIATE');
       try {
         // Another process may have sealed it meanwhile: the marker decides who writes.
         if (Number(this.#db.prepare('INSERT OR IGNORE INTO sealed (bucket, end) VALUES (?, ?)').run(bucket, end).changes) === 1) {
           for (const r of rollups) insert.run(this.#strings.intern(r.property), bucket, this.#strings.intern(r.value), r.visitors, r.visits, r.pageviews, r.events, r.bounces, r.visitPageviews, r.durationMs, r.engagedMs);
+          this.#months.add(bucket, rollups, (text) => this.#strings.intern(text));
         }
         this.#db.exec('COMMIT');
       } catch (error) {
@@ -228,6 +208,7 @@ export class SqliteStore extends PlannedStore implements Store {
         throw storageFailure(error, this.file, `could not seal bucket ${bucket} in`);
       }
     }
+    this.#live.sealed(before);
   }
 
   async earliest() {
@@ -274,14 +255,27 @@ export class SqliteStore extends PlannedStore implements Store {
   }
 
   async prune(before: number, bucket: number): Promise<number> {
-    this.#hot = undefined;
     try {
       const { changes } = this.#db.prepare('DELETE FROM events WHERE ts < ?').run(before);
       this.#db.prepare('DELETE FROM visits WHERE bucket < ?').run(bucket);
-      // The bucket holding `before` lost some events: its rollup no longer matches, so drop it too.
-      this.#db.prepare('DELETE FROM rollups WHERE bucket <= ?').run(bucket);
-      this.#db.prepare('DELETE FROM sealed WHERE bucket <= ?').run(bucket);
-      if (Number(changes) > 0) this.#checkpoint();
+      // The bucket holding `before` lost some events: its rollup no longer matches, so drop it too,
+      // and the months that summed any of these buckets (rebuilt from what is left), all at once.
+      if (this.#db.prepare('SELECT 1 FROM sealed WHERE bucket <= ? LIMIT 1').get(bucket)) {
+        this.#db.exec('BEGIN IMMEDIATE');
+        try {
+          this.#db.prepare('DELETE FROM rollups WHERE bucket <= ?').run(bucket);
+          this.#db.prepare('DELETE FROM sealed WHERE bucket <= ?').run(bucket);
+          this.#months.pruned(bucket);
+          this.#db.exec('COMMIT');
+        } catch (error) {
+          this.#rollback();
+          throw error;
+        }
+      }
+      if (Number(changes) > 0) {
+        this.#checkpoint();
+        this.#live.pruned(before);
+      }
       return Number(changes);
     } catch (error) {
       throw storageFailure(error, this.file, 'could not apply retention in');

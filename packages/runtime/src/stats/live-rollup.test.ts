@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import type { EventRow, StoredEvent, Visit } from '../store/types.ts';
+import { VISIT_ATTRIBUTES } from '../store/types.ts';
+import { computePropKeys, computeTimeseries } from './compute.ts';
+import { LIVE_SLOT_MS, LiveBucket } from './live-rollup.ts';
+import { rollupBucket, type RollupRow } from './rollup.ts';
+
+/**
+ * Property test: live rollups, fed one event at a time in arrival order (out of order by up to
+ * minutes, with ties, engagement reports before pageviews and visits of events only), equal at
+ * every checkpoint what `rollupBucket` computes from the raw events received so far.
+ */
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+}
+
+const START = Date.UTC(2026, 10, 30);
+const PAGES = ['/', '/a', '/b', '/c/d'];
+
+function arrivals(seed: number): (StoredEvent & { visitKey: number })[] {
+  const r = rng(seed);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
+  const out: (StoredEvent & { visitKey: number })[] = [];
+  for (let v = 0; v < 60; v++) {
+    const visitor = `v${Math.floor(r() * 25)}`.padStart(32, '0');
+    const attrs = { source: pick([undefined, 'Google', 'X']), country: pick([undefined, 'GB', 'DE']), browser: pick(['Chrome', 'Safari']) };
+    let ts = START + Math.floor(r() * 20) * 600_000 + (r() < 0.2 ? 0 : Math.floor(r() * 600_000));
+    const n = 1 + Math.floor(r() * 6);
+    for (let i = 0; i < n; i++) {
+      const kind = pick(['pageview', 'pageview', 'event', 'engagement'] as const);
+      const path = pick(PAGES);
+      const e: StoredEvent & { visitKey: number } = { ts, kind, bucket: START, visitor, session: `s${v}`, path, visitKey: v + 1, ...attrs };
+      if (kind === 'event') Object.assign(e, { name: pick(['Signup', 'Play']), ...(r() < 0.7 ? { props: { plan: pick(['free', 'pro']), ...(r() < 0.3 ? { seat: pick(['1', '2']) } : {}) } } : {}) });
+      if (kind === 'engagement') e.engaged = 1000 + Math.floor(r() * 30_000);
+      out.push(e);
+      if (r() > 0.3) ts += Math.floor(r() * 20 * 60_000);
+    }
+  }
+  // Arrival order: by time, then shuffled locally (a late beacon, a batch committed late).
+  out.sort((a, b) => a.ts - b.ts);
+  for (let i = 0; i < out.length; i++) {
+    const j = Math.min(out.length - 1, i + Math.floor(r() * 4));
+    if (r() < 0.3) [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/** Raw rows as a store reads them back: sorted by time, ties in arrival order, visits from their first stored event. */
+function rawRows(received: readonly (StoredEvent & { visitKey: number })[]): EventRow[] {
+  const visits = new Map<number, Visit>();
+  const rows = received.map((e) => {
+    let visit = visits.get(e.visitKey);
+    if (!visit) {
+      const v: Record<string, unknown> = { key: e.visitKey, bucket: e.bucket, visitor: e.visitor };
+      for (const a of VISIT_ATTRIBUTES) if (e[a] !== undefined) v[a] = e[a];
+      visits.set(e.visitKey, (visit = v as unknown as Visit));
+    }
+    return { ts: e.ts, kind: e.kind, path: e.path, name: e.name, props: e.props, engaged: e.engaged, visit };
+  });
+  return rows.sort((a, b) => a.ts - b.ts);
+}
+
+const sorted = (rows: readonly RollupRow[]) =>
+  rows.filter((r) => r.visits > 0).sort((a, b) => (a.property + '\u0000' + a.value < b.property + '\u0000' + b.value ? -1 : 1));
+
+function liveRows(live: LiveBucket, properties: readonly string[]): RollupRow[] {
+  return properties.flatMap((p) => live.rows(p));
+}
+
+describe('live rollups of the open bucket', () => {
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+    it(`equal rollupBucket on the raw events at every checkpoint (seed ${seed})`, () => {
+      const events = arrivals(seed);
+      const live = new LiveBucket(START);
+      let checkpoints = 0;
+      events.forEach((e, i) => {
+        live.add({ ...e, visitKey: e.visitKey, attributes: e });
+        if (i % 17 !== 16 && i !== events.length - 1) return;
+        const raw = rawRows(events.slice(0, i + 1));
+        const expected = sorted(rollupBucket(raw));
+        const properties = [...new Set(expected.map((r) => r.property))];
+        expect(sorted(liveRows(live, properties)), `after ${i + 1} events`).toEqual(expected);
+        // No group exists live that the raw computation lacks.
+        for (const p of ['page', 'entry_page', 'exit_page', 'event', 'prop:plan', 'source']) {
+          expect(sorted(live.rows(p)).length, p).toBe(expected.filter((r) => r.property === p).length);
+        }
+        checkpoints++;
+      });
+      expect(checkpoints).toBeGreaterThan(3);
+    });
+  }
+
+  it('answers charts per stretch on the 15-minute grid exactly, and refuses edges off it', () => {
+    const events = arrivals(11);
+    const live = new LiveBucket(START);
+    for (const e of events) live.add({ ...e, attributes: e });
+    const raw = rawRows(events);
+    const hours = Array.from({ length: 24 }, (_, h) => ({ start: START + h * 3_600_000, end: START + (h + 1) * 3_600_000, label: `${h}` }));
+    const query = { from: START, to: START + 86_400_000, filters: [] };
+    const expected = computeTimeseries(raw, query, hours).map(({ visitors, visits, pageviews }) => ({ visitors, visits, pageviews }));
+    expect(live.series(hours)).toEqual(expected);
+    // Half-hour and quarter-hour zones' local hours.
+    const odd = hours.slice(0, 23).map((h) => ({ ...h, start: h.start + 2 * LIVE_SLOT_MS, end: h.end + 2 * LIVE_SLOT_MS }));
+    expect(live.series(odd)).toEqual(computeTimeseries(raw, { ...query, to: odd.at(-1)!.end }, odd).map(({ visitors, visits, pageviews }) => ({ visitors, visits, pageviews })));
+    expect(live.series([{ start: START + 60_000, end: START + 3_600_000 }])).toBeUndefined();
+  });
+
+  it('counts prop keys per event name as the raw computation does', () => {
+    const events = arrivals(12);
+    const live = new LiveBucket(START);
+    for (const e of events) live.add({ ...e, attributes: e });
+    const raw = rawRows(events);
+    const rank = (m: ReadonlyMap<string, number>) => [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k]) => k);
+    const query = { from: START, to: START + 86_400_000, filters: [] };
+    expect(rank(live.propKeyCounts())).toEqual(computePropKeys(raw, query, 10));
+    expect(rank(live.propKeyCounts('Signup'))).toEqual(computePropKeys(raw, { ...query, filters: [{ property: 'event', values: ['Signup'] }] }, 10));
+  });
+});
