@@ -1,5 +1,6 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { FootfallStorageError } from '../../errors.ts';
 import { LiveRollups, type LiveEvent } from '../../stats/live-rollup.ts';
 import { KINDS, VISIT_ATTRIBUTES, type StoredEvent, type VisitAttributes } from '../types.ts';
 import { arrayQuery, type ArrayQuery } from './compat.ts';
@@ -39,6 +40,7 @@ export class LiveFeed {
   /** key `ts:visit:seq` -> ts, for recent events only. */
   #keys = new Map<string, number>();
   #keysPrunedAt = 0;
+  #closed = false;
   #visit: StatementSync;
   #foreignCommits: StatementSync;
   #recent: ArrayQuery;
@@ -57,6 +59,20 @@ export class LiveFeed {
     this.#own = placed.writer;
     if (this.#loading) return void this.#queued.push({ events, placed });
     if (this.#live) this.#takeOwn(this.#live, events, placed);
+  }
+
+  /**
+   * Starts loading in the background (a server starting): on a busy day loading takes seconds,
+   * which the first dashboard view should not wait for. It yields between chunks, so requests
+   * go on being served meanwhile.
+   */
+  warm(): void {
+    this.current().catch(() => {});
+  }
+
+  /** Stops a load under way at its next chunk: the store is closing. */
+  close(): void {
+    this.#closed = true;
   }
 
   /** The live rollups, loaded on first use and brought up to date with other processes' commits. */
@@ -114,11 +130,18 @@ export class LiveFeed {
       const visit = db.prepare(`SELECT bucket, visitor, ${VISIT_ATTRIBUTES.join(', ')} FROM visits WHERE id = ?`);
       let rows = first(from);
       while (rows.length > 0) {
-        for (const row of rows) this.#takeRow(live, row, visit);
+        // Loaded rows cannot come again from own commits (the snapshot's commit counts tell
+        // those apart): only the last minutes' keys matter, for resyncs, and are taken below.
+        for (const row of rows) this.#takeRow(live, row, visit, false);
         const last = rows.at(-1)!;
         if (rows.length < LOAD_CHUNK) break;
         await yieldToEventLoop();
+        if (this.#closed) throw new FootfallStorageError('the store was closed while loading the open buckets');
         rows = next(last[0] as number, last[1] as number, last[2] as number);
+      }
+      const latest = Math.max(...live.buckets.map((b) => b.latest), -Infinity);
+      for (const [ts, v, seq] of arrayQuery(db.prepare('SELECT ts, visit, seq FROM events WHERE ts >= ?'))(latest - KEYS_KEPT_MS)) {
+        this.#isNew(`${ts}:${v}:${seq}`, ts as number);
       }
       db.exec('COMMIT');
     } finally {
@@ -146,9 +169,9 @@ export class LiveFeed {
   }
 
   /** A row of [ts, visit, seq, kind, path id, name, props JSON, engaged] read from disk. */
-  #takeRow(live: LiveRollups, row: unknown[], visitQuery: StatementSync): void {
+  #takeRow(live: LiveRollups, row: unknown[], visitQuery: StatementSync, dedupe = true): void {
     const [ts, visitKey, seq, kind, path, name, props, engaged] = row as [number, number, number, number, number, string | null, string | null, number | null];
-    if (!this.#isNew(`${ts}:${visitKey}:${seq}`, ts)) return;
+    if (dedupe && !this.#isNew(`${ts}:${visitKey}:${seq}`, ts)) return;
     let bucket = live.bucketOf(visitKey);
     let visitor = '';
     let attributes: VisitAttributes = {};

@@ -82,6 +82,7 @@ export class SqliteStore extends PlannedStore implements Store {
       await store.close().catch(() => {});
       throw verdict.error;
     }
+    store.#live.warm();
     return store;
   }
 
@@ -294,6 +295,7 @@ export class SqliteStore extends PlannedStore implements Store {
     // Tracked here: Node 22.13 has no `db.isOpen`.
     if (this.#closed) return;
     this.#closed = true;
+    this.#live.close();
     await this.#writer.close();
     try {
       this.#checkpoint();
