@@ -2,6 +2,7 @@ import type { EventKind, VisitAttributes } from '../store/types.ts';
 import type { SeriesPoint } from './compute.ts';
 import type { SealedBucket } from './plan.ts';
 import { DIRECT, PROPERTIES, levelOf, visitAttribute, type PropertyName } from './query.ts';
+import { ListPool, Table } from './live-columns.ts';
 import { eventPropProperty, type RollupRow } from './rollup.ts';
 
 /** One event as the live rollups take it in: what a store appended or read back. */
@@ -30,6 +31,7 @@ const VISIT_PROPERTIES = PROPERTIES.filter((p) => levelOf(p) === 'visit');
 
 /** A rollup row being kept up to date: the totals of one property value in one open bucket. */
 interface Group extends RollupRow {
+  readonly id: number;
   /** Visit-level groups hold all of a visit's pageviews and events; event-level ones only their own. */
   readonly visitLevel: boolean;
   visitors: number;
@@ -40,15 +42,6 @@ interface Group extends RollupRow {
   visitPageviews: number;
   durationMs: number;
   engagedMs: number;
-}
-
-interface Visitor {
-  readonly visits: Visit[];
-  /**
-   * For a visitor with many visits (an office behind one address, a crawler that passed as a
-   * browser): how many of its visits each group holds, so joining stays O(1) instead of a scan.
-   */
-  counts?: Map<Group, number>;
 }
 
 /** Past this many visits a visitor's group memberships are counted rather than scanned. */
@@ -62,26 +55,15 @@ interface Contribution {
   durationMs: number;
 }
 
-interface Visit {
-  readonly visitor: Visitor;
-  /** Held until the visit's first pageview or event, when its visit-level groups are joined. */
-  attributes: VisitAttributes | undefined;
-  pageviews: number;
-  events: number;
-  first: number;
-  last: number;
-  firstPageview: number;
-  lastPageview: number;
-  entry: Group | undefined;
-  exit: Group | undefined;
-  /** Every group the visit is in. Short (its attributes, pages and events), so a scan beats a Set. */
-  readonly groups: Group[];
-  /** Engagement reports at or after the last pageview (all of them before the first one): the duration's tail. */
-  engagements: { ts: number; engaged: number; path: string }[];
-  tailMs: number;
-  /** Activity for charts: [slot, pageviews] pairs, slot = LIVE_SLOT_MS steps from the bucket start. */
-  readonly slots: number[];
+/** A visit before its first pageview or event: its attributes, and engagement reported so far. */
+interface Unmatched {
+  readonly attributes: VisitAttributes;
+  readonly pending: { path: string; engaged: number; at: number }[];
 }
+
+type VisitInt = 'visitor' | 'nextOfVisitor' | 'profile' | 'pageviews' | 'events' | 'entry' | 'exit' | 'groups' | 'slots' | 'tail';
+/** Times are ms from the bucket's start; first/last are set by the first pageview or event. */
+type VisitFloat = 'first' | 'last' | 'firstPageview' | 'lastPageview' | 'tailMs';
 
 /**
  * The rollup rows of one open (unsealed) bucket, kept exact as events arrive, in memory bounded
@@ -89,110 +71,159 @@ interface Visit {
  * `rollupBucket` would compute from the bucket's raw events (the property test checks it, out
  * of order arrivals included). Visitor hashes never repeat across buckets, so these rows add to
  * sealed buckets' rollups exactly like another sealed bucket's would.
+ *
+ * Per visit it keeps a row of numbers (live-columns.ts): counts, times, entry and exit, and
+ * lists of its groups (the entry and exit page's, its pages', events' and props'), of its
+ * active chart slots and of the engagement reported since its last pageview (the duration's
+ * tail). Its visit-level groups ('' and one per attribute) are a profile shared by every visit
+ * with the same attributes.
  */
 export class LiveBucket {
   readonly start: number;
   /** Times of the oldest and newest pageview, event or engagement report taken in. */
   earliest = Infinity;
   latest = -Infinity;
-  readonly #visits = new Map<number, Visit>();
-  readonly #visitors = new Map<string, Visitor>();
-  /** property -> value -> group */
+  readonly #visitIndex = new Map<number, number>();
+  readonly #v = new Table<VisitInt, VisitFloat>(
+    ['visitor', 'nextOfVisitor', 'profile', 'pageviews', 'events', 'entry', 'exit', 'groups', 'slots', 'tail'],
+    ['first', 'last', 'firstPageview', 'lastPageview', 'tailMs'],
+    ['nextOfVisitor', 'profile', 'entry', 'exit', 'groups', 'slots', 'tail'],
+  );
+  readonly #unmatched = new Map<number, Unmatched>();
+  readonly #visitorIndex = new Map<string, number>();
+  /** Per visitor: its newest visit (the head of a list through nextOfVisitor) and how many it has. */
+  readonly #visitors = new Table<'head' | 'count', never>(['head', 'count'], [], ['head']);
+  /** For a visitor with many visits (an office behind one address): visits per group, so joining stays O(1). */
+  readonly #counts = new Map<number, Map<number, number>>();
+  readonly #members = new ListPool();
+  readonly #slots = new ListPool();
+  readonly #tail = new ListPool();
+  /** property -> value -> group; groups by id. */
   readonly #groups = new Map<string, Map<string, Group>>();
+  readonly #groupList: Group[] = [];
+  /** Visit-level group ids by attribute values: most visits share a profile with many others. */
+  readonly #profileIds = new Map<string, number>();
+  readonly #profiles: Group[][] = [];
   /** Engaged time reported on a path no pageview or event of the bucket has shown yet. */
   readonly #unplacedEngagedMs = new Map<string, number>();
   /** How many custom events carry each prop key, over all events and per event name. */
   readonly #propKeys = new Map<string, number>();
   readonly #propKeysByEvent = new Map<string, Map<string, number>>();
-  /** Pageviews per slot, for the whole bucket. */
-  readonly #slotPageviews = new Map<number, number>();
 
   constructor(start: number) {
     this.start = start;
   }
 
   hasVisit(key: number): boolean {
-    return this.#visits.has(key);
+    return this.#visitIndex.has(key);
   }
 
   /** Every row, as sealing the bucket writes them. */
   allRows(): RollupRow[] {
-    return [...this.#groups.values()].flatMap((values) => [...values.values()].map(rowOf));
+    return this.#groupList.filter((g) => g.visits > 0).map(rowOf);
   }
 
   add(e: LiveEvent): void {
     if (e.ts > this.latest) this.latest = e.ts;
     if (e.ts < this.earliest) this.earliest = e.ts;
-    let visit = this.#visits.get(e.visitKey);
-    if (!visit) {
-      let visitor = this.#visitors.get(e.visitor);
-      if (!visitor) this.#visitors.set(e.visitor, (visitor = { visits: [] }));
-      visit = {
-        visitor, attributes: e.attributes, pageviews: 0, events: 0, first: Infinity, last: -Infinity, firstPageview: Infinity, lastPageview: -Infinity,
-        entry: undefined, exit: undefined, groups: [], engagements: [], tailMs: 0, slots: [],
-      };
-      visitor.visits.push(visit);
-      if (visitor.visits.length === SCAN_VISITS + 1) {
-        visitor.counts = new Map();
-        for (const o of visitor.visits) for (const g of o.groups) visitor.counts.set(g, (visitor.counts.get(g) ?? 0) + 1);
-      }
-      this.#visits.set(e.visitKey, visit);
+    let v = this.#visitIndex.get(e.visitKey);
+    if (v === undefined) v = this.#newVisit(e);
+    const at = e.ts - this.start;
+    if (e.kind === 'engagement') this.#engagement(v, e, at);
+    else this.#action(v, e, at);
+  }
+
+  #newVisit(e: LiveEvent): number {
+    let visitor = this.#visitorIndex.get(e.visitor);
+    if (visitor === undefined) this.#visitorIndex.set(e.visitor, (visitor = this.#visitors.add()));
+    const v = this.#v.add();
+    const vi = this.#v.ints;
+    vi.visitor[v] = visitor;
+    const { head, count } = this.#visitors.ints;
+    vi.nextOfVisitor[v] = head[visitor]!;
+    head[visitor] = v;
+    count[visitor]!++;
+    if (count[visitor] === SCAN_VISITS + 1) {
+      const counts = new Map<number, number>();
+      for (const g of this.#visitorGroups(visitor)) counts.set(g, (counts.get(g) ?? 0) + 1);
+      this.#counts.set(visitor, counts);
     }
-    if (e.kind === 'engagement') this.#engagement(visit, e);
-    else this.#action(visit, e);
+    this.#unmatched.set(v, { attributes: e.attributes, pending: [] });
+    this.#visitIndex.set(e.visitKey, v);
+    return v;
   }
 
-  #matched(v: Visit): boolean {
-    return v.pageviews + v.events > 0;
+  /** Every group id of every visit of a visitor, once per visit holding it. */
+  #visitorGroups(visitor: number): number[] {
+    const out: number[] = [];
+    const vi = this.#v.ints;
+    for (let o = this.#visitors.ints.head[visitor]!; o >= 0; o = vi.nextOfVisitor[o]!) {
+      if (vi.profile[o]! >= 0) for (const g of this.#profiles[vi.profile[o]!]!) out.push(g.id);
+      for (let c = vi.groups[o]!; c >= 0; c = this.#members.next[c]!) out.push(this.#members.a[c]!);
+    }
+    return out;
   }
 
-  #contribution(v: Visit): Contribution {
-    const bounce = v.pageviews === 1 && v.events === 0 ? 1 : 0;
-    return { pageviews: v.pageviews, events: v.events, bounce, durationMs: v.last - v.first + v.tailMs };
+  #contribution(v: number): Contribution {
+    const { pageviews, events } = this.#v.ints;
+    const { first, last, tailMs } = this.#v.floats;
+    const bounce = pageviews[v] === 1 && events[v] === 0 ? 1 : 0;
+    return { pageviews: pageviews[v]!, events: events[v]!, bounce, durationMs: last[v]! - first[v]! + tailMs[v]! };
   }
 
   /** A pageview or custom event: the visit's numbers change, so every group it is in changes. */
-  #action(v: Visit, e: LiveEvent): void {
-    const wasMatched = this.#matched(v);
-    const before = wasMatched ? this.#contribution(v) : undefined;
-    const oldEntry = v.entry;
-    const oldExit = v.exit;
-    // Engagement reported before the visit counted is placed on its pages now (before the
-    // pageview below drops the reports that precede it from the duration's tail).
-    if (!wasMatched) for (const x of v.engagements) this.#placeEngaged(x.path, x.engaged);
-    if (e.kind === 'event') v.events++;
-    else {
-      v.pageviews++;
-      // Same tie rules as the raw computation: the first stored of equal times is the entry, the last the exit.
-      if (e.ts < v.firstPageview) {
-        v.firstPageview = e.ts;
-        v.entry = this.#group('entry_page', e.path);
-      }
-      if (e.ts >= v.lastPageview) {
-        if (e.ts > v.lastPageview) {
-          v.lastPageview = e.ts;
-          const kept = v.engagements.filter((x) => x.ts >= e.ts);
-          v.engagements = kept;
-          v.tailMs = kept.reduce((n, x) => n + x.engaged, 0);
-        }
-        v.exit = this.#group('exit_page', e.path);
+  #action(v: number, e: LiveEvent, at: number): void {
+    const vi = this.#v.ints;
+    const vf = this.#v.floats;
+    const unmatched = this.#unmatched.get(v);
+    const before = unmatched ? undefined : this.#contribution(v);
+    const oldEntry = vi.entry[v]!;
+    const oldExit = vi.exit[v]!;
+    if (unmatched) {
+      vf.first[v] = vf.last[v] = at;
+      // Engagement reported before the visit counted is placed on its pages now, and is all of
+      // the duration's tail until a pageview cuts it.
+      for (const x of unmatched.pending) {
+        this.#placeEngaged(x.path, x.engaged);
+        vi.tail[v] = this.#tail.push(vi.tail[v]!, x.engaged, 0, x.at);
       }
     }
-    if (e.ts < v.first) v.first = e.ts;
-    if (e.ts > v.last) v.last = e.ts;
+    if (e.kind === 'event') vi.events[v]!++;
+    else {
+      const firstView = vi.pageviews[v] === 0;
+      vi.pageviews[v]!++;
+      // Same tie rules as the raw computation: the first stored of equal times is the entry, the last the exit.
+      if (firstView || at < vf.firstPageview[v]!) {
+        vf.firstPageview[v] = at;
+        vi.entry[v] = this.#group('entry_page', e.path).id;
+      }
+      if (firstView || at >= vf.lastPageview[v]!) {
+        if (firstView || at > vf.lastPageview[v]!) {
+          vf.lastPageview[v] = at;
+          this.#cutTail(v, at);
+        }
+        vi.exit[v] = this.#group('exit_page', e.path).id;
+      }
+    }
+    if (at < vf.first[v]!) vf.first[v] = at;
+    if (at > vf.last[v]!) vf.last[v] = at;
     const after = this.#contribution(v);
 
-    if (!before) this.#joinVisitGroups(v, after);
+    if (!before) this.#joinVisitGroups(v, unmatched!.attributes, after);
     else {
       const delta: Contribution = { pageviews: after.pageviews - before.pageviews, events: after.events - before.events, bounce: after.bounce - before.bounce, durationMs: after.durationMs - before.durationMs };
-      for (const g of v.groups) if (g !== oldEntry && g !== oldExit) applyDelta(g, delta);
-      this.#move(v, oldEntry, v.entry, before, after);
-      this.#move(v, oldExit, v.exit, before, after);
+      for (const g of this.#profiles[vi.profile[v]!]!) applyDelta(g, delta);
+      for (let c = vi.groups[v]!; c >= 0; c = this.#members.next[c]!) {
+        const g = this.#members.a[c]!;
+        if (g !== oldEntry && g !== oldExit) applyDelta(this.#groupList[g]!, delta);
+      }
+      this.#move(v, oldEntry, vi.entry[v]!, before, after);
+      this.#move(v, oldExit, vi.exit[v]!, before, after);
     }
 
     for (const [property, value] of eventValues(e)) {
       const g = this.#group(property, value);
-      if (!v.groups.includes(g)) this.#join(v, g, after);
+      if (!this.#members.has(vi.groups[v]!, g.id)) this.#join(v, g, after, true);
       if (e.kind === 'pageview') g.pageviews++;
       else g.events++;
     }
@@ -204,56 +235,81 @@ export class LiveBucket {
       }
     }
 
-    const slot = Math.floor((e.ts - this.start) / LIVE_SLOT_MS);
+    const slot = Math.floor(at / LIVE_SLOT_MS);
     const pageview = e.kind === 'pageview' ? 1 : 0;
-    if (pageview) this.#slotPageviews.set(slot, (this.#slotPageviews.get(slot) ?? 0) + 1);
-    for (let i = 0; i < v.slots.length; i += 2) {
-      if (v.slots[i] === slot) {
-        v.slots[i + 1]! += pageview;
+    for (let c = vi.slots[v]!; c >= 0; c = this.#slots.next[c]!) {
+      if (this.#slots.a[c] === slot) {
+        this.#slots.b[c]! += pageview;
         return;
       }
     }
-    v.slots.push(slot, pageview);
+    vi.slots[v] = this.#slots.push(vi.slots[v]!, slot, pageview);
+  }
+
+  /** A later last pageview: engagement reported before it no longer extends the visit. */
+  #cutTail(v: number, lastPageview: number): void {
+    const vi = this.#v.ints;
+    let kept = -1;
+    let ms = 0;
+    for (let c = vi.tail[v]!; c >= 0; c = this.#tail.next[c]!) {
+      if (this.#tail.x[c]! < lastPageview) continue;
+      kept = this.#tail.push(kept, this.#tail.a[c]!, 0, this.#tail.x[c]!);
+      ms += this.#tail.a[c]!;
+    }
+    this.#tail.clear(vi.tail[v]!);
+    vi.tail[v] = kept;
+    this.#v.floats.tailMs[v] = ms;
   }
 
   /** The visit's first pageview or event: it now counts, in all traffic and under each of its attributes. */
-  #joinVisitGroups(v: Visit, c: Contribution): void {
-    const attributes = v.attributes!;
-    v.attributes = undefined;
-    this.#join(v, this.#group('', ''), c);
-    for (const property of VISIT_PROPERTIES) {
-      const value = attributes[visitAttribute(property)] ?? (property === 'source' ? DIRECT : undefined);
-      if (value !== undefined) this.#join(v, this.#group(property, value), c);
+  #joinVisitGroups(v: number, attributes: VisitAttributes, c: Contribution): void {
+    this.#unmatched.delete(v);
+    const values = VISIT_PROPERTIES.map((property) => attributes[visitAttribute(property)] ?? (property === 'source' ? DIRECT : undefined));
+    const id = values.join('\u0000') + values.map((x) => (x === undefined ? '0' : '1')).join('');
+    let profile = this.#profileIds.get(id);
+    if (profile === undefined) {
+      profile = this.#profiles.push([this.#group('', ''), ...VISIT_PROPERTIES.flatMap((property, i) => (values[i] === undefined ? [] : [this.#group(property, values[i]!)]))]) - 1;
+      this.#profileIds.set(id, profile);
     }
-    if (v.entry) this.#join(v, v.entry, c);
-    if (v.exit) this.#join(v, v.exit, c);
+    this.#v.ints.profile[v] = profile;
+    for (const g of this.#profiles[profile]!) this.#join(v, g, c, false);
+    const { entry, exit } = this.#v.ints;
+    if (entry[v]! >= 0) this.#join(v, this.#groupList[entry[v]!]!, c, true);
+    if (exit[v]! >= 0) this.#join(v, this.#groupList[exit[v]!]!, c, true);
   }
 
   /** An entry or exit page changed: the visit leaves the old page's group for the new one's. */
-  #move(v: Visit, from: Group | undefined, to: Group | undefined, before: Contribution, after: Contribution): void {
+  #move(v: number, from: number, to: number, before: Contribution, after: Contribution): void {
     if (from === to) {
-      if (from) applyDelta(from, { pageviews: after.pageviews - before.pageviews, events: after.events - before.events, bounce: after.bounce - before.bounce, durationMs: after.durationMs - before.durationMs });
+      if (from >= 0) applyDelta(this.#groupList[from]!, { pageviews: after.pageviews - before.pageviews, events: after.events - before.events, bounce: after.bounce - before.bounce, durationMs: after.durationMs - before.durationMs });
       return;
     }
-    if (from) this.#leave(v, from, before);
-    if (to) this.#join(v, to, after);
+    if (from >= 0) this.#leave(v, this.#groupList[from]!, before);
+    if (to >= 0) this.#join(v, this.#groupList[to]!, after, true);
   }
 
   /**
    * Whether another visit of the visitor is in the group (then the visitor counts there
    * already); `counted` says whether the visitor's counts include this visit's membership.
    */
-  #visitorHas(v: Visit, g: Group, counted: 0 | 1): boolean {
-    const counts = v.visitor.counts;
-    if (counts) return (counts.get(g) ?? 0) > counted;
-    return v.visitor.visits.some((o) => o !== v && o.groups.includes(g));
+  #visitorHas(v: number, g: Group, counted: 0 | 1): boolean {
+    const vi = this.#v.ints;
+    const counts = this.#counts.get(vi.visitor[v]!);
+    if (counts) return (counts.get(g.id) ?? 0) > counted;
+    for (let o = this.#visitors.ints.head[vi.visitor[v]!]!; o >= 0; o = vi.nextOfVisitor[o]!) {
+      if (o === v) continue;
+      if (vi.profile[o]! >= 0 && g.visitLevel && this.#profiles[vi.profile[o]!]!.includes(g)) return true;
+      if (this.#members.has(vi.groups[o]!, g.id)) return true;
+    }
+    return false;
   }
 
-  #join(v: Visit, g: Group, c: Contribution): void {
+  /** Counts the visit in a group; `own` groups are listed on the visit, profile ones are its profile's. */
+  #join(v: number, g: Group, c: Contribution, own: boolean): void {
     if (!this.#visitorHas(v, g, 0)) g.visitors++;
-    const counts = v.visitor.counts;
-    if (counts) counts.set(g, (counts.get(g) ?? 0) + 1);
-    v.groups.push(g);
+    const counts = this.#counts.get(this.#v.ints.visitor[v]!);
+    if (counts) counts.set(g.id, (counts.get(g.id) ?? 0) + 1);
+    if (own) this.#v.ints.groups[v] = this.#members.push(this.#v.ints.groups[v]!, g.id);
     g.visits++;
     g.bounces += c.bounce;
     g.visitPageviews += c.pageviews;
@@ -264,14 +320,16 @@ export class LiveBucket {
     }
   }
 
-  #leave(v: Visit, g: Group, c: Contribution): void {
-    v.groups.splice(v.groups.indexOf(g), 1);
+  /** Only entry and exit groups are ever left; one no visit holds any more is no row (rows() skips it). */
+  #leave(v: number, g: Group, c: Contribution): void {
+    const vi = this.#v.ints;
+    vi.groups[v] = this.#members.remove(vi.groups[v]!, g.id);
     if (!this.#visitorHas(v, g, 1)) g.visitors--;
-    const counts = v.visitor.counts;
+    const counts = this.#counts.get(vi.visitor[v]!);
     if (counts) {
-      const n = counts.get(g)! - 1;
-      if (n > 0) counts.set(g, n);
-      else counts.delete(g);
+      const n = counts.get(g.id)! - 1;
+      if (n > 0) counts.set(g.id, n);
+      else counts.delete(g.id);
     }
     g.visits--;
     g.bounces -= c.bounce;
@@ -279,22 +337,24 @@ export class LiveBucket {
     g.durationMs -= c.durationMs;
     g.pageviews -= c.pageviews;
     g.events -= c.events;
-    // Only entry and exit groups are ever left; one no visit holds any more is no row at all.
-    if (g.visits === 0) this.#groups.get(g.property)!.delete(g.value);
   }
 
-  #engagement(v: Visit, e: LiveEvent): void {
+  #engagement(v: number, e: LiveEvent, at: number): void {
     const engaged = e.engaged ?? 0;
-    if (!this.#matched(v)) {
-      v.engagements.push({ ts: e.ts, engaged, path: e.path });
-      v.tailMs += engaged;
+    const vi = this.#v.ints;
+    const vf = this.#v.floats;
+    const unmatched = this.#unmatched.get(v);
+    if (unmatched) {
+      unmatched.pending.push({ path: e.path, engaged, at });
+      vf.tailMs[v]! += engaged;
       return;
     }
     this.#placeEngaged(e.path, engaged);
-    if (e.ts < v.lastPageview) return;
-    v.engagements.push({ ts: e.ts, engaged, path: e.path });
-    v.tailMs += engaged;
-    for (const g of v.groups) g.durationMs += engaged;
+    if (vi.pageviews[v]! > 0 && at < vf.lastPageview[v]!) return;
+    vi.tail[v] = this.#tail.push(vi.tail[v]!, engaged, 0, at);
+    vf.tailMs[v]! += engaged;
+    for (const g of this.#profiles[vi.profile[v]!]!) g.durationMs += engaged;
+    for (let c = vi.groups[v]!; c >= 0; c = this.#members.next[c]!) this.#groupList[this.#members.a[c]!]!.durationMs += engaged;
   }
 
   #placeEngaged(path: string, engaged: number): void {
@@ -308,7 +368,8 @@ export class LiveBucket {
     let g = values.get(value);
     if (!g) {
       const visitLevel = property === '' || (!property.startsWith('prop:') && levelOf(property as PropertyName) !== 'event');
-      g = { property, value, visitLevel, visitors: 0, visits: 0, pageviews: 0, events: 0, bounces: 0, visitPageviews: 0, durationMs: 0, engagedMs: 0 };
+      g = { id: this.#groupList.length, property, value, visitLevel, visitors: 0, visits: 0, pageviews: 0, events: 0, bounces: 0, visitPageviews: 0, durationMs: 0, engagedMs: 0 };
+      this.#groupList.push(g);
       values.set(value, g);
       if (property === 'page') {
         g.engagedMs = this.#unplacedEngagedMs.get(value) ?? 0;
@@ -322,11 +383,8 @@ export class LiveBucket {
   rows(property: string, value?: string): RollupRow[] {
     const values = this.#groups.get(property);
     if (!values) return [];
-    if (value !== undefined) {
-      const g = values.get(value);
-      return g ? [rowOf(g)] : [];
-    }
-    return [...values.values()].map(rowOf);
+    const groups = value === undefined ? [...values.values()] : [values.get(value)].filter((g) => g !== undefined);
+    return groups.filter((g) => g.visits > 0).map(rowOf);
   }
 
   /** How many custom events (of one name, if given) carry each prop key. */
@@ -346,42 +404,42 @@ export class LiveBucket {
       if (!Number.isInteger(a) || !(Number.isInteger(b) || p.end > this.latest)) return undefined;
       edges.push(a, Number.isInteger(b) ? b : Math.floor((this.latest - this.start) / LIVE_SLOT_MS) + 1);
     }
+    // Slots seen in the bucket map to pieces once, not per visit.
+    const pieceOfSlot = new Map<number, number>();
     const pieceOf = (slot: number): number => {
-      let lo = 0;
-      let hi = pieces.length - 1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        if (slot < edges[2 * mid]!) hi = mid - 1;
-        else if (slot >= edges[2 * mid + 1]!) lo = mid + 1;
-        else return mid;
-      }
-      return -1;
+      let k = pieceOfSlot.get(slot);
+      if (k !== undefined) return k;
+      k = -1;
+      for (let i = 0; i < pieces.length; i++) if (slot >= edges[2 * i]! && slot < edges[2 * i + 1]!) k = i;
+      pieceOfSlot.set(slot, k);
+      return k;
     };
-    const out = pieces.map(() => ({ visitors: 0, visits: 0, pageviews: 0 }));
+    const visitors = new Int32Array(pieces.length);
+    const visits = new Int32Array(pieces.length);
+    const pageviews = new Float64Array(pieces.length);
     const seenByVisitor = new Int32Array(pieces.length).fill(-1);
     const seenByVisit = new Int32Array(pieces.length).fill(-1);
-    let visitorStamp = 0;
-    let visitStamp = 0;
-    for (const visitor of this.#visitors.values()) {
-      for (const v of visitor.visits) {
-        for (let i = 0; i < v.slots.length; i += 2) {
-          const k = pieceOf(v.slots[i]!);
+    const { head } = this.#visitors.ints;
+    const { nextOfVisitor, slots } = this.#v.ints;
+    const { a: slotOf, b: views, next } = this.#slots;
+    for (let visitor = 0; visitor < this.#visitors.length; visitor++) {
+      for (let v = head[visitor]!; v >= 0; v = nextOfVisitor[v]!) {
+        for (let c = slots[v]!; c >= 0; c = next[c]!) {
+          const k = pieceOf(slotOf[c]!);
           if (k < 0) continue;
-          if (seenByVisitor[k] !== visitorStamp) {
-            seenByVisitor[k] = visitorStamp;
-            out[k]!.visitors++;
+          if (seenByVisitor[k] !== visitor) {
+            seenByVisitor[k] = visitor;
+            visitors[k]!++;
           }
-          if (seenByVisit[k] !== visitStamp) {
-            seenByVisit[k] = visitStamp;
-            out[k]!.visits++;
+          if (seenByVisit[k] !== v) {
+            seenByVisit[k] = v;
+            visits[k]!++;
           }
-          out[k]!.pageviews += v.slots[i + 1]!;
+          pageviews[k]! += views[c]!;
         }
-        visitStamp++;
       }
-      visitorStamp++;
     }
-    return out;
+    return pieces.map((_, k) => ({ visitors: visitors[k]!, visits: visits[k]!, pageviews: pageviews[k]! }));
   }
 }
 

@@ -1,0 +1,118 @@
+// Compact storage for the live rollups' per-visit state. A busy day has hundreds of thousands of
+// visits; as JavaScript objects with arrays each cost about a kilobyte, as rows of typed arrays
+// well under two hundred bytes, and loops over them stay in cache.
+
+type Typed = Int32Array | Float64Array;
+
+/** Growth factor of every column: 1.5 keeps the unused tail small. */
+const GROW = 1.5;
+
+function grown<T extends Typed>(old: T, capacity: number, fill?: number): T {
+  const next = new (old.constructor as new (n: number) => T)(capacity);
+  next.set(old);
+  if (fill !== undefined) next.fill(fill, old.length);
+  return next;
+}
+
+/**
+ * Rows of numeric columns, appended one at a time. Columns named in `minusOne` start at -1
+ * (list heads and ids, where -1 means none).
+ */
+export class Table<I extends string, F extends string> {
+  ints: Record<I, Int32Array>;
+  floats: Record<F, Float64Array>;
+  length = 0;
+  readonly #minusOne: ReadonlySet<string>;
+
+  constructor(ints: readonly I[], floats: readonly F[], minusOne: readonly I[] = []) {
+    this.#minusOne = new Set(minusOne);
+    this.ints = Object.fromEntries(ints.map((n) => [n, new Int32Array(16).fill(this.#minusOne.has(n) ? -1 : 0)])) as Record<I, Int32Array>;
+    this.floats = Object.fromEntries(floats.map((n) => [n, new Float64Array(16)])) as Record<F, Float64Array>;
+  }
+
+  /** Appends a row of zeros (and -1s) and returns its index. */
+  add(): number {
+    const capacity = Object.values<Typed>(this.ints)[0]?.length ?? Object.values<Typed>(this.floats)[0]!.length;
+    if (this.length === capacity) {
+      const next = Math.ceil(capacity * GROW);
+      for (const n of Object.keys(this.ints) as I[]) this.ints[n] = grown(this.ints[n], next, this.#minusOne.has(n) ? -1 : 0);
+      for (const n of Object.keys(this.floats) as F[]) this.floats[n] = grown(this.floats[n], next);
+    }
+    return this.length++;
+  }
+}
+
+/**
+ * Singly linked lists of int cells in one pool, with a free list: a visit's groups, its active
+ * chart slots, its engagement tail. Each list is addressed by the index of its head (-1: empty).
+ */
+export class ListPool {
+  readonly #cells: Table<'a' | 'b' | 'next', 'x'>;
+  #free = -1;
+
+  constructor() {
+    this.#cells = new Table(['a', 'b', 'next'], ['x'], ['next']);
+  }
+
+  get a(): Int32Array {
+    return this.#cells.ints.a;
+  }
+
+  get b(): Int32Array {
+    return this.#cells.ints.b;
+  }
+
+  /** A float per cell, for values that may not fit 32 bits (times in long rotations). */
+  get x(): Float64Array {
+    return this.#cells.floats.x;
+  }
+
+  get next(): Int32Array {
+    return this.#cells.ints.next;
+  }
+
+  /** A new cell in front of `head`; returns the new head. */
+  push(head: number, a: number, b = 0, x = 0): number {
+    let cell = this.#free;
+    if (cell >= 0) this.#free = this.#cells.ints.next[cell]!;
+    else cell = this.#cells.add();
+    this.#cells.ints.a[cell] = a;
+    this.#cells.ints.b[cell] = b;
+    this.#cells.floats.x[cell] = x;
+    this.#cells.ints.next[cell] = head;
+    return cell;
+  }
+
+  /** Unlinks the first cell whose `a` is `value`; returns the new head. */
+  remove(head: number, value: number): number {
+    const { a, next } = this.#cells.ints;
+    let prev = -1;
+    for (let c = head; c >= 0; prev = c, c = next[c]!) {
+      if (a[c] !== value) continue;
+      const rest = next[c]!;
+      next[c] = this.#free;
+      this.#free = c;
+      if (prev < 0) return rest;
+      next[prev] = rest;
+      return head;
+    }
+    return head;
+  }
+
+  /** Frees a whole list. */
+  clear(head: number): void {
+    const next = this.#cells.ints.next;
+    for (let c = head; c >= 0; ) {
+      const rest = next[c]!;
+      next[c] = this.#free;
+      this.#free = c;
+      c = rest;
+    }
+  }
+
+  has(head: number, value: number): boolean {
+    const { a, next } = this.#cells.ints;
+    for (let c = head; c >= 0; c = next[c]!) if (a[c] === value) return true;
+    return false;
+  }
+}
