@@ -7,7 +7,8 @@ import type { WorkerReply, WorkerRequest } from './writer-thread.ts';
 // node:sqlite first, without its ExperimentalWarning; the writer's static import then finds it loaded.
 await importSqliteQuietly();
 const { EventWriter } = await import('./event-writer.ts');
-const writer = new EventWriter((workerData as { file: string }).file);
+const { file, writer: id } = workerData as { file: string; writer: string };
+const writer = new EventWriter(file, id);
 
 parentPort!.on('message', (message: WorkerRequest) => {
   if (message.type === 'close') {

@@ -1,7 +1,6 @@
 // Runs inside the append worker, so it is plain TypeScript that Node's type stripping accepts
 // (no parameter properties, no enums) and imports nothing from the rest of the runtime that would
 // pull those in.
-import { randomUUID } from 'node:crypto';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { KIND_CODES, VISIT_ATTRIBUTES, type StoredEvent } from '../types.ts';
 import { openConnection } from './connection.ts';
@@ -27,10 +26,12 @@ export class EventWriter {
   #insertVisit: StatementSync;
   #findVisit: StatementSync;
   #countCommit: StatementSync;
-  readonly #id = randomUUID();
+  readonly #id: string;
   #closed = false;
 
-  constructor(file: string) {
+  /** `id` names this writer in the `writers` table (its commits are counted there). */
+  constructor(file: string, id: string) {
+    this.#id = id;
     this.#db = openConnection(file);
     this.#strings = new StringTable(this.#db);
     this.#insertEvent = this.#db.prepare('INSERT INTO events (ts, visit, seq, kind, path, name, props, engaged) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');

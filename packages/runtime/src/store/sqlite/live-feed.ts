@@ -33,8 +33,13 @@ export class LiveFeed {
   #queued: { events: readonly StoredEvent[]; placed: AppendResult }[] = [];
   /** Commits per writer in the loading snapshot. */
   #loaded = new Map<string, number>();
-  /** This process's writer id, once a commit told it. */
-  #own: string | undefined;
+  /** This process's writer id (its append worker's commits). */
+  readonly #own: string;
+  /**
+   * Whether another process has written since this one started: until then no resync can come,
+   * so own commits skip the recent-keys bookkeeping, and the first resync reloads instead.
+   */
+  #shared = false;
   /** Commits by other writers, as of the last check. */
   #foreign = 0;
   /** key `ts:visit:seq` -> ts, for recent events only. */
@@ -45,18 +50,18 @@ export class LiveFeed {
   #foreignCommits: StatementSync;
   #recent: ArrayQuery;
 
-  constructor(db: DatabaseSync, file: string, strings: StringTable) {
+  constructor(db: DatabaseSync, file: string, strings: StringTable, own: string) {
+    this.#own = own;
     this.#db = db;
     this.#file = file;
     this.#strings = strings;
     this.#visit = db.prepare(`SELECT bucket, visitor, ${VISIT_ATTRIBUTES.join(', ')} FROM visits WHERE id = ?`);
-    this.#foreignCommits = db.prepare('SELECT coalesce(sum(commits), 0) AS n FROM writers WHERE id IS NOT ?');
+    this.#foreignCommits = db.prepare('SELECT coalesce(sum(commits), 0) AS n FROM writers WHERE id != ?');
     this.#recent = arrayQuery(db.prepare('SELECT ts, visit, seq, kind, path, name, props, engaged FROM events WHERE ts >= ? ORDER BY ts, visit, seq'));
   }
 
   /** This process's commit returned: fold its events in (if the rollups are kept at all yet). */
   appended(events: readonly StoredEvent[], placed: AppendResult): void {
-    this.#own = placed.writer;
     if (this.#loading) return void this.#queued.push({ events, placed });
     if (this.#live) this.#takeOwn(this.#live, events, placed);
   }
@@ -90,12 +95,17 @@ export class LiveFeed {
       }
     }
     const live = this.#live;
-    const foreign = Number((this.#foreignCommits.get(this.#own ?? null) as Row).n);
-    if (foreign !== this.#foreign) {
-      this.#foreign = foreign;
-      const latest = Math.max(...live.buckets.map((b) => b.latest), -Infinity);
-      if (latest > -Infinity) this.#resync(live, latest - RESYNC_MS);
+    const foreign = Number((this.#foreignCommits.get(this.#own) as Row).n);
+    if (foreign === this.#foreign) return live;
+    this.#foreign = foreign;
+    if (!this.#shared) {
+      // Own commits were taken in without keys: start over once, keeping keys from now on.
+      this.#shared = true;
+      this.reset();
+      return this.current();
     }
+    const latest = Math.max(...live.buckets.map((b) => b.latest), -Infinity);
+    if (latest > -Infinity) this.#resync(live, latest - RESYNC_MS);
     return live;
   }
 
@@ -163,7 +173,7 @@ export class LiveFeed {
   #takeOwn(live: LiveRollups, events: readonly StoredEvent[], placed: AppendResult): void {
     events.forEach((e, i) => {
       const key = placed.visits[i]!;
-      if (!this.#isNew(`${e.ts}:${key}:${placed.seqs[i]}`, e.ts)) return;
+      if (this.#shared && !this.#isNew(`${e.ts}:${key}:${placed.seqs[i]}`, e.ts)) return;
       live.add({ ts: e.ts, kind: e.kind, path: e.path, name: e.name, props: e.props, engaged: e.engaged, visitKey: key, bucket: e.bucket, visitor: e.visitor, attributes: e });
     });
   }

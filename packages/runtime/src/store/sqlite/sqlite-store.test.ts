@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { expect, it } from 'vitest';
+import { computeBreakdown, computeTotals } from '../../stats/compute.ts';
 import { SqliteStore } from './sqlite-store.ts';
 
 it('lets two processes on one data dir agree on the salt and see each other\'s events', async () => {
@@ -41,6 +42,32 @@ it('sees another process\'s new events after it has cached the unsealed tail', a
   expect(await a.totals(q)).toMatchObject({ pageviews: 2, visits: 2 });
   await a.append([e(3, 'one')]);
   expect(await a.totals(q)).toMatchObject({ pageviews: 3, visits: 2 });
+  await a.close();
+  await b.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('keeps its live rollups exact while another process writes to the same day, before and after it has loaded them', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'footfall-sqlite-'));
+  const a = new SqliteStore(dir);
+  const b = new SqliteStore(dir);
+  const day = Date.UTC(2026, 10, 30);
+  const e = (i: number, kind: 'pageview' | 'event' | 'engagement' = 'pageview') => ({
+    ts: day + i * 60_000, kind, bucket: day, visitor: `${i % 5}`.padStart(32, '0'), session: `s${i % 7}`, path: `/p${i % 3}`,
+    ...(kind === 'event' ? { name: 'Signup' } : kind === 'engagement' ? { engaged: 1000 * i } : {}),
+  });
+  const q = { from: day, to: day + 86_400_000, filters: [] };
+  const check = async () => {
+    const raw = await a.rows(q.from, q.to);
+    expect(await a.totals(q)).toEqual(computeTotals(raw, q));
+    expect(await a.breakdown(q, 'exit_page', 10)).toEqual(computeBreakdown(raw, q, 'exit_page', 10));
+  };
+  const kinds = ['pageview', 'event', 'engagement'] as const;
+  for (let i = 0; i < 60; i++) {
+    await (i % 3 === 0 ? b : a).append([e(i, kinds[i % 4 === 3 ? 2 : i % 5 === 4 ? 1 : 0])]);
+    if (i % 4 === 1) await check();
+  }
+  await check();
   await a.close();
   await b.close();
   rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
@@ -53,8 +53,8 @@ export class SqliteStore extends PlannedStore implements Store {
       throw new FootfallStorageError(`cannot open the SQLite database ${this.file}: ${(error as Error).message}. Check that FOOTFALL_DATA_DIR is writable.`, { cause: error });
     }
     this.#strings = new StringTable(this.#db);
-    this.#writer = new WriterThread(this.file);
-    this.#live = new LiveFeed(this.#db, this.file, this.#strings);
+    this.#writer = new WriterThread(this.file, randomUUID());
+    this.#live = new LiveFeed(this.#db, this.file, this.#strings, this.#writer.id);
     this.#visitsInRange = arrayQuery(this.#db.prepare(`SELECT id, bucket, visitor, ${VISIT_ATTRIBUTES.join(', ')} FROM visits WHERE id IN (SELECT DISTINCT visit FROM events WHERE ts >= ? AND ts < ?)`));
     this.#eventsInRange = arrayQuery(this.#db.prepare('SELECT ts, visit, kind, path, name, props, engaged FROM events WHERE ts >= ? AND ts < ? ORDER BY ts, visit, seq'));
     this.#months = new MonthRollups(this.#db);

@@ -14,16 +14,19 @@ export type WorkerReply = { id: number; error: string; errcode?: number | undefi
  */
 export class WriterThread {
   #file: string;
+  /** The id this process's commits carry in the `writers` table. */
+  readonly id: string;
   #worker: Worker | undefined;
   #pending = new Map<number, { resolve: (r: AppendResult) => void; reject: (e: Error) => void }>();
   #next = 1;
 
-  constructor(file: string) {
+  constructor(file: string, id: string) {
     this.#file = file;
+    this.id = id;
   }
 
   #start(): Worker {
-    const worker = new Worker(workerUrl('append-worker', import.meta.url), workerOptions({ file: this.#file }));
+    const worker = new Worker(workerUrl('append-worker', import.meta.url), workerOptions({ file: this.#file, writer: this.id }));
     worker.on('message', (reply: WorkerReply) => {
       const waiting = this.#pending.get(reply.id);
       this.#pending.delete(reply.id);
