@@ -95,9 +95,10 @@ export class LiveBucket {
   readonly #visitors = new Table<'head' | 'count', never>(['head', 'count'], [], ['head']);
   /** For a visitor with many visits (an office behind one address): visits per group, so joining stays O(1). */
   readonly #counts = new Map<number, Map<number, number>>();
+  /** Group ids; [slot, pageviews]; [engaged ms, time]. */
   readonly #members = new ListPool();
-  readonly #slots = new ListPool();
-  readonly #tail = new ListPool();
+  readonly #slots = new ListPool({ b: true });
+  readonly #tail = new ListPool({ x: true });
   /** property -> value -> group; groups by id. */
   readonly #groups = new Map<string, Map<string, Group>>();
   readonly #groupList: Group[] = [];
