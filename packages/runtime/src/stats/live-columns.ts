@@ -47,12 +47,13 @@ export class Table<I extends string, F extends string> {
  * chart slots, its engagement tail. Each list is addressed by the index of its head (-1: empty).
  */
 export class ListPool {
-  readonly #cells: Table<'a' | 'b' | 'next', 'x'>;
+  readonly #cells: Table<'a' | 'b' | 'c' | 'next', 'x'>;
   #free = -1;
 
-  /** Cells hold `a`, and `b` (an int) and `x` (a float) only where asked: 8 to 20 bytes a cell. */
-  constructor(columns: { b?: boolean; x?: boolean } = {}) {
-    this.#cells = new Table(columns.b ? ['a', 'b', 'next'] : ['a', 'next'], columns.x ? ['x'] : [], ['next']) as Table<'a' | 'b' | 'next', 'x'>;
+  /** Cells hold `a`, and `b`, `c` (ints) and `x` (a float) only where asked: 8 to 24 bytes a cell. */
+  constructor(columns: { b?: boolean; c?: boolean; x?: boolean } = {}) {
+    const ints = ['a', 'next', ...(columns.b ? ['b'] : []), ...(columns.c ? ['c'] : [])] as ('a' | 'b' | 'c' | 'next')[];
+    this.#cells = new Table(ints, columns.x ? ['x'] : [], ['next']) as Table<'a' | 'b' | 'c' | 'next', 'x'>;
   }
 
   get a(): Int32Array {
@@ -68,6 +69,10 @@ export class ListPool {
     return this.#cells.floats.x;
   }
 
+  get c(): Int32Array {
+    return this.#cells.ints.c;
+  }
+
   get next(): Int32Array {
     return this.#cells.ints.next;
   }
@@ -80,6 +85,7 @@ export class ListPool {
     this.#cells.ints.a[cell] = a;
     const { ints, floats } = this.#cells;
     if (ints.b) ints.b[cell] = b;
+    if (ints.c) ints.c[cell] = 0;
     if (floats.x) floats.x[cell] = x;
     this.#cells.ints.next[cell] = head;
     return cell;
@@ -113,8 +119,13 @@ export class ListPool {
   }
 
   has(head: number, value: number): boolean {
+    return this.find(head, value) >= 0;
+  }
+
+  /** The cell whose `a` is `value`, or -1. */
+  find(head: number, value: number): number {
     const { a, next } = this.#cells.ints;
-    for (let c = head; c >= 0; c = next[c]!) if (a[c] === value) return true;
-    return false;
+    for (let c = head; c >= 0; c = next[c]!) if (a[c] === value) return c;
+    return -1;
   }
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EventRow, StoredEvent, Visit } from '../store/types.ts';
 import { VISIT_ATTRIBUTES } from '../store/types.ts';
-import { computePropKeys, computeTimeseries } from './compute.ts';
+import { computeBreakdown, computePropKeys, computeTimeseries, computeTotals, rankBreakdown } from './compute.ts';
+import type { Filter, PropertyName } from './query.ts';
 import { LIVE_SLOT_MS, LiveBucket } from './live-rollup.ts';
 import { rollupBucket, type RollupRow } from './rollup.ts';
 
@@ -117,4 +118,51 @@ describe('live rollups of the open bucket', () => {
     expect(rank(live.propKeyCounts())).toEqual(computePropKeys(raw, query, 10));
     expect(rank(live.propKeyCounts('Signup'))).toEqual(computePropKeys(raw, { ...query, filters: [{ property: 'event', values: ['Signup'] }] }, 10));
   });
+});
+
+describe('filtered questions answered from the open bucket\'s visits', () => {
+  const FILTERS: Filter[][] = [
+    [{ property: 'source', values: ['Google'] }],
+    [{ property: 'source', values: ['Direct / None', 'X'] }, { property: 'browser', values: ['Chrome'] }],
+    [{ property: 'country', values: ['GB'] }],
+    [{ property: 'entry_page', values: ['/a'] }],
+    [{ property: 'exit_page', values: ['/', '/b'] }],
+    [{ property: 'page', values: ['/a'] }],
+    [{ property: 'page', values: ['/b', '/c/d'] }, { property: 'country', values: ['DE'] }],
+    [{ property: 'event', values: ['Signup'] }],
+    [{ property: 'prop:plan', values: ['pro'] }, { property: 'source', values: ['Google'] }],
+    [{ property: 'country', values: ['nowhere'] }],
+  ];
+  const PROPERTIES: PropertyName[] = ['page', 'entry_page', 'exit_page', 'source', 'country', 'browser', 'event', 'prop:plan'];
+
+  for (const seed of [21, 22, 23, 24, 25]) {
+    it(`equal the raw computation for totals, breakdowns and charts (seed ${seed})`, () => {
+      const events = arrivals(seed, seed % 2 ? 4 : 25);
+      const live = new LiveBucket(START);
+      for (const e of events) live.add({ ...e, attributes: e });
+      const raw = rawRows(events);
+      const query = { from: START, to: START + 86_400_000, filters: [] as Filter[] };
+      const hours = Array.from({ length: 24 }, (_, h) => ({ start: START + h * 3_600_000, end: START + (h + 1) * 3_600_000, label: `${h}` }));
+      let answered = 0;
+      for (const filters of FILTERS) {
+        const q = { ...query, filters };
+        const label = JSON.stringify(filters);
+        expect(live.filteredTotals(filters), label).toEqual(computeTotals(raw, q));
+        for (const property of PROPERTIES) {
+          const parts = live.filteredParts(filters, property);
+          const events = filters.filter((f) => ['page', 'event'].includes(f.property) || f.property.startsWith('prop:'));
+          if (events.length && ['page', 'event', 'prop:plan'].includes(property) && events[0]!.property !== property) {
+            expect(parts, `${label} ${property}`).toBeUndefined();
+            continue;
+          }
+          expect(rankBreakdown(parts!, property, 100), `${label} ${property}`).toEqual(computeBreakdown(raw, q, property, 100));
+          answered++;
+        }
+        const series = live.filteredSeries(filters, hours);
+        if (filters.some((f) => ['page', 'event', 'prop:plan'].includes(f.property))) expect(series).toBeUndefined();
+        else expect(series, label).toEqual(computeTimeseries(raw, q, hours).map(({ visitors, visits, pageviews }) => ({ visitors, visits, pageviews })));
+      }
+      expect(answered).toBeGreaterThan(50);
+    });
+  }
 });

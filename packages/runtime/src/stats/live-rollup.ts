@@ -1,7 +1,7 @@
 import type { EventKind, VisitAttributes } from '../store/types.ts';
-import type { SeriesPoint } from './compute.ts';
+import type { BreakdownPart, SeriesPoint, Totals } from './compute.ts';
 import type { SealedBucket } from './plan.ts';
-import { DIRECT, PROPERTIES, levelOf, visitAttribute, type PropertyName } from './query.ts';
+import { DIRECT, PROPERTIES, levelOf, visitAttribute, type Filter, type PropertyName } from './query.ts';
 import { ListPool, Table } from './live-columns.ts';
 import { eventPropProperty, type RollupRow } from './rollup.ts';
 
@@ -55,6 +55,18 @@ interface Contribution {
   durationMs: number;
 }
 
+/** The visits a filtered question selects, in visitor order (so distinct visitors count in one pass). */
+interface Selection {
+  readonly eventFilter: { readonly property: PropertyName; readonly ids: ReadonlySet<number> } | undefined;
+  readonly visitor: number[];
+  readonly visit: number[];
+  /** Whether the visit has a row passing the event-level filter (always, without one). */
+  readonly matched: boolean[];
+  /** Pageviews and events of those rows. */
+  readonly pageviews: number[];
+  readonly events: number[];
+}
+
 /** A visit before its first pageview or event: its attributes, and engagement reported so far. */
 interface Unmatched {
   readonly attributes: VisitAttributes;
@@ -90,13 +102,18 @@ export class LiveBucket {
     ['nextOfVisitor', 'profile', 'entry', 'exit', 'groups', 'slots', 'tail'],
   );
   readonly #unmatched = new Map<number, Unmatched>();
+  /** Engagement a visit reported on a path where it has no pageview or event (yet): visit -> path -> ms. */
+  readonly #stray = new Map<number, Map<string, number>>();
   readonly #visitorIndex = new Map<string, number>();
   /** Per visitor: its newest visit (the head of a list through nextOfVisitor) and how many it has. */
   readonly #visitors = new Table<'head' | 'count', never>(['head', 'count'], [], ['head']);
   /** For a visitor with many visits (an office behind one address): visits per group, so joining stays O(1). */
   readonly #counts = new Map<number, Map<number, number>>();
-  /** Group ids; [slot, pageviews]; [engaged ms, time]. */
-  readonly #members = new ListPool();
+  /**
+   * A visit's groups: [group id, its pageviews there, its custom events there, engaged ms (page
+   * groups)], so filtered questions can be answered from visits; [slot, pageviews]; [engaged ms, time].
+   */
+  readonly #members = new ListPool({ b: true, c: true, x: true });
   readonly #slots = new ListPool({ b: true });
   readonly #tail = new ListPool({ x: true });
   /** property -> value -> group; groups by id. */
@@ -224,10 +241,21 @@ export class LiveBucket {
 
     for (const [property, value] of eventValues(e)) {
       const g = this.#group(property, value);
-      if (!this.#members.has(vi.groups[v]!, g.id)) this.#join(v, g, after, true);
-      if (e.kind === 'pageview') g.pageviews++;
-      else g.events++;
+      let cell = this.#members.find(vi.groups[v]!, g.id);
+      if (cell < 0) {
+        this.#join(v, g, after, true);
+        cell = vi.groups[v]!;
+        if (property === 'page') this.#absorbStray(v, value, cell);
+      }
+      if (e.kind === 'pageview') {
+        g.pageviews++;
+        this.#members.b[cell]!++;
+      } else {
+        g.events++;
+        this.#members.c[cell]!++;
+      }
     }
+    if (unmatched) for (const x of unmatched.pending) this.#placeVisitEngaged(v, x.path, x.engaged);
     if (e.kind === 'event' && e.props) {
       const byEvent = e.name === undefined ? undefined : mapOf(this.#propKeysByEvent, e.name);
       for (const key of Object.keys(e.props)) {
@@ -351,11 +379,32 @@ export class LiveBucket {
       return;
     }
     this.#placeEngaged(e.path, engaged);
+    this.#placeVisitEngaged(v, e.path, engaged);
     if (vi.pageviews[v]! > 0 && at < vf.lastPageview[v]!) return;
     vi.tail[v] = this.#tail.push(vi.tail[v]!, engaged, 0, at);
     vf.tailMs[v]! += engaged;
     for (const g of this.#profiles[vi.profile[v]!]!) g.durationMs += engaged;
     for (let c = vi.groups[v]!; c >= 0; c = this.#members.next[c]!) this.#groupList[this.#members.a[c]!]!.durationMs += engaged;
+  }
+
+  /** Engaged time on the visit's own cell for the page, for filtered page breakdowns. */
+  #placeVisitEngaged(v: number, path: string, engaged: number): void {
+    const page = this.#groups.get('page')?.get(path);
+    const cell = page ? this.#members.find(this.#v.ints.groups[v]!, page.id) : -1;
+    if (cell >= 0) this.#members.x[cell]! += engaged;
+    else {
+      const paths = mapOf(this.#stray, v);
+      paths.set(path, (paths.get(path) ?? 0) + engaged);
+    }
+  }
+
+  #absorbStray(v: number, path: string, cell: number): void {
+    const paths = this.#stray.get(v);
+    const ms = paths?.get(path);
+    if (ms === undefined) return;
+    this.#members.x[cell]! += ms;
+    paths!.delete(path);
+    if (paths!.size === 0) this.#stray.delete(v);
   }
 
   #placeEngaged(path: string, engaged: number): void {
@@ -394,10 +443,142 @@ export class LiveBucket {
   }
 
   /**
+   * The visits a filtered question selects, from their own state: those passing the visit-level
+   * filters, and of those the ones with a row passing the (at most one) event-level filter, with
+   * the pageviews and events of those rows. Undefined for two event-level filters (a page and an
+   * event at once): only raw events answer that.
+   */
+  #select(filters: readonly Filter[]): Selection | undefined {
+    const eventFilters = filters.filter((f) => levelOf(f.property) === 'event');
+    if (eventFilters.length > 1) return undefined;
+    const ids = (f: Filter) => new Set(f.values.flatMap((value) => this.#groups.get(f.property)?.get(value)?.id ?? []));
+    const visitFilters = filters.filter((f) => levelOf(f.property) !== 'event').map((f) => ({ property: f.property, ids: ids(f) }));
+    const ef = eventFilters[0] ? { property: eventFilters[0].property, ids: ids(eventFilters[0]) } : undefined;
+    const vi = this.#v.ints;
+    const { a: groupOf, b: cellViews, c: cellEvents, next } = this.#members;
+    const sel: Selection = { eventFilter: ef, visitor: [], visit: [], matched: [], pageviews: [], events: [] };
+    for (let visitor = 0; visitor < this.#visitors.length; visitor++) {
+      visits: for (let v = this.#visitors.ints.head[visitor]!; v >= 0; v = vi.nextOfVisitor[v]!) {
+        if (vi.profile[v]! < 0) continue;
+        for (const f of visitFilters) if (!f.ids.has(this.#visitValue(v, f.property))) continue visits;
+        let pageviews = vi.pageviews[v]!;
+        let events = vi.events[v]!;
+        if (ef) {
+          pageviews = events = 0;
+          for (let c = vi.groups[v]!; c >= 0; c = next[c]!) {
+            if (!ef.ids.has(groupOf[c]!)) continue;
+            pageviews += cellViews[c]!;
+            events += cellEvents[c]!;
+          }
+        }
+        sel.visitor.push(visitor);
+        sel.visit.push(v);
+        sel.matched.push(!ef || pageviews + events > 0);
+        sel.pageviews.push(pageviews);
+        sel.events.push(events);
+      }
+    }
+    return sel;
+  }
+
+  /** The group id of a visit's value for a visit-level property, or -1. */
+  #visitValue(v: number, property: PropertyName): number {
+    const vi = this.#v.ints;
+    if (property === 'entry_page') return vi.entry[v]!;
+    if (property === 'exit_page') return vi.exit[v]!;
+    for (const g of this.#profiles[vi.profile[v]!]!) if (g.property === property) return g.id;
+    return -1;
+  }
+
+  /** Totals of a filtered question, or undefined (see #select). */
+  filteredTotals(filters: readonly Filter[]): Totals | undefined {
+    const sel = this.#select(filters);
+    if (!sel) return undefined;
+    const vi = this.#v.ints;
+    const vf = this.#v.floats;
+    const t: Totals = { visitors: 0, visits: 0, pageviews: 0, events: 0, bounces: 0, visitPageviews: 0, durationMs: 0 };
+    let lastVisitor = -1;
+    sel.visit.forEach((v, i) => {
+      if (!sel.matched[i]) return;
+      if (sel.visitor[i] !== lastVisitor) t.visitors++;
+      lastVisitor = sel.visitor[i]!;
+      t.visits++;
+      t.pageviews += sel.pageviews[i]!;
+      t.events += sel.events[i]!;
+      if (vi.pageviews[v] === 1 && vi.events[v] === 0) t.bounces++;
+      t.visitPageviews += vi.pageviews[v]!;
+      t.durationMs += vf.last[v]! - vf.first[v]! + vf.tailMs[v]!;
+    });
+    return t;
+  }
+
+  /** Breakdown parts of a filtered question, or undefined where only raw events answer it. */
+  filteredParts(filters: readonly Filter[], property: PropertyName): BreakdownPart[] | undefined {
+    const sel = this.#select(filters);
+    if (!sel) return undefined;
+    const ef = sel.eventFilter;
+    const eventLevel = levelOf(property) === 'event';
+    // A page filter with an event breakdown asks which events fired on the page: a cross the
+    // visits' state does not keep.
+    if (eventLevel && ef && ef.property !== property) return undefined;
+    const parts = new Map<number, BreakdownPart & { lastVisitor: number }>();
+    const add = (gid: number, visitor: number, pageviews: number, events: number) => {
+      let p = parts.get(gid);
+      if (!p) parts.set(gid, (p = { value: this.#groupList[gid]!.value, visitors: 0, visits: 0, pageviews: 0, events: 0, engagedMs: 0, lastVisitor: -1 }));
+      if (p.lastVisitor !== visitor) p.visitors++;
+      p.lastVisitor = visitor;
+      p.visits++;
+      p.pageviews += pageviews;
+      p.events += events;
+    };
+    const vi = this.#v.ints;
+    const { a: groupOf, b: cellViews, c: cellEvents, x: cellEngaged, next } = this.#members;
+    sel.visit.forEach((v, i) => {
+      if (!sel.matched[i]) return;
+      if (!eventLevel) {
+        const gid = this.#visitValue(v, property);
+        if (gid >= 0) add(gid, sel.visitor[i]!, sel.pageviews[i]!, sel.events[i]!);
+        return;
+      }
+      for (let c = vi.groups[v]!; c >= 0; c = next[c]!) {
+        const gid = groupOf[c]!;
+        if (this.#groupList[gid]!.property !== property || (ef && !ef.ids.has(gid))) continue;
+        add(gid, sel.visitor[i]!, cellViews[c]!, cellEvents[c]!);
+      }
+    });
+    // Engagement reports count on pages the answer shows, from every visit the visit-level
+    // filters pass (a page filter keeps only its pages' reports; other event filters none).
+    if (property === 'page' && (!ef || ef.property === 'page')) {
+      const byValue = new Map([...parts.values()].map((p) => [p.value, p]));
+      const place = (path: string, ms: number) => {
+        const p = byValue.get(path);
+        if (p && (!ef || ef.ids.has(this.#groups.get('page')!.get(path)!.id))) p.engagedMs += ms;
+      };
+      for (const v of sel.visit) {
+        for (let c = vi.groups[v]!; c >= 0; c = next[c]!) {
+          const g = this.#groupList[groupOf[c]!]!;
+          if (g.property === 'page' && cellEngaged[c]) place(g.value, cellEngaged[c]!);
+        }
+        for (const [path, ms] of this.#stray.get(v) ?? []) place(path, ms);
+      }
+    }
+    return [...parts.values()].map(({ lastVisitor: _, ...part }) => part);
+  }
+
+  /** A filtered chart from the selected visits' activity; undefined with an event-level filter or off the slot grid. */
+  filteredSeries(filters: readonly Filter[], pieces: readonly { start: number; end: number }[]): Pick<SeriesPoint, 'visitors' | 'visits' | 'pageviews'>[] | undefined {
+    const sel = this.#select(filters);
+    if (!sel || sel.eventFilter) return undefined;
+    const chosen = new Uint8Array(this.#v.length);
+    for (const v of sel.visit) chosen[v] = 1;
+    return this.series(pieces, chosen);
+  }
+
+  /**
    * Visitors, visits and pageviews of the whole bucket within each of some disjoint, ordered
    * stretches; undefined if an edge is off the slot grid (the caller then reads raw events).
    */
-  series(pieces: readonly { start: number; end: number }[]): Pick<SeriesPoint, 'visitors' | 'visits' | 'pageviews'>[] | undefined {
+  series(pieces: readonly { start: number; end: number }[], chosen?: Uint8Array): Pick<SeriesPoint, 'visitors' | 'visits' | 'pageviews'>[] | undefined {
     const edges: number[] = [];
     for (const p of pieces) {
       const a = (p.start - this.start) / LIVE_SLOT_MS;
@@ -425,6 +606,7 @@ export class LiveBucket {
     const { a: slotOf, b: views, next } = this.#slots;
     for (let visitor = 0; visitor < this.#visitors.length; visitor++) {
       for (let v = head[visitor]!; v >= 0; v = nextOfVisitor[v]!) {
+        if (chosen && !chosen[v]) continue;
         for (let c = slots[v]!; c >= 0; c = next[c]!) {
           const k = pieceOf(slotOf[c]!);
           if (k < 0) continue;

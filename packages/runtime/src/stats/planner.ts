@@ -79,17 +79,26 @@ export class StatsPlanner {
    * each piece holds whole visits and its own visitor hashes, the per-piece answers add up
    * exactly, and memory holds one bucket's events at a time, never a year's.
    */
-  async #eachPiece(query: StatsQuery, use: (analysis: Analysis) => void): Promise<void> {
-    const sealed = await this.source.sealedBuckets(query.from, query.to);
-    const spans = [...sealed.map((b): [number, number] => [b.start, b.end]), ...gaps(query.from, query.to, sealed)].sort((x, y) => x[0] - y[0]);
-    for (const [from, to] of spans) use(await this.#analyse({ ...query, from, to }));
+  async #eachPiece(query: StatsQuery, use: (analysis: Analysis) => void, live?: (span: LiveSpan) => boolean): Promise<void> {
+    const cover = await this.#cover(query);
+    const spans = [...cover.all.map((b): [number, number, SealedBucket] => [b.start, b.end, b]), ...gaps(query.from, query.to, cover.all).map(([a, b]): [number, number, undefined] => [a, b, undefined])]
+      .sort((x, y) => x[0] - y[0]);
+    for (const [from, to, bucket] of spans) {
+      // An open bucket answers from its visits' state where that is exact (see LiveBucket.filteredParts).
+      if (bucket && 'live' in bucket && live?.(bucket as LiveSpan)) continue;
+      use(await this.#analyse({ ...query, from, to }));
+    }
   }
 
   async totals(query: StatsQuery): Promise<Totals> {
     const key = rollupKey(query);
     if (!key) {
       let sum = ZERO_TOTALS;
-      await this.#eachPiece(query, (a) => (sum = addTotals(sum, totalsOf(a))));
+      await this.#eachPiece(query, (a) => (sum = addTotals(sum, totalsOf(a))), (span) => {
+        const t = span.live.filteredTotals(query.filters);
+        if (t) sum = addTotals(sum, t);
+        return t !== undefined;
+      });
       return sum;
     }
     const cover = await this.#cover(query);
@@ -105,7 +114,16 @@ export class StatsPlanner {
     const key = rollupKey(query);
     if (!key) {
       const points = intervals.map((i) => ({ date: i.label, visitors: 0, visits: 0, pageviews: 0 }));
-      await this.#eachPiece(query, (a) => timeseriesOf(a, intervals).forEach((p, i) => addPoint(points[i]!, p)));
+      await this.#eachPiece(query, (a) => timeseriesOf(a, intervals).forEach((p, i) => addPoint(points[i]!, p)), (span) => {
+        const pieces = intervals.flatMap((interval, index) => {
+          const start = Math.max(interval.start, span.start, query.from);
+          const end = Math.min(interval.end, span.end, query.to);
+          return start < end ? [{ start, end, index }] : [];
+        });
+        const answered = span.live.filteredSeries(query.filters, pieces);
+        answered?.forEach((p, k) => addPoint(points[pieces[k]!.index]!, p));
+        return answered !== undefined;
+      });
       return points;
     }
     const cover = await this.#cover(query);
@@ -115,10 +133,10 @@ export class StatsPlanner {
       if (row) series.set(l.start, row);
     }
     const { points, runs: planned } = planSeries(query, intervals, cover.all, series);
-    // Stretches of an interval inside an open bucket (today's hours): its live activity answers
-    // them for all traffic; a filtered chart reads them raw.
+    // Stretches of an interval inside an open bucket (today's hours): its visits' activity
+    // answers them (a chart filtered by a page or event reads them raw).
     let runs = planned;
-    if (key.property === '' && cover.live.length) {
+    if (cover.live.length) {
       const rest: SeriesPiece[] = [];
       const byBucket = new Map<LiveSpan, SeriesPiece[]>();
       for (const piece of splitAt(planned.flat(), cover.live.map((l) => l.start))) {
@@ -127,7 +145,7 @@ export class StatsPlanner {
         else rest.push(piece);
       }
       for (const [l, pieces] of byBucket) {
-        const answered = l.live.series(pieces);
+        const answered = key.property === '' ? l.live.series(pieces) : l.live.filteredSeries(query.filters, pieces);
         if (answered) answered.forEach((p, k) => addPoint(points[pieces[k]!.index]!, p));
         else rest.push(...pieces);
       }
@@ -145,7 +163,11 @@ export class StatsPlanner {
     const sums = new BreakdownSums();
     const add = sums.add;
     if (rollupProperty === undefined) {
-      await this.#eachPiece(query, (a) => breakdownPartsOf(a, property).forEach(add));
+      await this.#eachPiece(query, (a) => breakdownPartsOf(a, property).forEach(add), (span) => {
+        const parts = span.live.filteredParts(query.filters, property);
+        parts?.forEach(add);
+        return parts !== undefined;
+      });
       return rankBreakdown(sums.parts(), property, limit);
     }
     const cover = await this.#cover(query);
