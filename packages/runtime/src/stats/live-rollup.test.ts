@@ -108,7 +108,7 @@ describe('live rollups of the open bucket', () => {
     expect(live.series([{ start: START + 60_000, end: START + 3_600_000 }])).toBeUndefined();
   });
 
-  it('counts prop keys per event name as the raw computation does', () => {
+  it('counts prop keys, filtered or not, as the raw computation does', () => {
     const events = arrivals(12);
     const live = new LiveBucket(START);
     for (const e of events) live.add({ ...e, attributes: e });
@@ -116,7 +116,13 @@ describe('live rollups of the open bucket', () => {
     const rank = (m: ReadonlyMap<string, number>) => [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k]) => k);
     const query = { from: START, to: START + 86_400_000, filters: [] };
     expect(rank(live.propKeyCounts())).toEqual(computePropKeys(raw, query, 10));
-    expect(rank(live.propKeyCounts('Signup'))).toEqual(computePropKeys(raw, { ...query, filters: [{ property: 'event', values: ['Signup'] }] }, 10));
+    for (const filters of [
+      [{ property: 'event', values: ['Signup'] }], [{ property: 'event', values: ['Play'] }, { property: 'source', values: ['Google'] }],
+      [{ property: 'browser', values: ['Safari'] }], [{ property: 'exit_page', values: ['/a'] }],
+    ] as Filter[][]) {
+      expect(rank(live.filteredPropKeys(filters)!), JSON.stringify(filters)).toEqual(computePropKeys(raw, { ...query, filters }, 10));
+    }
+    expect(live.filteredPropKeys([{ property: 'page', values: ['/a'] }])).toBeUndefined();
   });
 });
 
@@ -132,6 +138,8 @@ describe('filtered questions answered from the open bucket\'s visits', () => {
     [{ property: 'event', values: ['Signup'] }],
     [{ property: 'prop:plan', values: ['pro'] }, { property: 'source', values: ['Google'] }],
     [{ property: 'country', values: ['nowhere'] }],
+    // The links and downloads cards: one event's props, with the dashboard's other filters.
+    [{ property: 'event', values: ['Signup'] }, { property: 'source', values: ['Google', 'X'] }],
   ];
   const PROPERTIES: PropertyName[] = ['page', 'entry_page', 'exit_page', 'source', 'country', 'browser', 'event', 'prop:plan'];
 
@@ -151,7 +159,8 @@ describe('filtered questions answered from the open bucket\'s visits', () => {
         for (const property of PROPERTIES) {
           const parts = live.filteredParts(filters, property);
           const events = filters.filter((f) => ['page', 'event'].includes(f.property) || f.property.startsWith('prop:'));
-          if (events.length && ['page', 'event', 'prop:plan'].includes(property) && events[0]!.property !== property) {
+          const eventProps = events[0]?.property === 'event' && events[0].values.length === 1 && property.startsWith('prop:');
+          if (events.length && ['page', 'event', 'prop:plan'].includes(property) && events[0]!.property !== property && !eventProps) {
             expect(parts, `${label} ${property}`).toBeUndefined();
             continue;
           }

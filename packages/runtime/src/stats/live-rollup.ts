@@ -58,13 +58,15 @@ interface Contribution {
 /** The visits a filtered question selects, in visitor order (so distinct visitors count in one pass). */
 interface Selection {
   readonly eventFilter: { readonly property: PropertyName; readonly ids: ReadonlySet<number> } | undefined;
-  readonly visitor: number[];
-  readonly visit: number[];
-  /** Whether the visit has a row passing the event-level filter (always, without one). */
-  readonly matched: boolean[];
+  /** Selected visits in [0, length) of the columns below. */
+  length: number;
+  readonly visitor: Int32Array;
+  readonly visit: Int32Array;
+  /** 1 if the visit has a row passing the event-level filter (always, without one). */
+  readonly matched: Uint8Array;
   /** Pageviews and events of those rows. */
-  readonly pageviews: number[];
-  readonly events: number[];
+  readonly pageviews: Int32Array;
+  readonly events: Int32Array;
 }
 
 /** A visit before its first pageview or event: its attributes, and engagement reported so far. */
@@ -124,9 +126,8 @@ export class LiveBucket {
   readonly #profiles: Group[][] = [];
   /** Engaged time reported on a path no pageview or event of the bucket has shown yet. */
   readonly #unplacedEngagedMs = new Map<string, number>();
-  /** How many custom events carry each prop key, over all events and per event name. */
+  /** How many custom events carry each prop key. */
   readonly #propKeys = new Map<string, number>();
-  readonly #propKeysByEvent = new Map<string, Map<string, number>>();
 
   constructor(start: number) {
     this.start = start;
@@ -141,7 +142,11 @@ export class LiveBucket {
     return this.#groupList.filter((g) => g.visits > 0).map(rowOf);
   }
 
+  /** Events taken in so far: a state to key cached answers with. */
+  #changes = 0;
+
   add(e: LiveEvent): void {
+    this.#changes++;
     if (e.ts > this.latest) this.latest = e.ts;
     if (e.ts < this.earliest) this.earliest = e.ts;
     let v = this.#visitIndex.get(e.visitKey);
@@ -256,13 +261,7 @@ export class LiveBucket {
       }
     }
     if (unmatched) for (const x of unmatched.pending) this.#placeVisitEngaged(v, x.path, x.engaged);
-    if (e.kind === 'event' && e.props) {
-      const byEvent = e.name === undefined ? undefined : mapOf(this.#propKeysByEvent, e.name);
-      for (const key of Object.keys(e.props)) {
-        this.#propKeys.set(key, (this.#propKeys.get(key) ?? 0) + 1);
-        byEvent?.set(key, (byEvent.get(key) ?? 0) + 1);
-      }
-    }
+    if (e.kind === 'event' && e.props) for (const key of Object.keys(e.props)) this.#propKeys.set(key, (this.#propKeys.get(key) ?? 0) + 1);
 
     const slot = Math.floor(at / LIVE_SLOT_MS);
     const pageview = e.kind === 'pageview' ? 1 : 0;
@@ -437,9 +436,9 @@ export class LiveBucket {
     return groups.filter((g) => g.visits > 0).map(rowOf);
   }
 
-  /** How many custom events (of one name, if given) carry each prop key. */
-  propKeyCounts(event?: string): ReadonlyMap<string, number> {
-    return event === undefined ? this.#propKeys : (this.#propKeysByEvent.get(event) ?? new Map());
+  /** How many custom events carry each prop key. */
+  propKeyCounts(): ReadonlyMap<string, number> {
+    return this.#propKeys;
   }
 
   /**
@@ -449,6 +448,19 @@ export class LiveBucket {
    * event at once): only raw events answer that.
    */
   #select(filters: readonly Filter[]): Selection | undefined {
+    // A dashboard view asks every card with the same filters: select once per state of the bucket.
+    const key = `${this.#changes}|${JSON.stringify(filters)}`;
+    if (this.#selected.has(key)) return this.#selected.get(key);
+    if (this.#selected.size >= 4) this.#selected.delete(this.#selected.keys().next().value!);
+    const selection = this.#selectNow(filters);
+    this.#selected.set(key, selection);
+    return selection;
+  }
+
+  /** The last few selections (a view's cards add an event filter of their own to the view's). */
+  readonly #selected = new Map<string, Selection | undefined>();
+
+  #selectNow(filters: readonly Filter[]): Selection | undefined {
     const eventFilters = filters.filter((f) => levelOf(f.property) === 'event');
     if (eventFilters.length > 1) return undefined;
     const ids = (f: Filter) => new Set(f.values.flatMap((value) => this.#groups.get(f.property)?.get(value)?.id ?? []));
@@ -456,7 +468,8 @@ export class LiveBucket {
     const ef = eventFilters[0] ? { property: eventFilters[0].property, ids: ids(eventFilters[0]) } : undefined;
     const vi = this.#v.ints;
     const { a: groupOf, b: cellViews, c: cellEvents, next } = this.#members;
-    const sel: Selection = { eventFilter: ef, visitor: [], visit: [], matched: [], pageviews: [], events: [] };
+    const n = this.#v.length;
+    const sel: Selection = { eventFilter: ef, length: 0, visitor: new Int32Array(n), visit: new Int32Array(n), matched: new Uint8Array(n), pageviews: new Int32Array(n), events: new Int32Array(n) };
     for (let visitor = 0; visitor < this.#visitors.length; visitor++) {
       visits: for (let v = this.#visitors.ints.head[visitor]!; v >= 0; v = vi.nextOfVisitor[v]!) {
         if (vi.profile[v]! < 0) continue;
@@ -471,11 +484,12 @@ export class LiveBucket {
             events += cellEvents[c]!;
           }
         }
-        sel.visitor.push(visitor);
-        sel.visit.push(v);
-        sel.matched.push(!ef || pageviews + events > 0);
-        sel.pageviews.push(pageviews);
-        sel.events.push(events);
+        const i = sel.length++;
+        sel.visitor[i] = visitor;
+        sel.visit[i] = v;
+        sel.matched[i] = !ef || pageviews + events > 0 ? 1 : 0;
+        sel.pageviews[i] = pageviews;
+        sel.events[i] = events;
       }
     }
     return sel;
@@ -498,8 +512,9 @@ export class LiveBucket {
     const vf = this.#v.floats;
     const t: Totals = { visitors: 0, visits: 0, pageviews: 0, events: 0, bounces: 0, visitPageviews: 0, durationMs: 0 };
     let lastVisitor = -1;
-    sel.visit.forEach((v, i) => {
-      if (!sel.matched[i]) return;
+    for (let i = 0; i < sel.length; i++) {
+      const v = sel.visit[i]!;
+      if (!sel.matched[i]) continue;
       if (sel.visitor[i] !== lastVisitor) t.visitors++;
       lastVisitor = sel.visitor[i]!;
       t.visits++;
@@ -508,7 +523,7 @@ export class LiveBucket {
       if (vi.pageviews[v] === 1 && vi.events[v] === 0) t.bounces++;
       t.visitPageviews += vi.pageviews[v]!;
       t.durationMs += vf.last[v]! - vf.first[v]! + vf.tailMs[v]!;
-    });
+    }
     return t;
   }
 
@@ -516,11 +531,15 @@ export class LiveBucket {
   filteredParts(filters: readonly Filter[], property: PropertyName): BreakdownPart[] | undefined {
     const sel = this.#select(filters);
     if (!sel) return undefined;
-    const ef = sel.eventFilter;
+    let ef = sel.eventFilter;
     const eventLevel = levelOf(property) === 'event';
+    // One event's props (the links and downloads cards) are groups of their own, per event name.
+    const name = ef?.property === 'event' && property.startsWith('prop:') ? this.#onlyValue(filters, 'event') : undefined;
+    const grouped = name === undefined ? property : eventPropProperty(property, name);
+    if (name !== undefined) ef = undefined;
     // A page filter with an event breakdown asks which events fired on the page: a cross the
     // visits' state does not keep.
-    if (eventLevel && ef && ef.property !== property) return undefined;
+    else if (eventLevel && ef && ef.property !== property) return undefined;
     const parts = new Map<number, BreakdownPart & { lastVisitor: number }>();
     const add = (gid: number, visitor: number, pageviews: number, events: number) => {
       let p = parts.get(gid);
@@ -533,19 +552,20 @@ export class LiveBucket {
     };
     const vi = this.#v.ints;
     const { a: groupOf, b: cellViews, c: cellEvents, x: cellEngaged, next } = this.#members;
-    sel.visit.forEach((v, i) => {
-      if (!sel.matched[i]) return;
+    for (let i = 0; i < sel.length; i++) {
+      const v = sel.visit[i]!;
+      if (!sel.matched[i]) continue;
       if (!eventLevel) {
         const gid = this.#visitValue(v, property);
         if (gid >= 0) add(gid, sel.visitor[i]!, sel.pageviews[i]!, sel.events[i]!);
-        return;
+        continue;
       }
       for (let c = vi.groups[v]!; c >= 0; c = next[c]!) {
         const gid = groupOf[c]!;
-        if (this.#groupList[gid]!.property !== property || (ef && !ef.ids.has(gid))) continue;
+        if (this.#groupList[gid]!.property !== grouped || (ef && !ef.ids.has(gid))) continue;
         add(gid, sel.visitor[i]!, cellViews[c]!, cellEvents[c]!);
       }
-    });
+    }
     // Engagement reports count on pages the answer shows, from every visit the visit-level
     // filters pass (a page filter keeps only its pages' reports; other event filters none).
     if (property === 'page' && (!ef || ef.property === 'page')) {
@@ -554,7 +574,7 @@ export class LiveBucket {
         const p = byValue.get(path);
         if (p && (!ef || ef.ids.has(this.#groups.get('page')!.get(path)!.id))) p.engagedMs += ms;
       };
-      for (const v of sel.visit) {
+      for (const v of sel.visit.subarray(0, sel.length)) {
         for (let c = vi.groups[v]!; c >= 0; c = next[c]!) {
           const g = this.#groupList[groupOf[c]!]!;
           if (g.property === 'page' && cellEngaged[c]) place(g.value, cellEngaged[c]!);
@@ -565,12 +585,44 @@ export class LiveBucket {
     return [...parts.values()].map(({ lastVisitor: _, ...part }) => part);
   }
 
+  /** The one value a filter on `property` names, if the filters hold exactly that. */
+  #onlyValue(filters: readonly Filter[], property: PropertyName): string | undefined {
+    const f = filters.find((x) => x.property === property);
+    return f?.values.length === 1 ? f.values[0] : undefined;
+  }
+
+  /** How many matched custom events carry each prop key under filters, or undefined (see #select). */
+  filteredPropKeys(filters: readonly Filter[]): ReadonlyMap<string, number> | undefined {
+    const sel = this.#select(filters);
+    if (!sel) return undefined;
+    const ef = sel.eventFilter;
+    const name = ef?.property === 'event' ? this.#onlyValue(filters, 'event') : undefined;
+    if (ef && name === undefined) return undefined;
+    const suffix = name === undefined ? undefined : eventPropProperty('', name);
+    const counts = new Map<string, number>();
+    const vi = this.#v.ints;
+    const { a: groupOf, c: cellEvents, next } = this.#members;
+    for (let i = 0; i < sel.length; i++) {
+      const v = sel.visit[i]!;
+      if (!sel.matched[i]) continue;
+      for (let c = vi.groups[v]!; c >= 0; c = next[c]!) {
+        const property = this.#groupList[groupOf[c]!]!.property;
+        if (!property.startsWith('prop:')) continue;
+        const own = property.indexOf('\u001f') < 0;
+        if (suffix === undefined ? !own : !property.endsWith(suffix)) continue;
+        const key = property.slice(5, suffix === undefined ? undefined : property.length - suffix.length);
+        counts.set(key, (counts.get(key) ?? 0) + cellEvents[c]!);
+      }
+    }
+    return counts;
+  }
+
   /** A filtered chart from the selected visits' activity; undefined with an event-level filter or off the slot grid. */
   filteredSeries(filters: readonly Filter[], pieces: readonly { start: number; end: number }[]): Pick<SeriesPoint, 'visitors' | 'visits' | 'pageviews'>[] | undefined {
     const sel = this.#select(filters);
     if (!sel || sel.eventFilter) return undefined;
     const chosen = new Uint8Array(this.#v.length);
-    for (const v of sel.visit) chosen[v] = 1;
+    for (const v of sel.visit.subarray(0, sel.length)) chosen[v] = 1;
     return this.series(pieces, chosen);
   }
 

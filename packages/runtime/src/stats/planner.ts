@@ -180,22 +180,21 @@ export class StatsPlanner {
 
   /**
    * Sealed rollups keep no list of prop keys, so this reads their raw events (as filtered
-   * breakdowns do); open buckets count them live, without a filter or filtered by one event.
+   * breakdowns do); open buckets count them from their visits.
    */
   async propKeys(query: StatsQuery, limit: number): Promise<string[]> {
     const counts = new Map<string, number>();
     const merge = (m: ReadonlyMap<string, number>) => {
       for (const [key, n] of m) counts.set(key, (counts.get(key) ?? 0) + n);
     };
-    const [f, ...more] = query.filters;
-    const byEvent = f && f.property === 'event' && f.values.length === 1 && more.length === 0 ? f.values[0] : undefined;
-    const live = !f || byEvent !== undefined ? (await this.#cover(query)).live : [];
-    for (const l of live) merge(l.live.propKeyCounts(byEvent));
-    for (const [from, to] of gaps(query.from, query.to, live)) {
-      await this.#eachPiece({ ...query, from, to }, (a) => merge(propKeyCountsOf(a)));
-    }
+    await this.#eachPiece(query, (a) => merge(propKeyCountsOf(a)), (span) => {
+      const m = query.filters.length === 0 ? span.live.propKeyCounts() : span.live.filteredPropKeys(query.filters);
+      if (m) merge(m);
+      return m !== undefined;
+    });
     return rankPropKeys(counts, limit);
   }
+
 }
 
 /** Pieces cut at the given times, so that none straddles one. */
