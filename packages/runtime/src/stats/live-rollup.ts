@@ -292,10 +292,19 @@ export class LiveBucket {
   /** The visit's first pageview or event: it now counts, in all traffic and under each of its attributes. */
   #joinVisitGroups(v: number, attributes: VisitAttributes, c: Contribution): void {
     this.#unmatched.delete(v);
-    const values = VISIT_PROPERTIES.map((property) => attributes[visitAttribute(property)] ?? (property === 'source' ? DIRECT : undefined));
-    const id = values.join('\u0000') + values.map((x) => (x === undefined ? '0' : '1')).join('');
+    // Built by concatenation (a visit's first event is a hot path while loading a busy day); which
+    // values are absent is spelled out at the end, so no value can pass for another.
+    let id = '';
+    let absent = '';
+    for (const property of VISIT_PROPERTIES) {
+      const value = attributes[visitAttribute(property)] ?? (property === 'source' ? DIRECT : undefined);
+      id += value === undefined ? '\u0000' : `${value}\u0000`;
+      absent += value === undefined ? '0' : '1';
+    }
+    id += absent;
     let profile = this.#profileIds.get(id);
     if (profile === undefined) {
+      const values = VISIT_PROPERTIES.map((property) => attributes[visitAttribute(property)] ?? (property === 'source' ? DIRECT : undefined));
       profile = this.#profiles.push([this.#group('', ''), ...VISIT_PROPERTIES.flatMap((property, i) => (values[i] === undefined ? [] : [this.#group(property, values[i]!)]))]) - 1;
       this.#profileIds.set(id, profile);
     }
