@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { harness, pageview } from '../../../test/kit.ts';
 import { FootfallStorageError } from '../../errors.ts';
 import { JsonStore, MAX_EVENTS_PER_BUCKET } from './json-store.ts';
 
@@ -13,11 +14,39 @@ it('keeps one file per rotation bucket and enforces its stated size limit with a
   expect(JSON.parse(readFileSync(join(dir, 'events', '100.json'), 'utf8')).events).toHaveLength(1);
   expect(JSON.parse(readFileSync(join(dir, 'events', '200.json'), 'utf8')).events).toHaveLength(1);
   const flood = Array.from({ length: MAX_EVENTS_PER_BUCKET }, (_, i) => e(3 + i, 200));
-  await expect(store.append(flood)).rejects.toThrow(/at most 200000 events per rotation bucket.*FOOTFALL_STORAGE=sqlite/);
+  await expect(store.append(flood)).rejects.toThrow(/at most 200,000 events per rotation bucket.*npx footfall migrate-json.*FOOTFALL_STORAGE=sqlite/);
   // The refused batch left nothing behind.
   expect(await store.totals({ from: 0, to: Number.MAX_SAFE_INTEGER, filters: [] })).toMatchObject({ pageviews: 2 });
   await store.close();
   rmSync(dir, { recursive: true, force: true });
+});
+
+it('past its limit the collector answers 503 with Retry-After, logs one line naming the limit and what to do, and takes events again in the next bucket', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'footfall-json-limit-'));
+  const lines: string[] = [];
+  const store = await JsonStore.open(dir, { maxEventsPerBucket: 3 });
+  const h = await harness({ storage: 'json', dataDir: dir, publicDashboard: true }, { store, log: (m) => lines.push(m) });
+  try {
+    for (let i = 0; i < 3; i++) expect((await h.send(pageview(`https://site.test/kept${i}`, { s: `kept${i}` }))).status).toBe(202);
+    const refused = await Promise.all(Array.from({ length: 5 }, (_, i) => h.send(pageview(`https://site.test/lost${i}`, { s: `lost${i}` }))));
+    for (const res of refused) {
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBeTruthy();
+    }
+    // One line for the lot (the log is throttled), naming the limit, the file and the way out.
+    const said = lines.filter((l) => /event not stored/.test(l));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(/^@footfall\/runtime: event not stored: .*the JSON store holds at most 3 events per rotation bucket /);
+    expect(said[0]).toContain(join(dir, 'events'));
+    expect(said[0]).toMatch(/refused until the next bucket starts\. Switch to SQLite.*npx footfall migrate-json.*FOOTFALL_STORAGE=sqlite/);
+    // Reads go on; nothing of the refused events was stored.
+    expect(await h.api('summary?period=today')).toMatchObject({ pageviews: 3 });
+    h.clock.now += 24 * 3_600_000;
+    expect((await h.send(pageview('https://site.test/next-day', { s: 'next' }))).status).toBe(202);
+  } finally {
+    await h.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 const B = Date.UTC(2026, 2, 10);

@@ -29,6 +29,8 @@ const CACHED_SEALED_SEGMENTS = 8;
 export interface JsonStoreOptions {
   /** File operations for the data files (not the lock); tests pass a disk that fills up. */
   readonly fs?: DurableFs;
+  /** The most events one rotation bucket may hold (default MAX_EVENTS_PER_BUCKET); tests lower it. */
+  readonly maxEventsPerBucket?: number;
 }
 
 interface Segment {
@@ -66,20 +68,22 @@ export class JsonStore extends PlannedStore implements Store {
   #nextKey = 1;
   readonly #lock: LockFile;
   readonly #fs: DurableFs | undefined;
+  readonly #maxEvents: number;
   /** The last queued change; each change starts when the one before has settled. */
   #tail: Promise<unknown> = Promise.resolve();
   #closed = false;
 
-  private constructor(dir: string, fs: DurableFs | undefined) {
+  private constructor(dir: string, fs: DurableFs | undefined, maxEvents: number) {
     super();
     this.dir = dir;
     this.#fs = fs;
+    this.#maxEvents = maxEvents;
     this.#main = new Low(new DurableJsonFile(join(dir, JSON_FILE), MAIN_SHAPE, fs), { version: 1, salts: {} });
     this.#lock = new LockFile(join(dir, `${JSON_FILE}.lock`));
   }
 
   static async open(dir: string, options: JsonStoreOptions = {}): Promise<JsonStore> {
-    const store = new JsonStore(dir, options.fs);
+    const store = new JsonStore(dir, options.fs, options.maxEventsPerBucket ?? MAX_EVENTS_PER_BUCKET);
     for (const sub of [SEGMENT_DIR, ROLLUP_DIR]) {
       try {
         mkdirSync(join(dir, sub), { recursive: true });
@@ -142,15 +146,21 @@ export class JsonStore extends PlannedStore implements Store {
   }
 
   async #append(events: readonly StoredEvent[]): Promise<void> {
+    // Every bucket of the batch is checked before any is written: a refusal stores nothing.
+    const groups: [Segment, number, StoredEvent[]][] = [];
     for (const [bucket, list] of byBucket(events)) {
       if (this.#sealed.has(bucket)) throw new FootfallStorageError(`bucket ${bucket} is sealed (${join(this.dir, ROLLUP_DIR, `${bucket}.json`)}); its events can no longer change`);
       let segment = this.#open.get(bucket);
       if (!segment) this.#open.set(bucket, (segment = await this.#load(bucket)));
-      if (segment.rows.length + list.length > MAX_EVENTS_PER_BUCKET) {
-        throw new FootfallStorageError(`the JSON store holds at most ${MAX_EVENTS_PER_BUCKET} events per rotation bucket and this one (${segment.adapter.file}) is full. Switch to SQLite (FOOTFALL_STORAGE=sqlite), made for this traffic.`);
+      if (segment.rows.length + list.length > this.#maxEvents) {
+        throw new FootfallStorageError(
+          `the JSON store holds at most ${this.#maxEvents.toLocaleString('en')} events per rotation bucket and this one (${segment.adapter.file}) is full: ` +
+            'its events are refused until the next bucket starts. Switch to SQLite, made for this traffic: stop the server, run `npx footfall migrate-json`, set FOOTFALL_STORAGE=sqlite and start it again.',
+        );
       }
-      await this.#appendTo(segment, bucket, list);
+      groups.push([segment, bucket, list]);
     }
+    for (const [segment, bucket, list] of groups) await this.#appendTo(segment, bucket, list);
   }
 
   async #appendTo(segment: Segment, bucket: number, list: readonly StoredEvent[]): Promise<void> {
