@@ -149,9 +149,12 @@ export class LiveFeed {
         if (this.#closed) throw new FootfallStorageError('the store was closed while loading the open buckets');
         rows = next(last[0] as number, last[1] as number, last[2] as number);
       }
+      // Only when another process writes too (resyncs need them); an empty open bucket has none.
       const latest = Math.max(...live.buckets.map((b) => b.latest), -Infinity);
-      for (const [ts, v, seq] of arrayQuery(db.prepare('SELECT ts, visit, seq FROM events WHERE ts >= ?'))(latest - KEYS_KEPT_MS)) {
-        this.#isNew(`${ts}:${v}:${seq}`, ts as number);
+      if (this.#shared && latest > -Infinity) {
+        for (const [ts, v, seq] of arrayQuery(db.prepare('SELECT ts, visit, seq FROM events WHERE ts >= ?'))(latest - KEYS_KEPT_MS)) {
+          this.#isNew(`${ts}:${v}:${seq}`, ts as number);
+        }
       }
       db.exec('COMMIT');
     } finally {
