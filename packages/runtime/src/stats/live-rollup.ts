@@ -292,16 +292,18 @@ export class LiveBucket {
   /** The visit's first pageview or event: it now counts, in all traffic and under each of its attributes. */
   #joinVisitGroups(v: number, attributes: VisitAttributes, c: Contribution): void {
     this.#unmatched.delete(v);
-    // Built by concatenation (a visit's first event is a hot path while loading a busy day); which
-    // values are absent is spelled out at the end, so no value can pass for another.
-    let id = '';
+    // Which values are absent is spelled out at the end, so no value can pass for another. Joined,
+    // not concatenated: a concatenation stays a tree of its parts, and as a map key it kept every
+    // visit's attribute strings alive (most of the heap on a busy day).
+    const parts: string[] = [];
     let absent = '';
     for (const property of VISIT_PROPERTIES) {
       const value = attributes[visitAttribute(property)] ?? (property === 'source' ? DIRECT : undefined);
-      id += value === undefined ? '\u0000' : `${value}\u0000`;
+      if (value !== undefined) parts.push(value);
       absent += value === undefined ? '0' : '1';
     }
-    id += absent;
+    parts.push(absent);
+    const id = parts.join('\u0000');
     let profile = this.#profileIds.get(id);
     if (profile === undefined) {
       const values = VISIT_PROPERTIES.map((property) => attributes[visitAttribute(property)] ?? (property === 'source' ? DIRECT : undefined));
