@@ -166,7 +166,7 @@ export class SqliteStore extends PlannedStore implements Store {
     const p = this.#strings.lookup(property);
     const v = value === undefined ? undefined : this.#strings.lookup(value);
     if (p === undefined || (value !== undefined && v === undefined)) return [];
-    return this.#months.sums(p, v, buckets[0]!.start, buckets.at(-1)!.start).map((r) => this.#toRollup(property, r));
+    return this.#months.sums(p, v, buckets.map((b) => b.start)).map((r) => this.#toRollup(property, r));
   }
 
   async rollupSeries(buckets: readonly SealedBucket[], property: string, value: string): Promise<Map<number, RollupRow>> {
@@ -264,9 +264,7 @@ export class SqliteStore extends PlannedStore implements Store {
       if (this.#db.prepare('SELECT 1 FROM sealed WHERE bucket <= ? LIMIT 1').get(bucket)) {
         this.#db.exec('BEGIN IMMEDIATE');
         try {
-          this.#db.prepare('DELETE FROM rollups WHERE bucket <= ?').run(bucket);
-          this.#db.prepare('DELETE FROM sealed WHERE bucket <= ?').run(bucket);
-          this.#months.pruned(bucket);
+          this.#months.prune(bucket);
           this.#db.exec('COMMIT');
         } catch (error) {
           this.#rollback();
