@@ -4,6 +4,8 @@ import { serverOptions, type RouteConfig } from './route-config.ts';
 
 type Env = Record<string, string | undefined>;
 
+const SLASH = 0x2f;
+
 /**
  * The process's Footfall for this configuration, created on first use through the runtime's
  * registry (one database writer per process, however often `astro dev` evaluates this module).
@@ -11,7 +13,15 @@ type Env = Record<string, string | undefined>;
  * rebuild. A failed start (a bad setting, an unwritable data directory) is not cached.
  */
 export function sharedFootfall(config: RouteConfig, env: Env = process.env): Promise<Footfall> {
-  return runtimeSharedFootfall(`@footfall/astro ${JSON.stringify(config)}`, () => serverOptions(config, env), { dev: config.dev, trailingSlash: config.trailingSlash });
+  return sharedFor(registryKey(config), config, env);
+}
+
+function registryKey(config: RouteConfig): string {
+  return `@footfall/astro ${JSON.stringify(config)}`;
+}
+
+function sharedFor(key: string, config: RouteConfig, env: Env): Promise<Footfall> {
+  return runtimeSharedFootfall(key, () => serverOptions(config, env), { dev: config.dev, trailingSlash: config.trailingSlash });
 }
 
 /** Closes every Footfall this process opened (the dev server calls it when it stops). */
@@ -32,7 +42,12 @@ function clientAddressOf(context: APIContext): string | undefined {
  * action and fetch with the slash, because Astro redirects or, in `astro dev`, 404s the others).
  */
 export function withoutTrailingSlash(request: Request): Request {
-  const url = new URL(request.url);
+  // Request URLs are serialized: the path ends where the query or fragment starts. Most have no
+  // trailing slash, and are answered without parsing the URL again.
+  const href = request.url;
+  const end = href.search(/[?#]/);
+  if (href.charCodeAt((end === -1 ? href.length : end) - 1) !== SLASH) return request;
+  const url = new URL(href);
   if (url.pathname.length < 2 || !url.pathname.endsWith('/')) return request;
   url.pathname = url.pathname.slice(0, -1);
   return new Request(url, request);
@@ -40,5 +55,7 @@ export function withoutTrailingSlash(request: Request): Request {
 
 /** An Astro endpoint that hands every request to the runtime, untouched. */
 export function footfallRoute(config: RouteConfig, env: Env = process.env): APIRoute {
-  return (context) => serveWith(sharedFootfall(config, env), withoutTrailingSlash(context.request), clientAddressOf(context));
+  // The configuration is the build's constant: its registry key is spelled once, not per request.
+  const key = registryKey(config);
+  return (context) => serveWith(sharedFor(key, config, env), withoutTrailingSlash(context.request), clientAddressOf(context));
 }

@@ -1,9 +1,11 @@
 import { join } from 'node:path';
-import { BODY_TIMEOUT_MS, readLimitedBody } from './collect/body.ts';
+import { BODY_TIMEOUT_MS } from './collect/body.ts';
 import { collect, type CollectInput, type CollectResult } from './collect/collector.ts';
+import { collectRequest } from './collect/web.ts';
 import { dashboardUrls, type TrailingSlash } from './dashboard/urls.ts';
 import { noGeo, openGeo, type GeoLookup } from './enrich/geo.ts';
 import { routeDashboard } from './http/dashboard-routes.ts';
+import { pathOf } from './http/request-path.ts';
 import { html, json, problem } from './http/responses.ts';
 import { resolveOptions, type FootfallOptions, type ResolvedOptions } from './options.ts';
 import { privacyFacts, privacyPage } from './privacy/statement.ts';
@@ -90,6 +92,7 @@ export async function createFootfall(input: FootfallOptions | ResolvedOptions = 
   const privacy = privacyFacts(options, geo !== noGeo);
   const { collectorBase, dashboardBase } = options;
   const urls = dashboardUrls(dashboardBase, collectorBase, context.trailingSlash);
+  const collectorPath = `${collectorBase}/e`;
   let timer: NodeJS.Timeout | undefined;
 
   async function maintain(): Promise<void> {
@@ -134,17 +137,18 @@ export async function createFootfall(input: FootfallOptions | ResolvedOptions = 
     matches: (pathname) => ownsPath(pathname, options),
     tracker: () => trackerFor(options),
     maintain,
-    collectorPath: `${collectorBase}/e`,
+    collectorPath,
     bodyTimeoutMs,
     collect: (input) => collect(input, collector),
     async fetch(request, info = {}) {
+      // Beacons are most requests: their path is read from the URL's text, not parsed again.
+      if (request.method === 'POST' && pathOf(request.url) === collectorPath) return collectRequest(request, info, collector, bodyTimeoutMs);
       const url = new URL(request.url);
       const path = url.pathname;
-      if (path === `${collectorBase}/e`) {
+      if (path === collectorPath) {
         if (request.method === 'OPTIONS') return preflight();
         if (request.method !== 'POST') return problem(405, 'use POST', { allow: 'POST, OPTIONS' });
-        const result = await collect({ headers: request.headers, body: await readLimitedBody(request, undefined, bodyTimeoutMs), clientAddress: info.clientAddress }, collector);
-        return new Response(result.body ?? null, { status: result.status, headers: result.headers });
+        return collectRequest(request, info, collector, bodyTimeoutMs);
       }
       if (path === `${collectorBase}/privacy`) {
         if (request.method !== 'GET' && request.method !== 'HEAD') return problem(405, 'use GET', { allow: 'GET' });

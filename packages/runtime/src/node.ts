@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import { decodeBody, readLimitedStream } from './collect/body.ts';
+import { decodeBody } from './collect/body.ts';
+import { readNodeBody } from './collect/node-body.ts';
 import type { HeaderSource } from './collect/non-human.ts';
 import type { Footfall } from './footfall.ts';
 
@@ -84,6 +85,9 @@ export function footfallMiddleware(footfall: Footfall | Promise<Footfall>) {
   return (req: IncomingMessage, res: ServerResponse, next?: Next): void => {
     Promise.resolve(footfall)
       .then(async (ff) => {
+        // The beacon's own request line, matched as a string: the collector is most of the
+        // traffic, and a target that is exactly the collector's path parses to that path.
+        if (req.method === 'POST' && req.url === ff.collectorPath) return collectFast(ff, req, res);
         const { pathname } = requestTarget(req);
         if (!ff.matches(pathname)) {
           if (next) return next();
@@ -114,7 +118,7 @@ async function collectFast(ff: Footfall, req: IncomingMessage, res: ServerRespon
   const clientAddress = req.socket.remoteAddress;
   const headers = nodeHeaders(req);
   const parsed = parsedBody(req);
-  const body = parsed ? decodeBody(parsed) : await readLimitedStream(req, Number(req.headers['content-length'] ?? 0), undefined, ff.bodyTimeoutMs);
+  const body = parsed ? decodeBody(parsed) : await readNodeBody(req, undefined, ff.bodyTimeoutMs);
   const result = await ff.collect({ headers, body, clientAddress });
   // An oversized or trickling body is not drained: the connection closes instead of reading the rest.
   if (!req.complete) res.setHeader('connection', 'close');

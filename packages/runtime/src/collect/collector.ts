@@ -1,7 +1,7 @@
 import type { ResolvedOptions } from '../options.ts';
 import { FootfallStorageError } from '../errors.ts';
 import type { GeoLookup } from '../enrich/geo.ts';
-import { classifyReferrer } from '../enrich/referrer.ts';
+import { classifyReferrerUrl, referrerUrl } from '../enrich/referrer.ts';
 import { isReferrerSpam } from '../enrich/referrer-spam.ts';
 import { parseUserAgent } from '../enrich/user-agent.ts';
 import { keepsEngagement, keepsTrackerSession, project } from '../privacy/modes.ts';
@@ -9,8 +9,7 @@ import { EventRejectedError, QueueFullError, type BatchWriter } from '../store/w
 import type { Warn } from '../throttled-log.ts';
 import type { StoredEvent } from '../store/types.ts';
 import { clientIp } from '../visitor/client-ip.ts';
-import { visitorHash } from '../visitor/hash.ts';
-import type { SaltKeeper } from '../visitor/salt-keeper.ts';
+import type { CurrentSalt, SaltKeeper } from '../visitor/salt-keeper.ts';
 import type { ServerVisits } from '../visitor/server-visits.ts';
 import type { BodyResult } from './body.ts';
 import { nonHumanReason, type HeaderSource } from './non-human.ts';
@@ -51,6 +50,9 @@ function accepted(dropped?: string): CollectResult {
   return { status: 202, headers: dropped ? { ...CORS, 'x-footfall-dropped': dropped } : CORS };
 }
 
+/** Every stored event is answered with this one object: frozen, so no adapter changes it for the rest. */
+export const STORED: CollectResult = Object.freeze(accepted());
+
 function refused(status: number, error: string, headers: Record<string, string> = {}): CollectResult {
   return { status, headers: { ...CORS, 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify({ error }) };
 }
@@ -67,16 +69,22 @@ export async function collect(input: CollectInput, deps: CollectorDeps): Promise
   if (!checked.ok) return refused(400, checked.reason);
   const incoming = checked.event;
 
-  const dropped = nonHumanReason(headers) ?? spamReason(incoming) ?? ownerReason(incoming, headers, deps.options);
+  const bot = nonHumanReason(headers);
+  if (bot) return accepted(bot);
+  // Parsed once: for the spam check here and for the traffic source below.
+  const referrer = referrerUrl(incoming.referrer);
+  const dropped = spamReason(incoming.referrer, referrer) ?? ownerReason(incoming, headers, deps.options);
   if (dropped) return accepted(dropped);
   const event = incoming.link ? linkEvent(incoming, incoming.link) : incoming;
   const mode = deps.options.privacyMode;
   if (event.kind === 'engagement' && !keepsEngagement(mode)) return accepted(`${mode}-mode`);
 
   try {
-    const enriched = await enrich(event, headers, input.clientAddress, deps);
-    await deps.writer.write(project(enriched, mode));
-    return accepted();
+    const ts = deps.now();
+    // The open bucket's salt is almost always loaded already: no promise to wait on then.
+    const salt = deps.salts.ready(ts) ?? (await deps.salts.at(ts));
+    await deps.writer.write(project(enrich(event, referrer, headers, input.clientAddress, ts, salt, deps), mode));
+    return STORED;
   } catch (error) {
     if (error instanceof QueueFullError) return refused(503, 'busy: try again shortly', { 'retry-after': '1' });
     // Messages name the storage failure, never the visitor: no IP or UA is in scope of them.
@@ -114,42 +122,59 @@ function linkEvent(incoming: IncomingEvent, link: URL): IncomingEvent {
   return { ...incoming, name: classifyLink(link, incoming.url), props: { url: linkUrl(link) } };
 }
 
-function spamReason(incoming: IncomingEvent): string | undefined {
-  if (!incoming.referrer) return undefined;
+function spamReason(raw: string | undefined, referrer: URL | undefined): string | undefined {
+  if (!raw) return undefined;
+  // The check reads the field as sent. Unless padded with whitespace the URL parser keeps (a
+  // no-break space), that is the URL already parsed; a padded one is read again, as it always was.
+  const url = raw.trim().length === raw.length ? referrer : parsedOrUndefined(raw);
+  return url && isReferrerSpam(url.hostname) ? 'referrer-spam' : undefined;
+}
+
+function parsedOrUndefined(text: string): URL | undefined {
   try {
-    return isReferrerSpam(new URL(incoming.referrer).hostname) ? 'referrer-spam' : undefined;
+    return new URL(text);
   } catch {
     return undefined;
   }
 }
 
-async function enrich(incoming: IncomingEvent, headers: HeaderSource, socketAddress: string | undefined, deps: CollectorDeps): Promise<StoredEvent> {
+/**
+ * The stored event. Fields are assigned one by one, not spread from the parts: this runs for
+ * every event, and the privacy projection after it keeps only what the mode allows anyway.
+ */
+function enrich(incoming: IncomingEvent, referrer: URL | undefined, headers: HeaderSource, socketAddress: string | undefined, ts: number, salt: CurrentSalt, deps: CollectorDeps): StoredEvent {
   const { options } = deps;
-  const ts = deps.now();
   const page = cleanPageUrl(incoming.url, options);
   const ip = clientIp(socketAddress, headers, options) ?? '';
   const userAgent = headers.get('user-agent') ?? '';
-  const { bucket, key } = await deps.salts.at(ts);
-  const site = page.hostname.replace(/^www\./, '');
-  const visitor = visitorHash(key, site, ip, userAgent);
+  const site = page.hostname.startsWith('www.') ? page.hostname.slice(4) : page.hostname;
+  const visitor = salt.hasher.hash(site, ip, userAgent);
   const session = incoming.session && keepsTrackerSession(options.privacyMode)
     ? incoming.session
     : deps.visits.sessionFor(visitor, ts);
   const paranoid = options.privacyMode === 'paranoid';
   const geo = paranoid ? undefined : deps.geo(ip);
   const ua = paranoid ? undefined : parseUserAgent(userAgent);
-  const traffic = classifyReferrer(incoming.referrer, page.hostname, page.utm.utm_source);
+  const traffic = classifyReferrerUrl(referrer, page.hostname, page.utm.utm_source);
+  const { utm } = page;
   return {
     ts,
     kind: incoming.kind,
-    bucket: bucket.start,
+    bucket: salt.bucket.start,
     visitor,
     session,
     path: page.path,
     hostname: page.hostname,
-    ...traffic,
-    ...page.utm,
-    ...geo,
+    referrer: traffic.referrer,
+    source: traffic.source,
+    utm_source: utm.utm_source,
+    utm_medium: utm.utm_medium,
+    utm_campaign: utm.utm_campaign,
+    utm_content: utm.utm_content,
+    utm_term: utm.utm_term,
+    country: geo?.country,
+    region: geo?.region,
+    city: geo?.city,
     browser: ua?.browser,
     os: ua?.os,
     device: ua?.device,

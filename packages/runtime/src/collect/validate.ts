@@ -35,6 +35,14 @@ const TRACKER_KINDS = new Map<unknown, EventKind>([['p', 'pageview'], ['e', 'eve
 const SERVER_TYPES = new Map<unknown, EventKind>([['page_view', 'pageview'], ['pageview', 'pageview'], ['event', 'event']]);
 
 /**
+ * Whether UTF-8 takes more than `max` bytes for the text. A UTF-16 unit never takes more than 3,
+ * so a short text is answered without encoding it to count.
+ */
+function overBytes(text: string, max: number): boolean {
+  return text.length * 3 > max && Buffer.byteLength(text) > max;
+}
+
+/**
  * Text that must not be stored: control characters, or a lone UTF-16 surrogate (a JSON `\ud800`
  * escape), which no encoder can write back out and which would be silently replaced on output.
  */
@@ -67,7 +75,7 @@ export function validateEvent(text: string): Result {
 
   const referrer = tracker ? b.r : b.referrer;
   if (referrer !== undefined && referrer !== null && referrer !== '') {
-    if (typeof referrer !== 'string' || Buffer.byteLength(referrer) > LIMITS.urlBytes || badText(referrer)) {
+    if (typeof referrer !== 'string' || overBytes(referrer, LIMITS.urlBytes) || badText(referrer)) {
       return fail(`${tracker ? 'r' : 'referrer'} must be a string of at most ${LIMITS.urlBytes} bytes without control characters or lone surrogates`);
     }
     event.referrer = referrer;
@@ -121,7 +129,7 @@ function fail(reason: string): Result {
 
 function checkUrl(value: unknown, field: string): URL | string {
   if (typeof value !== 'string' || value === '') return `${field} must be the page URL`;
-  if (Buffer.byteLength(value) > LIMITS.urlBytes) return `${field} is longer than ${LIMITS.urlBytes} bytes`;
+  if (overBytes(value, LIMITS.urlBytes)) return `${field} is longer than ${LIMITS.urlBytes} bytes`;
   if (badText(value)) return `${field} contains control characters or lone surrogates`;
   let url: URL;
   try {
@@ -148,7 +156,7 @@ function checkProps(value: unknown, field: string): Record<string, string> | und
     if (raw === null || raw === undefined) continue;
     if (!['string', 'number', 'boolean'].includes(typeof raw)) return `${field}.${key} must be a string, number or boolean`;
     const text = String(raw);
-    if (Buffer.byteLength(text) > LIMITS.propValueBytes || badText(text)) {
+    if (overBytes(text, LIMITS.propValueBytes) || badText(text)) {
       return `${field}.${key} must be at most ${LIMITS.propValueBytes} bytes without control characters or lone surrogates`;
     }
     props[key] = text;

@@ -70,14 +70,17 @@ export function createGeoLookup(readers: readonly GeoReader[], opts: GeoOptions 
 
   return (raw) => {
     const ip = normalizeIp(raw);
-    if (ip === undefined || !isPublicIp(ip) || !validate(ip)) return undefined;
+    if (ip === undefined) return undefined;
     const time = now();
     for (const [key, entry] of cache) {
       if (entry.expires > time) break;
       cache.delete(key);
     }
+    // Only public addresses are ever cached, so a hit needs no second look at the address:
+    // the public-range test walks a dozen blocks, and it ran for every event of a visitor.
     const hit = cache.get(ip);
     if (hit && hit.expires > time) return hit.value === undefined ? undefined : { ...hit.value };
+    if (!isPublicIp(ip) || !validate(ip)) return undefined;
     const value = readAll(readers, ip);
     cache.delete(ip);
     if (max > 0) {

@@ -1,17 +1,31 @@
+/** Stands for a cached `undefined`, so a hit needs one Map lookup whatever the value. */
+const NONE = Symbol('none');
+
 /**
- * A bounded in-memory cache for pure functions of a string. User agents repeat from request to
- * request, so parsing each distinct one once takes the collector's biggest per-request cost off
- * the hot path. Memory only, never written anywhere, and started over when full.
+ * A bounded in-memory cache for pure functions of a string. User agents, referrer hostnames and
+ * bot verdicts repeat from request to request, so each distinct one is worked out once. Memory
+ * only, never written anywhere. Two generations of at most `maxEntries` each: when the young one
+ * is full it becomes the old one and the previous old one is dropped; a key found in the old
+ * generation moves back to the young one. So the keys in use survive a turnover (a flood of
+ * one-off user agents cannot evict the common ones for long) and memory stays bounded.
  */
 export function memoize<T>(fn: (key: string) => T, maxEntries = 2000): (key: string) => T {
-  const cache = new Map<string, T>();
+  let young = new Map<string, T | typeof NONE>();
+  let old = new Map<string, T | typeof NONE>();
   return (key) => {
-    let value = cache.get(key);
-    if (value === undefined && !cache.has(key)) {
-      value = fn(key);
-      if (cache.size >= maxEntries) cache.clear();
-      cache.set(key, value);
+    let hit = young.get(key);
+    if (hit === undefined) {
+      hit = old.get(key);
+      if (hit === undefined) {
+        const value = fn(key);
+        hit = value === undefined ? NONE : value;
+      }
+      if (young.size >= maxEntries) {
+        old = young;
+        young = new Map();
+      }
+      young.set(key, hit);
     }
-    return value as T;
+    return (hit === NONE ? undefined : hit) as T;
   };
 }

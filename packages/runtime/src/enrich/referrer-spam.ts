@@ -1,3 +1,4 @@
+import { memoize } from './memo.ts';
 import { REFERRER_SPAM_DOMAINS } from './referrer-spam-list.ts';
 
 const SPAM = new Set(REFERRER_SPAM_DOMAINS);
@@ -7,7 +8,9 @@ const SPAM = new Set(REFERRER_SPAM_DOMAINS);
  * (`semalt.semalt.com`). Spam "visits" are fabricated to advertise the spammer in reports, so
  * the collector drops them instead of counting them.
  */
-export function isReferrerSpam(hostname: string): boolean {
+export const isReferrerSpam: (hostname: string) => boolean = memoize(spammer);
+
+function spammer(hostname: string): boolean {
   const labels = hostname.trim().toLowerCase().replace(/\.$/, '').split('.');
   for (let start = 0; start < labels.length - 1; start++) {
     if (SPAM.has(labels.slice(start).join('.'))) return true;

@@ -1,3 +1,4 @@
+import { memoize } from './memo.ts';
 import { ANDROID_APPS, KNOWN_SOURCES, type KnownSource } from './sources.ts';
 
 export interface TrafficSource {
@@ -24,29 +25,39 @@ export function classifyReferrer(
   pageHostname: string,
   utmSource?: string,
 ): TrafficSource {
-  const found = fromReferrer(referrer, pageHostname);
+  return classifyReferrerUrl(referrerUrl(referrer), pageHostname, utmSource);
+}
+
+/** A referrer header or beacon field as a URL; undefined when blank or unreadable (a direct visit). */
+export function referrerUrl(referrer: string | undefined): URL | undefined {
+  const text = referrer?.trim();
+  if (!text) return undefined;
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `classifyReferrer` for a referrer already parsed (the collector parses it once, for the spam check too). */
+export function classifyReferrerUrl(url: URL | undefined, pageHostname: string, utmSource?: string): TrafficSource {
+  const found = fromReferrer(url, pageHostname);
   const campaign = cleanUtmSource(utmSource);
   if (campaign === undefined) return found;
   return found.referrer === undefined ? { source: campaign } : { referrer: found.referrer, source: campaign };
 }
 
-function fromReferrer(referrer: string | undefined, pageHostname: string): TrafficSource {
-  if (!referrer?.trim()) return {};
-  let url: URL;
-  try {
-    url = new URL(referrer.trim());
-  } catch {
-    return {};
-  }
+function fromReferrer(url: URL | undefined, pageHostname: string): TrafficSource {
+  if (!url) return {};
   if (url.protocol === 'android-app:') {
     const app = url.hostname.toLowerCase();
     return app ? { referrer: `android-app://${app}`, source: ANDROID_APPS[app] ?? app } : {};
   }
   // about:, chrome:, file:, data: and the like: the browser made the request, not another site.
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return {};
-  const host = bareHost(url.hostname);
-  if (!host || host === bareHost(hostnameOf(pageHostname))) return {};
-  const known = findSource(host);
+  const host = referrerHost(url.hostname);
+  if (!host || host === siteHost(pageHostname)) return {};
+  const known = sourceOf(host);
   const path = known?.hostOnly ? '' : url.pathname.replace(/\/+$/, '');
   return { referrer: (host + path).slice(0, MAX_REFERRER), source: known?.name ?? host };
 }
@@ -70,6 +81,12 @@ function hostnameOf(page: string): string {
 function bareHost(hostname: string): string {
   return hostname.toLowerCase().replace(/\.$/, '').replace(/^www\./, '');
 }
+
+// A site has a handful of hostnames and its visitors come from a few hundred sources: each is
+// worked out once. Hostnames only, never a referrer's path or query.
+const siteHost = memoize((page: string) => bareHost(hostnameOf(page)), 200);
+const referrerHost = memoize(bareHost);
+const sourceOf = memoize((host: string) => findSource(host));
 
 const EXACT = new Map<string, KnownSource>();
 const BRANDS = new Map<string, KnownSource>();

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { isIPv4 } from 'node:net';
 import type { HeaderSource } from '../collect/non-human.ts';
 import { cidrContains, normalizeIp, type Cidr } from '../net/ip.ts';
 
@@ -13,8 +14,10 @@ export interface ClientIpPolicy {
  * left-most entry, when a server-side caller proves itself with the server key.
  */
 export function clientIp(socketAddress: string | undefined, headers: HeaderSource, policy: ClientIpPolicy): string | undefined {
-  const peer = socketAddress ? normalizeIp(socketAddress) : undefined;
-  const forwarded = (headers.get('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const peer = socketAddress ? socketIp(socketAddress) : undefined;
+  const header = headers.get('x-forwarded-for');
+  if (!header) return peer;
+  const forwarded = header.split(',').map((s) => s.trim()).filter(Boolean);
   if (forwarded.length > 0 && hasServerKey(headers, policy.serverKey)) {
     const asserted = normalizeIp(forwarded[0]!);
     if (asserted) return asserted;
@@ -26,6 +29,21 @@ export function clientIp(socketAddress: string | undefined, headers: HeaderSourc
     ip = hop;
   }
   return ip;
+}
+
+/**
+ * `normalizeIp` for what a socket reports, with its two everyday spellings answered directly:
+ * plain IPv4, and IPv4 mapped into IPv6 by a dual-stack socket (`::ffff:1.2.3.4`), which
+ * normalizeIp would otherwise take through its IPv6 arithmetic to reach the same `1.2.3.4`.
+ * Node's isIPv4 accepts only canonical dotted quads, which normalizeIp returns unchanged.
+ */
+function socketIp(address: string): string | undefined {
+  if (isIPv4(address)) return address;
+  if (address.startsWith('::ffff:')) {
+    const v4 = address.slice(7);
+    if (isIPv4(v4)) return v4;
+  }
+  return normalizeIp(address);
 }
 
 function isTrusted(ip: string, proxies: readonly Cidr[]): boolean {

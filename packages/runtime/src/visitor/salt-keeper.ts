@@ -1,11 +1,11 @@
-import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { Store } from '../store/types.ts';
 import { bucketAt, type Bucket } from './buckets.ts';
+import { VisitorHasher } from './hash.ts';
 
 export interface CurrentSalt {
   readonly bucket: Bucket;
-  /** The bucket's salt as an HMAC key. */
-  readonly key: KeyObject;
+  /** Visitor hashes under the bucket's salt; made once per bucket, not per request. */
+  readonly hasher: VisitorHasher;
 }
 
 /**
@@ -15,6 +15,8 @@ export interface CurrentSalt {
 export class SaltKeeper {
   #current: Promise<CurrentSalt> | undefined;
   #currentBucket: Bucket | undefined;
+  /** What #current resolved to, once it has. */
+  #ready: CurrentSalt | undefined;
 
   constructor(
     readonly store: Store,
@@ -27,18 +29,33 @@ export class SaltKeeper {
     if (this.#current && b && ts >= b.start && ts < b.end) return this.#current;
     const bucket = bucketAt(ts, this.rotationHours, this.timezone);
     this.#currentBucket = bucket;
+    this.#ready = undefined;
     const current = this.#open(bucket);
     this.#current = current;
-    // A failed lookup must not be cached: the next event tries again.
-    current.catch(() => {
-      if (this.#current === current) this.#current = this.#currentBucket = undefined;
-    });
+    current.then(
+      (salt) => {
+        if (this.#current === current) this.#ready = salt;
+      },
+      // A failed lookup must not be cached: the next event tries again.
+      () => {
+        if (this.#current === current) this.#current = this.#currentBucket = undefined;
+      },
+    );
     return current;
+  }
+
+  /**
+   * What `at(ts)` would resolve to, when that is already known: the open bucket's loaded salt.
+   * The collector asks this first, so an ordinary event waits on no promise for its salt.
+   */
+  ready(ts: number): CurrentSalt | undefined {
+    const salt = this.#ready;
+    return salt && ts >= salt.bucket.start && ts < salt.bucket.end ? salt : undefined;
   }
 
   async #open(bucket: Bucket): Promise<CurrentSalt> {
     await this.store.destroySaltsBefore(bucket.start);
-    return { bucket, key: createSecretKey(await this.store.salt(bucket.start)) };
+    return { bucket, hasher: new VisitorHasher(await this.store.salt(bucket.start)) };
   }
 
   /** Destroys every salt whose bucket has ended by `now`. */

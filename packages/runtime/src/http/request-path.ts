@@ -1,0 +1,17 @@
+/**
+ * The path of a serialized http(s) URL, which is what `Request.url` holds, read from its text:
+ * it starts at the first `/` after the scheme's `//` (a serialized authority has none: a `/` in
+ * userinfo is percent-encoded) and ends at the query or fragment. Undefined for other schemes.
+ * A hot path compares this with one known path; when the text differs (an unserialized URL from
+ * some other Request implementation, say) the caller parses the URL in full, as it would anyway.
+ */
+export function pathOf(href: string): string | undefined {
+  const authority = href.startsWith('https://') ? 8 : href.startsWith('http://') ? 7 : -1;
+  if (authority < 0) return undefined;
+  const start = href.indexOf('/', authority);
+  if (start < 0) return undefined;
+  let end = href.indexOf('?', start);
+  const hash = href.indexOf('#', start);
+  if (end < 0 || (hash >= 0 && hash < end)) end = hash;
+  return end < 0 ? href.slice(start) : href.slice(start, end);
+}
