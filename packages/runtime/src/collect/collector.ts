@@ -89,7 +89,8 @@ export async function collect(input: CollectInput, deps: CollectorDeps): Promise
     if (error instanceof QueueFullError) return refused(503, 'busy: try again shortly', { 'retry-after': '1' });
     // Messages name the storage failure, never the visitor: no IP or UA is in scope of them.
     if (error instanceof FootfallStorageError) {
-      deps.warn('storage', `@footfall/runtime: event not stored: ${error.message}`);
+      // The error's message carries the package prefix already.
+      deps.warn('storage', `@footfall/runtime: event not stored: ${error.message.replace(/^@footfall\/runtime: /, '')}`);
       return refused(503, 'storage unavailable', { 'retry-after': '5' });
     }
     if (error instanceof EventRejectedError) {

@@ -37,6 +37,7 @@ it('past its limit the collector answers 503 with Retry-After, logs one line nam
     const said = lines.filter((l) => /event not stored/.test(l));
     expect(said).toHaveLength(1);
     expect(said[0]).toMatch(/^@footfall\/runtime: event not stored: .*the JSON store holds at most 3 events per rotation bucket /);
+    expect(said[0]!.match(/@footfall\/runtime/g)).toHaveLength(1);
     expect(said[0]).toContain(join(dir, 'events'));
     expect(said[0]).toMatch(/refused until the next bucket starts\. Switch to SQLite.*npx footfall migrate-json.*FOOTFALL_STORAGE=sqlite/);
     // Reads go on; nothing of the refused events was stored.
