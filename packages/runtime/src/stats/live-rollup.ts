@@ -697,8 +697,12 @@ export interface LiveSpan extends SealedBucket {
 /** The open buckets' live rollups: usually one, two for a while after a rotation until the ended one is sealed. */
 export class LiveRollups {
   readonly #buckets = new Map<number, LiveBucket>();
+  /** Buckets older than this are not kept (see LiveFeed: they are sealed from disk). */
+  floor = -Infinity;
 
   add(e: LiveEvent): void {
+    // An event before its bucket's start exists only in hand-made data; raw reads answer it.
+    if (e.bucket < this.floor || e.ts < e.bucket) return;
     let b = this.#buckets.get(e.bucket);
     if (!b) this.#buckets.set(e.bucket, (b = new LiveBucket(e.bucket)));
     b.add(e);
@@ -732,8 +736,7 @@ export class LiveRollups {
     const all = this.buckets;
     const out: LiveSpan[] = [];
     all.forEach((b, i) => {
-      // Events lie at or after their bucket's start; the minimum only guards hand-made data.
-      const start = Math.min(b.start, b.earliest);
+      const start = b.start;
       const end = all[i + 1]?.start ?? (b.latest < to ? to : Infinity);
       if (start >= from && end <= to && b.latest < end) out.push({ start, end, live: b });
     });

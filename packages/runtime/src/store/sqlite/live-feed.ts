@@ -121,6 +121,11 @@ export class LiveFeed {
     if (this.#live?.buckets.some((b) => b.start < before)) this.reset();
   }
 
+  /** The live rollups if they are loaded, without loading them. */
+  loaded(): LiveRollups | undefined {
+    return this.#live;
+  }
+
   /** Buckets before `bucket` are sealed: their rows now live in the rollups table. */
   sealed(bucket: number): void {
     this.#live?.dropBefore(bucket);
@@ -134,7 +139,12 @@ export class LiveFeed {
       db.exec('BEGIN');
       this.#loaded = new Map((db.prepare('SELECT id, commits FROM writers').all() as Row[]).map((r) => [String(r.id), Number(r.commits)]));
       this.#foreign = [...this.#loaded].reduce((n, [id, c]) => (id === this.#own ? n : n + c), 0);
-      const from = Number((db.prepare('SELECT coalesce(max(end), 0) AS e FROM sealed').get() as Row).e);
+      // Only the newest bucket is kept live: a backlog of unsealed buckets (a migration, a server
+      // that was down at midnight) is sealed from disk, and until then answered raw, never held in memory.
+      const sealedEnd = Number((db.prepare('SELECT coalesce(max(end), 0) AS e FROM sealed').get() as Row).e);
+      const newest = Number((db.prepare('SELECT coalesce(max(bucket), 0) AS b FROM visits').get() as Row).b);
+      const from = Math.max(sealedEnd, newest);
+      live.floor = newest;
       const first = arrayQuery(db.prepare(`SELECT ts, visit, seq, kind, path, name, props, engaged FROM events WHERE ts >= ? ORDER BY ts, visit, seq LIMIT ${LOAD_CHUNK}`));
       const next = arrayQuery(db.prepare(`SELECT ts, visit, seq, kind, path, name, props, engaged FROM events WHERE (ts, visit, seq) > (?, ?, ?) ORDER BY ts, visit, seq LIMIT ${LOAD_CHUNK}`));
       const visit = db.prepare(`SELECT bucket, visitor, ${VISIT_ATTRIBUTES.join(', ')} FROM visits WHERE id = ?`);

@@ -184,7 +184,8 @@ export class SqliteStore extends PlannedStore implements Store {
   }
 
   async seal(before: number): Promise<void> {
-    const live = await this.#live.current();
+    // Sealing uses the live rows when they are loaded; it never loads them (a backlog of days).
+    const live = this.#live.loaded() ? await this.#live.current() : undefined;
     const last = (this.#db.prepare('SELECT max(bucket) AS b FROM sealed').get() as Row).b as number | null;
     const open = (this.#db.prepare('SELECT DISTINCT bucket FROM visits WHERE bucket > ? AND bucket < ? ORDER BY bucket').all(last ?? -Number.MAX_SAFE_INTEGER, before) as Row[])
       .map((r) => Number(r.bucket));
@@ -194,7 +195,7 @@ export class SqliteStore extends PlannedStore implements Store {
     for (const [i, bucket] of open.entries()) {
       const end = open[i + 1] ?? before;
       // The live rollups are the bucket's rollups already (equal to computing them from its events).
-      const rollups = live.bucket(bucket)?.allRows() ?? rollupBucket((await this.rows(bucket, end)).filter((r) => r.visit.bucket === bucket));
+      const rollups = live?.bucket(bucket)?.allRows() ?? rollupBucket((await this.rows(bucket, end)).filter((r) => r.visit.bucket === bucket));
       if (rollups.every((r) => r.visits === 0)) continue;
       this.#db.exec('BEGIN IMMEDIATE');
       try {
