@@ -34,13 +34,7 @@ interface Group extends RollupRow {
   readonly id: number;
   /** Visit-level groups hold all of a visit's pageviews and events; event-level ones only their own. */
   readonly visitLevel: boolean;
-  visitors: number;
-  visits: number;
-  pageviews: number;
-  events: number;
-  bounces: number;
-  visitPageviews: number;
-  durationMs: number;
+  /** Totals' counts are writable already; this one is read-only in a stored row. */
   engagedMs: number;
 }
 
