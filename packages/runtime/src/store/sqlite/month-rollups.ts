@@ -4,8 +4,9 @@ import { arrayQuery, type ArrayQuery } from './compat.ts';
 
 // Month rollups: for each month, the sum of its sealed buckets' rollup rows. Visitor hashes never
 // repeat across buckets, so the sum is exact, visitors included, and a range that covers whole
-// months reads one row per month and value instead of one per bucket and value (a year of a
-// 2,000-page site: 24 k rows instead of 700 k).
+// months reads one row per month and value instead of one per bucket and value: a year of the
+// bench's 2,000-page site at 10 M events is 24 k page rows instead of 580 k, and SQLite's GROUP BY
+// costs about a microsecond per row.
 
 const HOUR = 3_600_000;
 /**
