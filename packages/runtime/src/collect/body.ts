@@ -33,26 +33,46 @@ async function readWebStream(reader: ReadableStreamDefaultReader<Uint8Array>, de
     expired = true;
     stop();
   }, timeoutMs);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
+  const bytes = new CappedBytes(limit);
   try {
     for (;;) {
       const step = await reader.read();
       if (expired) return TOO_SLOW(timeoutMs);
       if (step.done) break;
-      size += step.value.byteLength;
-      if (size > limit) {
+      if (!bytes.add(step.value)) {
         stop();
         return TOO_LARGE(limit);
       }
-      chunks.push(step.value);
     }
   } catch {
     return expired ? TOO_SLOW(timeoutMs) : UNREADABLE;
   } finally {
     clearTimeout(timer);
   }
-  return decodeBody(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), limit);
+  return bytes.decode();
+}
+
+/** A body's chunks gathered up to a cap, then decoded: what every body reader here shares. */
+export class CappedBytes {
+  readonly #limit: number;
+  readonly #chunks: Uint8Array[] = [];
+  #size = 0;
+
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
+
+  /** False, keeping nothing, once the chunks would pass the cap. */
+  add(chunk: Uint8Array): boolean {
+    this.#size += chunk.byteLength;
+    if (this.#size > this.#limit) return false;
+    this.#chunks.push(chunk);
+    return true;
+  }
+
+  decode(): BodyResult {
+    return decodeBody(this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks), this.#limit);
+  }
 }
 
 export const TOO_LARGE = (limit: number): BodyResult => ({ ok: false, status: 413, reason: `body larger than ${limit} bytes` });
@@ -89,8 +109,7 @@ export async function readLimitedStream(
   const expired = new Promise<'expired'>((resolve) => {
     timer = setTimeout(resolve, timeoutMs, 'expired');
   });
-  const chunks: Uint8Array[] = [];
-  let size = 0;
+  const bytes = new CappedBytes(limit);
   try {
     for (;;) {
       const step = await Promise.race([iterator.next(), expired]);
@@ -99,17 +118,15 @@ export async function readLimitedStream(
         return TOO_SLOW(timeoutMs);
       }
       if (step.done) break;
-      size += step.value.byteLength;
-      if (size > limit) {
+      if (!bytes.add(step.value)) {
         stop();
         return TOO_LARGE(limit);
       }
-      chunks.push(step.value);
     }
   } catch {
     return UNREADABLE;
   } finally {
     clearTimeout(timer);
   }
-  return decodeBody(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), limit);
+  return bytes.decode();
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { BODY_TIMEOUT_MS, decodeBody, MAX_BODY_BYTES, readLimitedStream, TOO_SLOW, UNREADABLE, type BodyResult } from './body.ts';
+import { BODY_TIMEOUT_MS, CappedBytes, MAX_BODY_BYTES, readLimitedStream, TOO_SLOW, UNREADABLE, type BodyResult } from './body.ts';
 import { Deadlines } from './deadlines.ts';
 
 /** One queue of deadlines per body timeout in use (a process has one, tests a few). */
@@ -19,7 +19,8 @@ export function readNodeBody(req: IncomingMessage, limit = MAX_BODY_BYTES, timeo
   const plain = header !== undefined && declared <= limit && !req.readableEnded && req.readableFlowing === null && req.readableEncoding === null && !req.destroyed;
   if (!plain) return readLimitedStream(req, declared, limit, timeoutMs);
   return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
+    // Node's parser delivers no more than the declared length, which is under the cap: every add fits.
+    const bytes = new CappedBytes(limit);
     let settled = false;
     const settle = (result: BodyResult) => {
       if (settled) return;
@@ -34,8 +35,8 @@ export function readNodeBody(req: IncomingMessage, limit = MAX_BODY_BYTES, timeo
       req.pause();
       settle(TOO_SLOW(timeoutMs));
     });
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => settle(decodeBody(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), limit)));
+    req.on('data', (chunk: Buffer) => bytes.add(chunk));
+    req.on('end', () => settle(bytes.decode()));
     // A client gone before the end: an error, or a close with no end before it.
     req.on('error', () => settle(UNREADABLE));
     req.on('close', () => settle(UNREADABLE));

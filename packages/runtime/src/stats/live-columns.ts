@@ -22,19 +22,20 @@ export class Table<I extends string, F extends string> {
   ints: Record<I, Int32Array>;
   floats: Record<F, Float64Array>;
   length = 0;
+  /** Rows the columns have room for; kept here because every new visit and list cell asks. */
+  #capacity = 16;
   readonly #minusOne: ReadonlySet<string>;
 
   constructor(ints: readonly I[], floats: readonly F[], minusOne: readonly I[] = []) {
     this.#minusOne = new Set(minusOne);
-    this.ints = Object.fromEntries(ints.map((n) => [n, new Int32Array(16).fill(this.#minusOne.has(n) ? -1 : 0)])) as Record<I, Int32Array>;
-    this.floats = Object.fromEntries(floats.map((n) => [n, new Float64Array(16)])) as Record<F, Float64Array>;
+    this.ints = Object.fromEntries(ints.map((n) => [n, new Int32Array(this.#capacity).fill(this.#minusOne.has(n) ? -1 : 0)])) as Record<I, Int32Array>;
+    this.floats = Object.fromEntries(floats.map((n) => [n, new Float64Array(this.#capacity)])) as Record<F, Float64Array>;
   }
 
   /** Appends a row of zeros (and -1s) and returns its index. */
   add(): number {
-    const capacity = Object.values<Typed>(this.ints)[0]?.length ?? Object.values<Typed>(this.floats)[0]!.length;
-    if (this.length === capacity) {
-      const next = Math.ceil(capacity * GROW);
+    if (this.length === this.#capacity) {
+      const next = (this.#capacity = Math.ceil(this.#capacity * GROW));
       for (const n of Object.keys(this.ints) as I[]) this.ints[n] = grown(this.ints[n], next, this.#minusOne.has(n) ? -1 : 0);
       for (const n of Object.keys(this.floats) as F[]) this.floats[n] = grown(this.floats[n], next);
     }

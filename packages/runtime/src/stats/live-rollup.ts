@@ -88,8 +88,7 @@ type VisitFloat = 'first' | 'last' | 'firstPageview' | 'lastPageview' | 'tailMs'
  */
 export class LiveBucket {
   readonly start: number;
-  /** Times of the oldest and newest pageview, event or engagement report taken in. */
-  earliest = Infinity;
+  /** Time of the newest pageview, event or engagement report taken in. */
   latest = -Infinity;
   readonly #visitIndex = new Map<number, number>();
   readonly #v = new Table<VisitInt, VisitFloat>(
@@ -142,7 +141,6 @@ export class LiveBucket {
   add(e: LiveEvent): void {
     this.#changes++;
     if (e.ts > this.latest) this.latest = e.ts;
-    if (e.ts < this.earliest) this.earliest = e.ts;
     let v = this.#visitIndex.get(e.visitKey);
     if (v === undefined) v = this.#newVisit(e);
     const at = e.ts - this.start;
@@ -228,7 +226,7 @@ export class LiveBucket {
 
     if (!before) this.#joinVisitGroups(v, unmatched!.attributes, after);
     else {
-      const delta: Contribution = { pageviews: after.pageviews - before.pageviews, events: after.events - before.events, bounce: after.bounce - before.bounce, durationMs: after.durationMs - before.durationMs };
+      const delta = difference(after, before);
       for (const g of this.#profiles[vi.profile[v]!]!) applyDelta(g, delta);
       for (let c = vi.groups[v]!; c >= 0; c = this.#members.next[c]!) {
         const g = this.#members.a[c]!;
@@ -314,7 +312,7 @@ export class LiveBucket {
   /** An entry or exit page changed: the visit leaves the old page's group for the new one's. */
   #move(v: number, from: number, to: number, before: Contribution, after: Contribution): void {
     if (from === to) {
-      if (from >= 0) applyDelta(this.#groupList[from]!, { pageviews: after.pageviews - before.pageviews, events: after.events - before.events, bounce: after.bounce - before.bounce, durationMs: after.durationMs - before.durationMs });
+      if (from >= 0) applyDelta(this.#groupList[from]!, difference(after, before));
       return;
     }
     if (from >= 0) this.#leave(v, this.#groupList[from]!, before);
@@ -344,13 +342,7 @@ export class LiveBucket {
     if (counts) counts.set(g.id, (counts.get(g.id) ?? 0) + 1);
     if (own) this.#v.ints.groups[v] = this.#members.push(this.#v.ints.groups[v]!, g.id);
     g.visits++;
-    g.bounces += c.bounce;
-    g.visitPageviews += c.pageviews;
-    g.durationMs += c.durationMs;
-    if (g.visitLevel) {
-      g.pageviews += c.pageviews;
-      g.events += c.events;
-    }
+    applyDelta(g, c);
   }
 
   /** Only entry and exit groups are ever left; one no visit holds any more is no row (rows() skips it). */
@@ -365,11 +357,7 @@ export class LiveBucket {
       else counts.delete(g.id);
     }
     g.visits--;
-    g.bounces -= c.bounce;
-    g.visitPageviews -= c.pageviews;
-    g.durationMs -= c.durationMs;
-    g.pageviews -= c.pageviews;
-    g.events -= c.events;
+    applyDelta(g, difference({ pageviews: 0, events: 0, bounce: 0, durationMs: 0 }, c));
   }
 
   #engagement(v: number, e: LiveEvent, at: number): void {
@@ -738,6 +726,11 @@ export class LiveRollups {
   }
 }
 
+function difference(a: Contribution, b: Contribution): Contribution {
+  return { pageviews: a.pageviews - b.pageviews, events: a.events - b.events, bounce: a.bounce - b.bounce, durationMs: a.durationMs - b.durationMs };
+}
+
+/** Adds a visit's contribution (or a change of it) to a group; pageviews and events only where the group holds the visit's. */
 function applyDelta(g: Group, d: Contribution): void {
   g.bounces += d.bounce;
   g.visitPageviews += d.pageviews;
