@@ -11,26 +11,36 @@ afterEach(async () => {
   server = undefined;
 });
 
-/** A server that reads each request's body with readNodeBody and reports what it read. */
-async function reader(read: (req: IncomingMessage) => Promise<BodyResult>): Promise<{ port: number; results: Promise<BodyResult>[] }> {
+/**
+ * A server that reads each request's body with readNodeBody and reports what it read;
+ * `arrived` resolves once it has a request's headers and has started reading its body.
+ */
+async function reader(read: (req: IncomingMessage) => Promise<BodyResult>): Promise<{ port: number; results: Promise<BodyResult>[]; arrived: Promise<void> }> {
   const results: Promise<BodyResult>[] = [];
+  let started!: () => void;
+  const arrived = new Promise<void>((resolve) => (started = resolve));
   server = createServer((req, res) => {
     const result = read(req);
+    started();
     results.push(result);
     void result.then((r) => res.writeHead(r.ok ? 200 : r.status, { connection: 'close' }).end());
   });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return { port: (server.address() as AddressInfo).port, results };
+  return { port: (server.address() as AddressInfo).port, results, arrived };
 }
 
-/** Sends raw HTTP in parts, `gapMs` apart, and resolves once the server closes the connection. */
-function send(port: number, parts: (string | Buffer)[], gapMs = 20): Promise<string> {
+/**
+ * Sends raw HTTP in parts and resolves once the server closes the connection. Parts after the
+ * first wait until the server is reading the body (`arrived`), each written once the last is out.
+ */
+function send(port: number, parts: (string | Buffer)[], arrived?: Promise<void>): Promise<string> {
   return new Promise((resolve) => {
     let received = '';
     const socket = connect(port, '127.0.0.1', async () => {
       for (const [i, part] of parts.entries()) {
-        if (i > 0) await new Promise((r) => setTimeout(r, gapMs));
-        if (!socket.destroyed) socket.write(part);
+        if (i === 1) await arrived;
+        if (socket.destroyed) return;
+        await new Promise((written) => socket.write(part, written));
       }
     });
     socket.on('data', (chunk) => (received += chunk));
@@ -50,8 +60,8 @@ describe('readNodeBody', () => {
   });
 
   it('reads a declared body that arrives in pieces after its headers', async () => {
-    const { port, results } = await reader((req) => readNodeBody(req));
-    await send(port, [head(15), '{"k":', '"p","s"', ':1}']);
+    const { port, results, arrived } = await reader((req) => readNodeBody(req));
+    await send(port, [head(15), '{"k":', '"p","s"', ':1}'], arrived);
     expect(await results[0]).toEqual({ ok: true, text: '{"k":"p","s":1}' });
   });
 
@@ -75,9 +85,9 @@ describe('readNodeBody', () => {
   });
 
   it('still counts an undeclared (chunked) body against the cap', async () => {
-    const { port, results } = await reader((req) => readNodeBody(req, 16));
+    const { port, results, arrived } = await reader((req) => readNodeBody(req, 16));
     const chunk = (text: string) => `${text.length.toString(16)}\r\n${text}\r\n`;
-    await send(port, [head(undefined), chunk('x'.repeat(10)), chunk('x'.repeat(10)), '0\r\n\r\n']);
+    await send(port, [head(undefined), chunk('x'.repeat(10)), chunk('x'.repeat(10)), '0\r\n\r\n'], arrived);
     expect(await results[0]).toMatchObject({ ok: false, status: 413 });
   });
 
@@ -94,10 +104,10 @@ describe('readNodeBody', () => {
   });
 
   it('answers 400 when the client goes away before its body is in', async () => {
-    const { port, results } = await reader((req) => readNodeBody(req));
+    const { port, results, arrived } = await reader((req) => readNodeBody(req));
     const socket = connect(port, '127.0.0.1', () => socket.write(`${head(100)}{"k":`));
     socket.on('error', () => {});
-    await new Promise((r) => setTimeout(r, 50));
+    await arrived;
     socket.destroy();
     expect(await results[0]).toMatchObject({ ok: false, status: 400 });
   });

@@ -18,7 +18,7 @@ describe('pathOf', () => {
   });
 
   it('leaves other schemes to the URL parser', () => {
-    expect(pathOf('file:///tmp/x')).toBeUndefined();
+    expect(pathOf('file://host/share/x')).toBeUndefined();
     expect(pathOf('android-app://com.example/')).toBeUndefined();
   });
 });
