@@ -5,10 +5,13 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** The fake timers' clock, whichever of the time sources they fake. */
+const clock = () => Date.now();
+
 describe('Deadlines', () => {
   it('calls each deadline once its time has passed, in the order they started', async () => {
     vi.useFakeTimers();
-    const deadlines = new Deadlines(1000);
+    const deadlines = new Deadlines(1000, clock);
     const expired: string[] = [];
     deadlines.start(() => expired.push('a'));
     await vi.advanceTimersByTimeAsync(400);
@@ -27,7 +30,7 @@ describe('Deadlines', () => {
 
   it('never calls a cancelled deadline, whatever its place in the queue', async () => {
     vi.useFakeTimers();
-    const deadlines = new Deadlines(1000);
+    const deadlines = new Deadlines(1000, clock);
     const expired: string[] = [];
     const a = deadlines.start(() => expired.push('a'));
     deadlines.start(() => expired.push('b'));
@@ -43,7 +46,7 @@ describe('Deadlines', () => {
 
   it('arms one timer for many deadlines, and lets it run out once nothing is left', async () => {
     vi.useFakeTimers();
-    const deadlines = new Deadlines(1000);
+    const deadlines = new Deadlines(1000, clock);
     const expired: string[] = [];
     const many = Array.from({ length: 3000 }, (_, i) => deadlines.start(() => expired.push(String(i))));
     expect(vi.getTimerCount()).toBe(1);
@@ -59,7 +62,7 @@ describe('Deadlines', () => {
 
   it('keeps later deadlines when settled ones are dropped from the front of a long queue', async () => {
     vi.useFakeTimers();
-    const deadlines = new Deadlines(1000);
+    const deadlines = new Deadlines(1000, clock);
     const expired: number[] = [];
     const all = Array.from({ length: 5000 }, (_, i) => deadlines.start(() => expired.push(i)));
     // Everything but every 1000th settles in time.

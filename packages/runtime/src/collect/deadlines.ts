@@ -24,7 +24,8 @@ export class Deadlines {
   #head = 0;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(ms: number, now: () => number = Date.now) {
+  /** `now` is monotonic by default: a wall-clock step must not fire every deadline at once. */
+  constructor(ms: number, now: () => number = () => performance.now()) {
     this.#ms = ms;
     this.#now = now;
   }

@@ -16,6 +16,9 @@ const MAX_UTM_CHARS = 200;
  * too unless the site routes by hash.
  */
 export function cleanPageUrl(url: URL, options: { queryAllowlist: readonly string[]; hashRouting: boolean }): PageUrl {
+  const hash = options.hashRouting && url.hash.length > 1 ? url.hash : '';
+  // Most page URLs have no query: nothing to look for, and no URLSearchParams to build.
+  if (url.search === '') return { hostname: url.hostname.toLowerCase(), path: `${url.pathname}${hash}`, utm: {} };
   const utm: Utm = {};
   for (const name of UTM_PARAMS) {
     const value = url.searchParams.get(name)?.trim();
@@ -24,6 +27,5 @@ export function cleanPageUrl(url: URL, options: { queryAllowlist: readonly strin
   const kept = new URLSearchParams();
   for (const name of options.queryAllowlist) for (const value of url.searchParams.getAll(name)) kept.append(name, value);
   const query = kept.size > 0 ? `?${kept}` : '';
-  const hash = options.hashRouting && url.hash.length > 1 ? url.hash : '';
   return { hostname: url.hostname.toLowerCase(), path: `${url.pathname}${query}${hash}`, utm };
 }
