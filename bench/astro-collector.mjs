@@ -8,16 +8,19 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 export const BARE_PATH = '/bare';
+/** A bare endpoint that reads the body as well: what Astro's own body plumbing costs (profiles only). */
+export const BARE_BODY_PATH = '/bare-body';
 
 /**
  * A minimal site in a temp dir, built from the workspace packages: the playground's setup
  * (static output, node standalone, Footfall) plus one bare endpoint. The playground itself is
- * left alone: the bench must not add a route to the demo site.
+ * left alone: the bench must not add a route to the demo site. `nodeModules` may name another
+ * tree (one whose @footfall packages are an earlier build, for a before/after).
  */
-export function buildAstroSite() {
+export function buildAstroSite(nodeModules = join(root, 'node_modules')) {
   const dir = mkdtempSync(join(tmpdir(), 'footfall-astro-collector-'));
   mkdirSync(join(dir, 'src/pages'), { recursive: true });
-  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+  symlinkSync(nodeModules, join(dir, 'node_modules'));
   writeFileSync(join(dir, 'package.json'), '{"type":"module","private":true}');
   writeFileSync(join(dir, 'astro.config.mjs'), `import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
@@ -28,7 +31,13 @@ export default defineConfig({ output: 'static', adapter: node({ mode: 'standalon
   writeFileSync(join(dir, 'src/pages/bare.ts'), `export const prerender = false;
 export const POST = () => new Response(null, { status: 202 });
 `);
-  execFileSync(process.execPath, [join(root, 'node_modules/astro/bin/astro.mjs'), 'build', '--silent'], { cwd: dir, stdio: 'ignore', env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' } });
+  writeFileSync(join(dir, 'src/pages/bare-body.ts'), `export const prerender = false;
+export const POST = async ({ request }) => {
+  await request.text();
+  return new Response(null, { status: 202 });
+};
+`);
+  execFileSync(process.execPath, [join(nodeModules, 'astro/bin/astro.mjs'), 'build', '--silent'], { cwd: dir, stdio: 'ignore', env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' } });
   const entry = join(dir, 'dist/server/entry.mjs');
   if (!existsSync(entry)) throw new Error(`the Astro bench site did not build in ${dir}`);
   return { dir, entry };

@@ -1,17 +1,20 @@
 // Where a collector request's time goes: starts one bench server under `--cpu-prof`, loads one
 // path with autocannon (the bench's request), stops it, and prints the CPU time per request by
-// stage. Needs `npm run build` first.
-//   node bench/profile-collector.mjs node|bare|astro|astro-bare [seconds]
+// stage, and each thread's CPU time per request from /proc. Needs `npm run build` first.
+//   node bench/profile-collector.mjs node|bare|astro|astro-bare|astro-bare-body [seconds]
 // node: bench/servers/footfall.mjs (node:http + footfallMiddleware); bare: bench/servers/bare.mjs;
-// astro: the collector in Astro standalone (site built by astro-collector.mjs); astro-bare: that
-// site's bare endpoint. PROFILE=0 measures thread CPU without the profiler. KEEP_PROFILES=dir keeps the .cpuprofile files; TOP=n lists the n functions
-// with the most self time; BENCH_RUNTIME=/path/to/runtime/dist runs `node` on another build.
+// astro: the collector in Astro standalone (the site of astro-collector.mjs); astro-bare: that
+// site's bare endpoint; astro-bare-body: one that reads the body too.
+// PROFILE=0 measures thread CPU without the profiler; KEEP_PROFILES=dir keeps the .cpuprofile
+// files; TOP=n lists the n functions with the most self time. For a before/after:
+// BENCH_RUNTIME=/path/to/runtime/dist runs `node` on another build, and
+// BENCH_NODE_MODULES=/path/to/node_modules builds the Astro site against another tree.
 import { fork } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { BARE_PATH, buildAstroSite } from './astro-collector.mjs';
+import { BARE_BODY_PATH, BARE_PATH, buildAstroSite } from './astro-collector.mjs';
 
 const [target = 'node', seconds = '10'] = process.argv.slice(2);
 const here = new URL('.', import.meta.url).pathname;
@@ -22,10 +25,11 @@ let site;
 const servers = {
   node: () => ['footfall.mjs', { BENCH_DATA_DIR: dataDir }, '/_footfall/e'],
   bare: () => ['bare.mjs', {}, '/_footfall/e'],
-  astro: () => ['astro.mjs', { ASTRO_ENTRY: (site ??= buildAstroSite()).entry, FOOTFALL_DATA_DIR: dataDir }, '/_footfall/e'],
-  'astro-bare': () => ['astro.mjs', { ASTRO_ENTRY: (site ??= buildAstroSite()).entry, FOOTFALL_DATA_DIR: dataDir }, BARE_PATH],
+  astro: () => ['astro.mjs', { ASTRO_ENTRY: (site ??= buildAstroSite(process.env.BENCH_NODE_MODULES)).entry, FOOTFALL_DATA_DIR: dataDir }, '/_footfall/e'],
+  'astro-bare': () => ['astro.mjs', { ASTRO_ENTRY: (site ??= buildAstroSite(process.env.BENCH_NODE_MODULES)).entry, FOOTFALL_DATA_DIR: dataDir }, BARE_PATH],
+  'astro-bare-body': () => ['astro.mjs', { ASTRO_ENTRY: (site ??= buildAstroSite(process.env.BENCH_NODE_MODULES)).entry, FOOTFALL_DATA_DIR: dataDir }, BARE_BODY_PATH],
 };
-if (!servers[target]) throw new Error(`unknown target ${target}: node, bare, astro or astro-bare`);
+if (!servers[target]) throw new Error(`unknown target ${target}: ${Object.keys(servers).join(', ')}`);
 const [file, env, path] = servers[target]();
 
 // PROFILE=0: no profiler, only each thread's CPU time per request (the profiler's own cost is not small).
@@ -100,7 +104,7 @@ function stageOf(frame) {
   if (u.includes('/visitor/salt-keeper.') || u.includes('/visitor/server-visits.') || u.includes('/visitor/buckets.')) return 'salt + visits';
   if (u.includes('/store/writer.')) return 'group-commit writer';
   if (u.includes('/store/sqlite/writer-thread.')) return 'append worker round trip (main thread)';
-  if (u.includes('/store/sqlite/')) return 'store append + hot rows (main thread)';
+  if (u.includes('/store/sqlite/') || u.includes('/stats/live-rollup.')) return 'SQLite store (event writer; live rollups on the main thread)';
   if (u.includes('/collect/collector.')) return 'collector (rest: enrich object, results)';
   if (u.includes('/runtime/dist/footfall.') || u.includes('/runtime/dist/host.')) return 'Footfall.fetch: Request -> Response';
   if (u.includes('/runtime/dist/node.')) return 'node adapter (footfallMiddleware)';
