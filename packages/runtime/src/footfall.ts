@@ -3,7 +3,7 @@ import { BODY_TIMEOUT_MS } from './collect/body.ts';
 import { collect, type CollectInput, type CollectResult } from './collect/collector.ts';
 import { collectRequest } from './collect/web.ts';
 import { dashboardUrls, type TrailingSlash } from './dashboard/urls.ts';
-import { noGeo, openGeo, type GeoLookup } from './enrich/geo.ts';
+import { openGeolocation, type GeoLookup } from './enrich/geo.ts';
 import { routeDashboard } from './http/dashboard-routes.ts';
 import { pathOf } from './http/request-path.ts';
 import { html, json, problem } from './http/responses.ts';
@@ -75,10 +75,8 @@ export async function createFootfall(input: FootfallOptions | ResolvedOptions = 
   const now = context.now ?? Date.now;
   const log = context.log ?? ((m: string) => console.warn(m));
   const dev = context.dev ?? false;
-  const geo = context.geo ?? (options.geoDb.length ? await openGeo([...options.geoDb]) : noGeo);
-  if (!context.geo && options.geoDb.length === 0) {
-    log('@footfall/runtime: geolocation is off; set FOOTFALL_GEO_DB to a MaxMind .mmdb file (e.g. GeoLite2-City.mmdb) to turn it on.');
-  }
+  const geolocation = context.geo ? { lookup: context.geo, database: 'a lookup given by the host', precision: 'city' as const } : await openGeolocation(options.geoDb, log);
+  const geo = geolocation.lookup;
   const store = context.store ?? (await openStore(options));
   const salts = new SaltKeeper(store, options.hashRotationHours, options.timezone);
   const writer = new BatchWriter(store);
@@ -89,7 +87,7 @@ export async function createFootfall(input: FootfallOptions | ResolvedOptions = 
   // Beside the store's files when Footfall opened the store itself; a custom store may have no directory.
   const revoked = new RevokedSessions(context.store ? undefined : join(options.dataDir, 'revoked-sessions'));
   const bodyTimeoutMs = context.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
-  const privacy = privacyFacts(options, geo !== noGeo);
+  const privacy = privacyFacts(options, geolocation);
   const { collectorBase, dashboardBase } = options;
   const urls = dashboardUrls(dashboardBase, collectorBase, context.trailingSlash);
   const collectorPath = `${collectorBase}/e`;

@@ -7,7 +7,7 @@ describe('resolveOptions', () => {
     expect(o).toMatchObject({
       dataDir: '/srv/site/.footfall', storage: 'sqlite', privacyMode: 'standard', hashRotationHours: 24,
       retentionDays: undefined, collectorBase: '/_footfall', dashboardBase: '/_analytics', trackOutbound: true,
-      allowLocalhost: false, publicDashboard: false, geoDb: [],
+      allowLocalhost: false, publicDashboard: false, geoDb: { source: 'built-in' },
     });
   });
 
@@ -58,6 +58,16 @@ describe('resolveOptions', () => {
     ['//stats.example.com/e', /allowed:/],
   ])('rejects the endpoint %j with the fix', (endpoint, message) => {
     expect(() => resolveOptions({ endpoint }, {}, '/')).toThrow(message);
+  });
+
+  it('geolocates with the built-in database unless files are named or it is turned off', () => {
+    expect(resolveOptions({}, {}, '/srv').geoDb).toEqual({ source: 'built-in' });
+    expect(resolveOptions({ geoDb: 'geo/City.mmdb' }, {}, '/srv').geoDb).toEqual({ source: 'files', paths: ['/srv/geo/City.mmdb'] });
+    expect(resolveOptions({}, { FOOTFALL_GEO_DB: 'a.mmdb, /b.mmdb' }, '/srv').geoDb).toEqual({ source: 'files', paths: ['/srv/a.mmdb', '/b.mmdb'] });
+    expect(resolveOptions({ geoDb: false }, {}, '/srv').geoDb).toEqual({ source: 'off' });
+    expect(resolveOptions({ geoDb: 'geo/City.mmdb' }, { FOOTFALL_GEO_DB: 'OFF' }, '/srv').geoDb).toEqual({ source: 'off' });
+    expect(() => resolveOptions({ geoDb: [] }, {}, '/')).toThrow(/footfall\(\{ geoDb \}\) \(or FOOTFALL_GEO_DB\) is \[\]; allowed: paths to \.mmdb files separated by commas, or off/);
+    expect(() => resolveOptions({ geoDb: true as never }, {}, '/')).toThrow(/FOOTFALL_GEO_DB\) is true; allowed/);
   });
 
   it('names the code option too when it is the source of a bad value', () => {

@@ -32,8 +32,12 @@ export interface FootfallOptions {
   serverKey?: string;
   /** Protects the dashboard and API. Required in production unless `publicDashboard`. */
   password?: string;
-  /** Path(s) to MaxMind-format .mmdb files. Without one, geolocation is off. */
-  geoDb?: string | string[];
+  /**
+   * Geolocation. Default: the built-in country database (no set-up). Path(s) to MaxMind-format
+   * .mmdb files (e.g. GeoLite2-City) for region and city precision; `false` (or
+   * FOOTFALL_GEO_DB=off) turns it off.
+   */
+  geoDb?: string | string[] | false;
   /** IANA zone the site's days start in. Default: the server's zone. */
   timezone?: string;
   /** Query parameters kept besides UTM ones (the rest carry emails and tokens). */
@@ -73,7 +77,7 @@ export interface ResolvedOptions {
   readonly trustedProxiesText: readonly string[];
   readonly serverKey: string | undefined;
   readonly password: string | undefined;
-  readonly geoDb: readonly string[];
+  readonly geoDb: GeoSetting;
   readonly timezone: string;
   readonly queryAllowlist: readonly string[];
   readonly hashRouting: boolean;
@@ -86,6 +90,9 @@ export interface ResolvedOptions {
   readonly allowLocalhost: boolean;
   readonly respectDnt: boolean;
 }
+
+/** Where locations come from: the database shipped with the runtime, the owner's files, or nowhere. */
+export type GeoSetting = { readonly source: 'built-in' } | { readonly source: 'files'; readonly paths: readonly string[] } | { readonly source: 'off' };
 
 export interface ClickHouseSettings {
   readonly url: string;
@@ -157,7 +164,7 @@ export function resolveOptions(options: FootfallOptions = {}, env: Env = process
     trustedProxiesText: trusted,
     serverKey: secret(read('serverKey'), 'serverKey', 16),
     password: secret(read('password'), 'password', 8),
-    geoDb: list(read('geoDb')).map((path) => resolve(cwd, path)),
+    geoDb: geoSetting(read('geoDb'), cwd),
     timezone: timezone(read('timezone')),
     queryAllowlist: list(read('queryAllowlist')),
     hashRouting: bool(read('hashRouting'), 'hashRouting') ?? false,
@@ -216,6 +223,18 @@ function list(source: Source): string[] {
   if (!source) return [];
   const items = Array.isArray(source.value) ? source.value : String(source.value).split(/[\s,]+/);
   return items.map((item) => String(item).trim()).filter(Boolean);
+}
+
+function geoSetting(source: Source, cwd: string): GeoSetting {
+  if (!source) return { source: 'built-in' };
+  if (source.value === false || (typeof source.value === 'string' && ['off', 'false', 'none'].includes(source.value.toLowerCase()))) {
+    return { source: 'off' };
+  }
+  const paths = typeof source.value === 'string' || Array.isArray(source.value) ? list(source) : [];
+  if (paths.length === 0) {
+    throw bad('geoDb', source.from, source.value, 'paths to .mmdb files separated by commas, or off (unset: the built-in country database)');
+  }
+  return { source: 'files', paths: paths.map((path) => resolve(cwd, path)) };
 }
 
 function secret(source: Source, key: 'password' | 'serverKey', minLength: number): string | undefined {

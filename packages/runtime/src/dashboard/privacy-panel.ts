@@ -12,7 +12,7 @@ export function privacyPanel(facts: PrivacyFacts, statementUrl: string): string 
     ['Privacy mode', facts.privacy_mode],
     ['Visitor hash', `new random salt ${rotation}; the old one is destroyed`],
     ['Retention', facts.retention_days === null ? 'kept until you delete it' : `${facts.retention_days} days`],
-    ['Geolocation', facts.geolocation === 'off' ? 'off' : `${facts.geolocation}, looked up offline`],
+    ['Geolocation', facts.geolocation === 'off' ? 'off' : `${facts.geolocation}, looked up offline${facts.geolocation_database ? ` in ${facts.geolocation_database}` : ''}`],
   ];
   return `<section class="panel privacy" aria-labelledby="privacy-title"><h2 id="privacy-title">What is collected</h2>`
     + `<dl>${items.map(([k, v]) => `<div><dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd></div>`).join('')}</dl>`

@@ -2,7 +2,7 @@ import { open } from 'maxmind';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FootfallConfigError } from '../errors.ts';
-import { createGeoLookup, geoFromRecord, noGeo, openGeo, type GeoReader } from './geo.ts';
+import { createGeoLookup, geoFromRecord, noGeo, openGeo, openGeolocation, type GeoReader } from './geo.ts';
 
 const fixture = (name: string) =>
   fileURLToPath(new URL(`../../../../test/fixtures/geo/${name}`, import.meta.url));
@@ -89,6 +89,37 @@ describe('openGeo with MaxMind databases', () => {
   it('fails at start-up for a file that is not a database', async () => {
     const notMmdb = fixture('LICENSE-MIT');
     await expect(openGeo([notMmdb])).rejects.toThrow(/^@footfall\/runtime: .*LICENSE-MIT.*FOOTFALL_GEO_DB/s);
+  });
+});
+
+describe('openGeolocation', () => {
+  it('uses the built-in country database by default: countries, never a city', async () => {
+    const geo = await openGeolocation({ source: 'built-in' }, () => {});
+    expect(geo).toMatchObject({ precision: 'country', database: expect.stringContaining('geo-whois-asn-country') });
+    expect(geo.lookup('8.8.8.8')).toEqual({ country: 'US' });
+    expect(geo.lookup('2a02:c7f::1')).toEqual({ country: 'GB' });
+    expect(geo.lookup('10.0.0.1')).toBeUndefined();
+  });
+
+  it('opens the named files at city precision, and nothing when off', async () => {
+    const files = await openGeolocation({ source: 'files', paths: [CITY] }, () => {});
+    expect(files).toMatchObject({ precision: 'city', database: 'GeoLite2-City-Test.mmdb' });
+    expect(files.lookup('81.2.69.142')).toEqual(LONDON);
+    const off = await openGeolocation({ source: 'off' }, () => {});
+    expect(off).toMatchObject({ precision: 'off', database: undefined });
+    expect(off.lookup('8.8.8.8')).toBeUndefined();
+  });
+
+  it('keeps the site counting, without locations, when the built-in database is missing, and says how to fix it', async () => {
+    const logged: string[] = [];
+    const geo = await openGeolocation({ source: 'built-in' }, (m) => logged.push(m), {
+      builtInPath: () => {
+        throw new Error('Cannot find module');
+      },
+    });
+    expect(geo.precision).toBe('off');
+    expect(geo.lookup('8.8.8.8')).toBeUndefined();
+    expect(logged).toEqual([expect.stringMatching(/geolocation is off: .*@ip-location-db\/geo-whois-asn-country-mmdb.*FOOTFALL_GEO_DB=off/)]);
   });
 });
 

@@ -1,6 +1,9 @@
+import { createRequire } from 'node:module';
+import { basename } from 'node:path';
 import { open, validate } from 'maxmind';
 import { FootfallConfigError } from '../errors.ts';
 import { isPublicIp, normalizeIp } from '../net/ip.ts';
+import type { GeoSetting } from '../options.ts';
 
 export interface GeoInfo {
   /** ISO 3166-1 alpha-2. */
@@ -15,6 +18,8 @@ export type GeoLookup = (ip: string) => GeoInfo | undefined;
 
 export interface GeoOptions {
   now?: () => number;
+  /** Where the built-in database is; resolved from the installed package by default. */
+  builtInPath?: () => string;
   cacheTtlMs?: number;
   cacheMax?: number;
 }
@@ -25,6 +30,53 @@ export interface GeoReader {
 }
 
 export const noGeo: GeoLookup = () => undefined;
+
+/**
+ * The database every site gets without set-up: countries only, built from the regional internet
+ * registries' WHOIS and ASN data and GeoFeeds. The package is CC0; the registries' data is CC BY
+ * 4.0 by the NRO, so its name carries the attribution wherever the database is named (privacy
+ * statement, dashboard). Its records use the flat @ip-location-db schema `geoFromRecord` reads.
+ */
+export const BUILT_IN_GEO_DB = {
+  package: '@ip-location-db/geo-whois-asn-country-mmdb',
+  file: 'geo-whois-asn-country.mmdb',
+  name: 'the built-in ip-location-db geo-whois-asn-country database (registry data by the NRO, nro.net, CC BY 4.0)',
+} as const;
+
+function builtInGeoPath(): string {
+  return createRequire(import.meta.url).resolve(`${BUILT_IN_GEO_DB.package}/${BUILT_IN_GEO_DB.file}`);
+}
+
+/** What the privacy statement says about locations: which database, and how precise it can be. */
+export interface Geolocation {
+  lookup: GeoLookup;
+  /** Names the database(s) in use, for the statement; undefined when off. */
+  database: string | undefined;
+  /** The finest level the database can answer (a privacy mode may store less). */
+  precision: 'off' | 'country' | 'city';
+}
+
+export const GEOLOCATION_OFF: Geolocation = { lookup: noGeo, database: undefined, precision: 'off' };
+
+/**
+ * Opens what FOOTFALL_GEO_DB names. The owner's own files fail start-up when they cannot be
+ * read: that is a typo to fix. The built-in database missing (a bundler that left the package's
+ * data file behind) only costs countries, so it is logged and the site keeps counting.
+ */
+export async function openGeolocation(setting: GeoSetting, log: (message: string) => void, opts: GeoOptions = {}): Promise<Geolocation> {
+  if (setting.source === 'off') return GEOLOCATION_OFF;
+  if (setting.source === 'files') {
+    return { lookup: await openGeo(setting.paths, opts), database: setting.paths.map((p) => basename(p)).join(', '), precision: 'city' };
+  }
+  let path: string;
+  try {
+    path = (opts.builtInPath ?? builtInGeoPath)();
+  } catch {
+    log(`@footfall/runtime: geolocation is off: the built-in country database (${BUILT_IN_GEO_DB.package}) is not installed beside @footfall/runtime. Install it, set FOOTFALL_GEO_DB to a MaxMind .mmdb file, or set FOOTFALL_GEO_DB=off to silence this.`);
+    return GEOLOCATION_OFF;
+  }
+  return { lookup: createGeoLookup([await open(path)], opts), database: BUILT_IN_GEO_DB.name, precision: 'country' };
+}
 
 /**
  * Opens every .mmdb file up front, so a wrong path fails at start-up rather than per visitor.

@@ -156,6 +156,18 @@ describe('client IP and geolocation', () => {
     expect(await h.api('breakdown?property=city&period=today')).toMatchObject({ results: [{ value: 'London', visitors: 1, pageviews: 1 }] });
   });
 
+  it('shows countries for public addresses with no geolocation set-up, from the built-in database', async () => {
+    h = await harness({ publicDashboard: true });
+    // Public resolvers and registries whose country the registries' data has long known.
+    const addresses = { '8.8.8.8': 'US', '2001:4860:4860::8888': 'US', '1.1.1.1': 'AU', '193.0.6.139': 'NL', [LONDON_IP]: 'GB' };
+    for (const [i, ip] of Object.keys(addresses).entries()) expect((await h.send(pageview(undefined, { s: `visit${i}` }), { ip })).status).toBe(202);
+    const rows = (await h.api<{ results: { value: string; visitors: number }[] }>('breakdown?property=country&period=today')).results;
+    expect(Object.fromEntries(rows.map((r) => [r.value, r.visitors]))).toEqual({ US: 2, AU: 1, NL: 1, GB: 1 });
+    expect(Object.values(addresses).sort()).toEqual(['AU', 'GB', 'NL', 'US', 'US']);
+    // Country precision only: no region or city is invented.
+    expect((await h.api<{ results: unknown[] }>('breakdown?property=city&period=today')).results).toEqual([]);
+  });
+
   it('never geolocates private or loopback addresses', async () => {
     h = await harness({ geoDb: GEO_DB, publicDashboard: true });
     for (const ip of ['127.0.0.1', '10.0.0.5', '192.168.1.1', '::1']) await h.send(pageview(), { ip });
@@ -174,9 +186,27 @@ describe('public privacy statement', () => {
     expect(page).not.toContain('the city');
   });
 
-  it('says geolocation is off without a database', async () => {
+  it('says geolocation is off when it is turned off', async () => {
+    h = await harness({ geoDb: false });
+    const facts = (await (await h.get('/_footfall/privacy?format=json')).json()) as { stored: string[] };
+    expect(facts).toMatchObject({ geolocation: 'off', geolocation_database: null });
+    expect(facts.stored).not.toContain('the country');
+    expect(await (await h.get('/_footfall/privacy')).text()).toContain('Location is not determined.');
+  });
+
+  it('names the built-in country database when no database is configured, and claims no city', async () => {
     h = await harness();
-    expect(await (await h.get('/_footfall/privacy?format=json')).json()).toMatchObject({ geolocation: 'off' });
+    const facts = (await (await h.get('/_footfall/privacy?format=json')).json()) as { stored: string[] };
+    expect(facts).toMatchObject({ geolocation: 'country', geolocation_database: expect.stringContaining('built-in ip-location-db') });
+    expect(facts.stored).toContain('the country');
+    expect(facts.stored).not.toContain('the city');
+    expect(facts.stored).not.toContain('the region');
+    expect(await (await h.get('/_footfall/privacy')).text()).toContain('to country precision, in the built-in ip-location-db geo-whois-asn-country database (registry data by the NRO, nro.net, CC BY 4.0)');
+  });
+
+  it('names the configured database files', async () => {
+    h = await harness({ geoDb: GEO_DB });
+    expect(await (await h.get('/_footfall/privacy?format=json')).json()).toMatchObject({ geolocation: 'country, region and city', geolocation_database: 'GeoLite2-City-Test.mmdb' });
   });
 });
 

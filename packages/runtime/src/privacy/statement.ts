@@ -1,3 +1,4 @@
+import type { Geolocation } from '../enrich/geo.ts';
 import type { ResolvedOptions } from '../options.ts';
 import { escapeHtml } from '../http/responses.ts';
 import { STORED_FIELDS } from './modes.ts';
@@ -23,6 +24,7 @@ const FIELD_NAMES: Record<string, string> = {
   engaged: 'time the page was visible',
 };
 const FOLDED = new Set(['bucket', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term']);
+const LOCATION = new Set(['country', 'region', 'city']);
 
 export interface PrivacyFacts {
   privacy_mode: string;
@@ -33,17 +35,24 @@ export interface PrivacyFacts {
   visit_identifier: string;
   retention_days: number | null;
   geolocation: 'off' | 'country' | 'country, region and city';
+  /** Which database locations come from; null when geolocation is off. */
+  geolocation_database: string | null;
   third_parties: 'none';
 }
 
-export function privacyFacts(options: ResolvedOptions, geoEnabled: boolean): PrivacyFacts {
+/**
+ * Location fields are stored only as finely as both the privacy mode and the database allow: a
+ * country database never yields a city, so the statement does not claim one.
+ */
+export function privacyFacts(options: ResolvedOptions, geo: Pick<Geolocation, 'database' | 'precision'>): PrivacyFacts {
   const mode = options.privacyMode;
-  const fields = STORED_FIELDS[mode].filter((f) => !FOLDED.has(f));
-  const geoFields: string[] = fields.filter((f) => f === 'country' || f === 'region' || f === 'city');
-  const geolocation = !geoEnabled || geoFields.length === 0 ? 'off' : geoFields.length === 1 ? 'country' : 'country, region and city';
+  const located: readonly string[] = geo.precision === 'off' ? [] : geo.precision === 'country' ? ['country'] : ['country', 'region', 'city'];
+  const fields = STORED_FIELDS[mode].filter((f) => !FOLDED.has(f) && (!LOCATION.has(f) || located.includes(f)));
+  const geoFields = fields.filter((f) => LOCATION.has(f));
+  const geolocation = geoFields.length === 0 ? 'off' : geoFields.length === 1 ? 'country' : 'country, region and city';
   return {
     privacy_mode: mode,
-    stored: fields.filter((f) => geoEnabled || !geoFields.includes(f)).map((f) => FIELD_NAMES[f] ?? f),
+    stored: fields.map((f) => FIELD_NAMES[f] ?? f),
     never_stored: [
       'IP addresses', 'full user-agent strings', 'query strings (except campaign tags' + (options.queryAllowlist.length ? ` and ${options.queryAllowlist.join(', ')}` : '') + ')',
       ...(options.hashRouting ? [] : ['URL fragments (#...)']), 'names, e-mail addresses or form contents', 'fingerprints',
@@ -58,6 +67,7 @@ export function privacyFacts(options: ResolvedOptions, geoEnabled: boolean): Pri
       : 'a random id in the tab\'s sessionStorage, deleted when the tab closes',
     retention_days: options.retentionDays ?? null,
     geolocation,
+    geolocation_database: geolocation === 'off' ? null : (geo.database ?? null),
     third_parties: 'none',
   };
 }
@@ -68,7 +78,7 @@ export function privacyPage(facts: PrivacyFacts): string {
   const retention = facts.retention_days === null ? 'Statistics are kept until the site owner deletes them.' : `Statistics older than ${facts.retention_days} days are deleted automatically.`;
   const geo = facts.geolocation === 'off'
     ? 'Location is not determined.'
-    : `Location is looked up offline on this server, to ${facts.geolocation} precision; the IP address is used in memory only and discarded.`;
+    : `Location is looked up offline on this server, to ${facts.geolocation} precision${facts.geolocation_database ? `, in ${facts.geolocation_database}` : ''}; the IP address is used in memory only and discarded.`;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Analytics and your privacy</title><style>body{font:16px/1.6 system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#1f2328;background:#fff}@media(prefers-color-scheme:dark){body{color:#e6edf3;background:#0d1117}}</style></head>
 <body><main><h1>Analytics and your privacy</h1>
