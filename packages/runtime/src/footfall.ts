@@ -5,7 +5,7 @@ import { collectRequest } from './collect/web.ts';
 import { dashboardUrls, type TrailingSlash } from './dashboard/urls.ts';
 import { openGeolocation, type GeoLookup } from './enrich/geo.ts';
 import { routeDashboard } from './http/dashboard-routes.ts';
-import { pathOf } from './http/request-path.ts';
+import { ownsPath, pathOf, underBase } from './http/request-path.ts';
 import { html, json, problem } from './http/responses.ts';
 import { resolveOptions, type FootfallOptions, type ResolvedOptions } from './options.ts';
 import { privacyFacts, privacyPage } from './privacy/statement.ts';
@@ -19,7 +19,6 @@ import { ServerVisits } from './visitor/server-visits.ts';
 import { PasswordThrottle } from './http/password-throttle.ts';
 import { RevokedSessions } from './http/revoked-sessions.ts';
 import { throttledLog } from './throttled-log.ts';
-import { ownsPath, underBase } from './host.ts';
 
 export interface FootfallContext {
   /** Dev servers (`astro dev`, `vite dev`) open the dashboard without a password. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { injectTracker, ownsPath, trackerElement } from './host.ts';
+import { injectTracker, trackerElement } from './host.ts';
+import { ownsPath } from './http/request-path.ts';
 
 describe('host helpers', () => {
   const element = trackerElement('t()');

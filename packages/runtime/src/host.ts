@@ -6,15 +6,6 @@ import type { Footfall } from './footfall.ts';
  * handler, a React Router route) only translates its request and response shapes to these.
  */
 
-/** Whether a path is Footfall's (collector or dashboard), so a host renders everything else. */
-export function ownsPath(pathname: string, bases: { readonly collectorBase: string; readonly dashboardBase: string }): boolean {
-  return underBase(pathname, bases.collectorBase) || underBase(pathname, bases.dashboardBase);
-}
-
-export function underBase(pathname: string, base: string): boolean {
-  return pathname === base || pathname.startsWith(`${base}/`);
-}
-
 let lastStartError: string | undefined;
 
 /**

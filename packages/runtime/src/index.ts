@@ -5,8 +5,10 @@ export { trackerFor, trackerScript, TRACKER_BUDGET_BYTES, type TrackerConfig } f
 export { STORED_FIELDS } from './privacy/modes.ts';
 export { privacyFacts, type PrivacyFacts } from './privacy/statement.ts';
 export { openStore } from './store/open.ts';
-export type { Store, StoredEvent, StatsQuery, Visit, EventRow } from './store/types.ts';
-export { PROPERTIES, type PropertyName, type Filter } from './stats/query.ts';
+export type { Store } from './store/types.ts';
+export type { StoredEvent, Visit, EventRow } from './model/events.ts';
+export { PROPERTIES, type PropertyName, type Filter, type StatsQuery } from './model/stats.ts';
 export type { Summary } from './stats/summary.ts';
 export { sharedFootfall, closeSharedFootfalls } from './shared.ts';
-export { serveWith, ownsPath, injectTracker, trackerElement } from './host.ts';
+export { serveWith, injectTracker, trackerElement } from './host.ts';
+export { ownsPath } from './http/request-path.ts';

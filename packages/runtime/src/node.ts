@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { decodeBody } from './collect/body.ts';
 import { readNodeBody } from './collect/node-body.ts';
-import type { HeaderSource } from './collect/non-human.ts';
+import type { HeaderSource } from './net/headers.ts';
 import type { Footfall } from './footfall.ts';
 
 /**

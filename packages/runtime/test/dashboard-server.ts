@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoClock, sendDemoTraffic, type DemoClock, type DemoTrafficOptions } from '../src/dashboard/demo/demo-traffic.ts';
+import { demoClock, sendDemoTraffic, type DemoClock, type DemoTrafficOptions } from '../src/demo/demo-traffic.ts';
 import { createFootfall, type Footfall } from '../src/footfall.ts';
 import { footfallMiddleware } from '../src/node.ts';
 import type { FootfallOptions } from '../src/options.ts';

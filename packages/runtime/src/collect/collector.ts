@@ -8,11 +8,12 @@ import { keepsEngagement, keepsTrackerSession, project } from '../privacy/modes.
 import { EventRejectedError, QueueFullError, type BatchWriter } from '../store/writer.ts';
 import type { Warn } from '../throttled-log.ts';
 import type { StoredEvent } from '../store/types.ts';
-import { clientIp } from '../visitor/client-ip.ts';
+import { clientIp } from '../net/client-ip.ts';
 import type { CurrentSalt, SaltKeeper } from '../visitor/salt-keeper.ts';
 import type { ServerVisits } from '../visitor/server-visits.ts';
 import type { BodyResult } from './body.ts';
-import { nonHumanReason, type HeaderSource } from './non-human.ts';
+import type { HeaderSource } from '../net/headers.ts';
+import { nonHumanReason } from './non-human.ts';
 import { classifyLink, linkUrl } from './links.ts';
 import { cleanPageUrl } from './page-url.ts';
 import { validateEvent, type IncomingEvent } from './validate.ts';

@@ -1,5 +1,6 @@
 import { isbot } from 'isbot';
 import { memoize } from '../enrich/memo.ts';
+import type { HeaderSource } from '../net/headers.ts';
 
 export type NonHumanReason = 'prefetch' | 'no-user-agent' | 'headless' | 'bot';
 
@@ -19,9 +20,6 @@ export function nonHumanReason(headers: HeaderSource): NonHumanReason | undefine
 }
 
 /** The header reads the checks need: a Headers object, or an adapter's view of its own headers. */
-export interface HeaderSource {
-  get(name: string): string | null;
-}
 
 // isbot runs one very large regular expression: worth doing once per distinct user agent.
 const classifyAgent = memoize((ua: string): NonHumanReason | undefined => {

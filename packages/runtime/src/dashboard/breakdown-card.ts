@@ -1,5 +1,5 @@
-import { escapeHtml } from '../http/responses.ts';
-import type { BreakdownRow } from '../stats/compute.ts';
+import { escapeHtml } from '../html/escape.ts';
+import type { BreakdownRow } from '../model/stats.ts';
 
 export interface Tab {
   readonly label: string;

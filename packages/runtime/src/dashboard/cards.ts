@@ -1,11 +1,11 @@
-import { escapeHtml } from '../http/responses.ts';
-import type { BreakdownRow } from '../stats/compute.ts';
-import { isPropertyName, type PropertyName } from '../stats/query.ts';
+import { escapeHtml } from '../html/escape.ts';
+import { isPropertyName } from '../stats/query.ts';
 import { breakdownCard, type Column } from './breakdown-card.ts';
 import { flag, formatDuration, formatNumber } from './format.ts';
 import { propertyLabel, TAB_LABELS, valueLabel } from './labels.ts';
 import type { ViewData } from './load-view.ts';
 import { CARD_TABS, filterText, viewHref, withFilter, withoutFilter, type TabCard, type ViewState } from './view-state.ts';
+import type { BreakdownRow, PropertyName } from '../model/stats.ts';
 
 const TITLES: Record<TabCard | 'events', string> = {
   sources: 'Sources', pages: 'Pages', locations: 'Locations', devices: 'Devices',

@@ -2,12 +2,12 @@
 // page shows is compared with what the JSON API answers for the same view.
 import { describe, expect, it } from 'vitest';
 import { cardRows, follow, statText, dashboardSuite, watchedPage } from '../../test/dashboard-browser.ts';
-import type { BreakdownRow, SeriesPoint } from '../stats/compute.ts';
 import type { Summary } from '../stats/summary.ts';
 import { formatDuration, formatMetric, formatNumber, intervalLabel } from './format.ts';
 import { TAB_LABELS } from './labels.ts';
 import { METRICS } from './top-stats.ts';
 import { CARD_TABS, LINK_EVENTS, type TabCard } from './view-state.ts';
+import type { BreakdownRow, SeriesPoint } from '../model/stats.ts';
 
 const suite = dashboardSuite();
 

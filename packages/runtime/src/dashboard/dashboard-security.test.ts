@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { follow, injected, launchBrowser, watchedPage, type WatchedPage } from '../../test/dashboard-browser.ts';
 import { startDashboardServer, type DashboardServer } from '../../test/dashboard-server.ts';
-import type { BreakdownRow } from '../stats/compute.ts';
+import type { BreakdownRow } from '../model/stats.ts';
 
 const SCRIPT = '<script>alert(1)</script>';
 const IMG = '"><img src=x onerror=alert(1)>';

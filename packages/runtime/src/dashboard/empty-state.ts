@@ -1,4 +1,4 @@
-import { escapeHtml } from '../http/responses.ts';
+import { escapeHtml } from '../html/escape.ts';
 
 /**
  * A site with no events yet: how to check that tracking works. The page reloads itself (inline

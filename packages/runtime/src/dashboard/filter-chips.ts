@@ -1,4 +1,4 @@
-import { escapeHtml } from '../http/responses.ts';
+import { escapeHtml } from '../html/escape.ts';
 import { describeFilter } from './labels.ts';
 import { viewHref, withoutFilter, type ViewState } from './view-state.ts';
 

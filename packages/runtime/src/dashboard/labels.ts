@@ -1,5 +1,5 @@
-import type { PropertyName } from '../stats/query.ts';
 import { countryName } from './format.ts';
+import type { PropertyName } from '../model/stats.ts';
 
 /** What each property is called on the page: column headers, filter chips. */
 const PROPERTY_LABELS = new Map(Object.entries({

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../http/responses.ts';
+import { escapeHtml } from '../html/escape.ts';
 import { STYLES } from './styles.ts';
 
 export interface Shell {

@@ -1,11 +1,10 @@
-import { REALTIME_WINDOW_MS, type StatsContext } from '../http/stats-api.ts';
-import type { BreakdownRow, SeriesPoint } from '../stats/compute.ts';
+import { REALTIME_WINDOW_MS } from '../model/stats.ts';
+import type { StatsContext } from '../store/types.ts';
 import { intervalsOf, previousRange, resolvePeriod, type Range } from '../stats/periods.ts';
-import type { Filter, Interval, PropertyName } from '../stats/query.ts';
 import { summarise, type Summary } from '../stats/summary.ts';
-import type { StatsQuery } from '../store/types.ts';
 import { isoDate, parseIsoDate } from '../time/zone.ts';
 import { LINK_EVENTS, TAB_CARDS, type TabCard, type ViewState } from './view-state.ts';
+import type { BreakdownRow, Filter, Interval, PropertyName, SeriesPoint, StatsQuery } from '../model/stats.ts';
 
 /** Rows per card: the long tail is one click away in the CSV export. */
 export const CARD_ROWS = 10;

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../http/responses.ts';
+import { escapeHtml } from '../html/escape.ts';
 import { documentHtml, LOGO } from './layout.ts';
 
 /** The owner's sign-in form: one password field, posting to the login route (rate-limited there). */

@@ -1,7 +1,6 @@
-import { escapeHtml } from '../http/responses.ts';
-import type { SeriesPoint } from '../stats/compute.ts';
-import type { Interval } from '../stats/query.ts';
+import { escapeHtml } from '../html/escape.ts';
 import { formatNumber, intervalLabel } from './format.ts';
+import type { Interval, SeriesPoint } from '../model/stats.ts';
 
 const W = 1000;
 const H = 200;

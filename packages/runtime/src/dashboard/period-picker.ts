@@ -1,4 +1,4 @@
-import { escapeHtml } from '../http/responses.ts';
+import { escapeHtml } from '../html/escape.ts';
 import type { Period, Range } from '../stats/periods.ts';
 import { apiParams, viewHref, type ViewState } from './view-state.ts';
 

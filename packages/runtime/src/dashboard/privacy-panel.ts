@@ -1,4 +1,4 @@
-import { escapeHtml } from '../http/responses.ts';
+import { escapeHtml } from '../html/escape.ts';
 import type { PrivacyFacts } from '../privacy/statement.ts';
 
 /**

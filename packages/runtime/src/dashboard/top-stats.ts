@@ -1,4 +1,4 @@
-import { escapeHtml } from '../http/responses.ts';
+import { escapeHtml } from '../html/escape.ts';
 import type { Summary } from '../stats/summary.ts';
 import { change, formatMetric, type MetricKind } from './format.ts';
 

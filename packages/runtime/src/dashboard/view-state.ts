@@ -1,5 +1,5 @@
 import { PERIODS, type Period } from '../stats/periods.ts';
-import type { PropertyName } from '../stats/query.ts';
+import type { PropertyName } from '../model/stats.ts';
 
 /**
  * Everything that makes a view lives in the URL, so any view can be bookmarked and every control

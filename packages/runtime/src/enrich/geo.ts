@@ -43,8 +43,9 @@ export const BUILT_IN_GEO_DB = {
   name: 'the built-in ip-location-db geo-whois-asn-country database (registry data by the NRO, nro.net, CC BY 4.0)',
 } as const;
 
+/** One literal specifier, so file tracers that copy a server's dependencies (Nitro's) see the data file. */
 function builtInGeoPath(): string {
-  return createRequire(import.meta.url).resolve(`${BUILT_IN_GEO_DB.package}/${BUILT_IN_GEO_DB.file}`);
+  return createRequire(import.meta.url).resolve('@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb');
 }
 
 /** What the privacy statement says about locations: which database, and how precise it can be. */

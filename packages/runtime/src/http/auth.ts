@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { ResolvedOptions } from '../options.ts';
-import { safeEqual } from '../visitor/client-ip.ts';
+import { safeEqual } from '../net/safe-equal.ts';
 import type { PasswordThrottle } from './password-throttle.ts';
 import type { RevokedSessions } from './revoked-sessions.ts';
 

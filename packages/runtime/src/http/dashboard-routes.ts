@@ -1,17 +1,18 @@
 import { readLimitedBody } from '../collect/body.ts';
-import { securePage } from '../dashboard/csp.ts';
+import { securePage } from './csp.ts';
 import { badViewPage, dashboardPage } from '../dashboard/dashboard-page.ts';
 import { loadView } from '../dashboard/load-view.ts';
 import { lockedPage, loginPage } from '../dashboard/login-page.ts';
 import type { DashboardUrls } from '../dashboard/urls.ts';
 import { readViewState } from '../dashboard/view-state.ts';
 import type { PrivacyFacts } from '../privacy/statement.ts';
-import { safeEqual } from '../visitor/client-ip.ts';
+import { safeEqual } from '../net/safe-equal.ts';
 import { checkAccess, issueSession, NO_PASSWORD_MESSAGE, sessionCookie, sessionOf, type AuthContext } from './auth.ts';
 import { crossSiteReason } from './cross-site.ts';
 import { exportCsv } from './export-csv.ts';
 import { problem } from './responses.ts';
-import { parseStatsParams, statsApi, type StatsContext } from './stats-api.ts';
+import { parseStatsParams, statsApi } from './stats-api.ts';
+import type { StatsContext } from '../store/types.ts';
 import { wellFormedUrlEncoded } from './url-encoded.ts';
 
 export interface DashboardContext extends AuthContext {

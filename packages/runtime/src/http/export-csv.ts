@@ -1,9 +1,10 @@
 import { csvFileName, csvLine } from '../stats/csv.ts';
 import { intervalsOf } from '../stats/periods.ts';
-import { PROPERTIES } from '../stats/query.ts';
 import { summarise } from '../stats/summary.ts';
-import { parseStatsParams, type StatsContext } from './stats-api.ts';
+import { parseStatsParams } from './stats-api.ts';
+import type { StatsContext } from '../store/types.ts';
 import { problem } from './responses.ts';
+import { PROPERTIES } from '../model/stats.ts';
 
 const ROWS_PER_PROPERTY = 1000;
 

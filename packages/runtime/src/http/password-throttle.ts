@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import type { HeaderSource } from '../collect/non-human.ts';
+import type { HeaderSource } from '../net/headers.ts';
 import { parseCidr, type Cidr } from '../net/ip.ts';
-import { clientIp } from '../visitor/client-ip.ts';
+import { clientIp } from '../net/client-ip.ts';
 
 /**
  * Wrong passwords per client, shared by every place a password is checked (the login form and

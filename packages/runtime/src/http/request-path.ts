@@ -15,3 +15,12 @@ export function pathOf(href: string): string | undefined {
   if (end < 0 || (hash >= 0 && hash < end)) end = hash;
   return end < 0 ? href.slice(start) : href.slice(start, end);
 }
+
+/** Whether a path is Footfall's (collector or dashboard), so a host renders everything else. */
+export function ownsPath(pathname: string, bases: { readonly collectorBase: string; readonly dashboardBase: string }): boolean {
+  return underBase(pathname, bases.collectorBase) || underBase(pathname, bases.dashboardBase);
+}
+
+export function underBase(pathname: string, base: string): boolean {
+  return pathname === base || pathname.startsWith(`${base}/`);
+}

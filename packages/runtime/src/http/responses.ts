@@ -24,10 +24,3 @@ export function html(status: number, body: string, headers: Record<string, strin
 export function problem(status: number, error: string, headers: Record<string, string> = {}): Response {
   return json(status, { error }, headers);
 }
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Tracked strings are attacker input: everything shown in HTML goes through this. */
-export function escapeHtml(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-}

@@ -1,16 +1,10 @@
-import type { Store, StatsQuery } from '../store/types.ts';
+import type { StatsContext } from '../store/types.ts';
 import { intervalsOf, previousRange, resolvePeriod, type Range } from '../stats/periods.ts';
-import { isPropertyName, parseFilters, PROPERTIES, type PropertyName } from '../stats/query.ts';
+import { isPropertyName, parseFilters } from '../stats/query.ts';
 import { summarise } from '../stats/summary.ts';
 import { json, problem } from './responses.ts';
+import { PROPERTIES, REALTIME_WINDOW_MS, type PropertyName, type StatsQuery } from '../model/stats.ts';
 
-export interface StatsContext {
-  readonly store: Store;
-  readonly timezone: string;
-  readonly now: () => number;
-}
-
-export const REALTIME_WINDOW_MS = 5 * 60_000;
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
 

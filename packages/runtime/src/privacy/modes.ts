@@ -1,5 +1,5 @@
 import type { PrivacyMode } from '../options.ts';
-import type { StoredEvent } from '../store/types.ts';
+import type { StoredEvent } from '../model/events.ts';
 
 /** Kept in every mode: when, what kind, which page, and the rotating hash that counts visitors. */
 const ALWAYS = ['ts', 'kind', 'bucket', 'visitor', 'session', 'path'] as const;

@@ -1,6 +1,6 @@
 import type { Geolocation } from '../enrich/geo.ts';
 import type { ResolvedOptions } from '../options.ts';
-import { escapeHtml } from '../http/responses.ts';
+import { escapeHtml } from '../html/escape.ts';
 import { STORED_FIELDS } from './modes.ts';
 
 const FIELD_NAMES: Record<string, string> = {

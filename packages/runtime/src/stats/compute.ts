@@ -1,5 +1,6 @@
-import type { EventRow, StatsQuery, Visit } from '../store/types.ts';
-import { DIRECT, levelOf, visitAttribute, type Filter, type Interval, type PropertyName } from './query.ts';
+import { levelOf, visitAttribute } from './query.ts';
+import type { EventRow, Visit } from '../model/events.ts';
+import { DIRECT, type BreakdownRow, type Filter, type Interval, type PropertyName, type SeriesPoint, type StatsQuery, type Totals } from '../model/stats.ts';
 
 /**
  * The metric definitions, written once. Every engine that keeps raw events answers through these
@@ -12,41 +13,12 @@ import { DIRECT, levelOf, visitAttribute, type Filter, type Interval, type Prope
  * entry_page, ...) select whole visits. Visit metrics always use the visit's events in range.
  */
 
-export interface Totals {
-  visitors: number;
-  visits: number;
-  pageviews: number;
-  events: number;
-  bounces: number;
-  /** Pageviews of the matched visits (views per visit = visitPageviews / visits). */
-  visitPageviews: number;
-  /** Sum of the matched visits' durations. */
-  durationMs: number;
-}
-
 /** Totals of disjoint parts (different buckets) add up field by field, visitors included. */
 export function addTotals(a: Totals, b: Totals): Totals {
   return {
     visitors: a.visitors + b.visitors, visits: a.visits + b.visits, pageviews: a.pageviews + b.pageviews, events: a.events + b.events,
     bounces: a.bounces + b.bounces, visitPageviews: a.visitPageviews + b.visitPageviews, durationMs: a.durationMs + b.durationMs,
   };
-}
-
-export interface SeriesPoint {
-  date: string;
-  visitors: number;
-  visits: number;
-  pageviews: number;
-}
-
-export interface BreakdownRow {
-  value: string;
-  visitors: number;
-  visits: number;
-  pageviews: number;
-  events: number;
-  /** Average engaged seconds per pageview (page breakdown only). */
-  time_on_page?: number;
 }
 
 export interface VisitState {
@@ -292,4 +264,6 @@ export function computeRealtime(rows: readonly EventRow[], since: number): numbe
   return visitors.size;
 }
 
-export type { Filter };
+
+// Temporary: live rollups still import these from here (#12 moves them to model/).
+export type { SeriesPoint, Totals } from '../model/stats.ts';

@@ -1,4 +1,4 @@
-import type { EventKind, VisitAttributes } from '../store/types.ts';
+import type { EventKind, VisitAttributes } from '../model/events.ts';
 import type { BreakdownPart, SeriesPoint, Totals } from './compute.ts';
 import type { SealedBucket } from './plan.ts';
 import { DIRECT, PROPERTIES, levelOf, visitAttribute, type Filter, type PropertyName } from './query.ts';

@@ -1,5 +1,5 @@
 import { isoDate, localParts, parseIsoDate, startOfDay } from '../time/zone.ts';
-import type { Interval } from './query.ts';
+import type { Interval } from '../model/stats.ts';
 
 export const PERIODS = ['today', 'yesterday', '7d', '30d', 'month', '12mo', 'all', 'custom'] as const;
 export type Period = (typeof PERIODS)[number];

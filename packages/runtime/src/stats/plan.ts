@@ -1,10 +1,9 @@
 // The plan every engine with rollups follows (stats/planner.ts for SQLite and JSON, the
 // ClickHouse engine's planner in SQL): which questions rollups answer, and which stretches of a
 // range are left for raw events. Pure functions: engines only fetch the parts.
-import type { StatsQuery } from '../store/types.ts';
-import type { BreakdownPart, SeriesPoint, Totals } from './compute.ts';
-import type { Interval, PropertyName } from './query.ts';
+import type { BreakdownPart } from './compute.ts';
 import { eventPropProperty } from './rollup.ts';
+import type { Interval, PropertyName, SeriesPoint, StatsQuery, Totals } from '../model/stats.ts';
 
 export interface SealedBucket {
   readonly start: number;

@@ -7,11 +7,12 @@ import { sharedClickHouse, uniqueDatabase } from '../../test/clickhouse-server.t
 import { ClickHouseStore } from '../store/clickhouse/clickhouse-store.ts';
 import { JsonStore } from '../store/json/json-store.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
-import type { EventRow, Store, StoredEvent } from '../store/types.ts';
+import type { Store } from '../store/types.ts';
 import { bucketAt } from '../visitor/buckets.ts';
 import { computeBreakdown, computePropKeys, computeTimeseries, computeTotals } from './compute.ts';
 import { intervalsOf, resolvePeriod } from './periods.ts';
-import type { Filter, PropertyName } from './query.ts';
+import type { EventRow, StoredEvent } from '../model/events.ts';
+import type { Filter, PropertyName } from '../model/stats.ts';
 
 /**
  * Property test: on random traffic, rollups + raw edges answer exactly what raw events alone

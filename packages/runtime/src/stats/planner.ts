@@ -1,9 +1,9 @@
-import type { EventRow, StatsQuery } from '../store/types.ts';
-import { addTotals, analyse, breakdownPartsOf, propKeyCountsOf, rankBreakdown, rankPropKeys, timeseriesOf, totalsOf, type Analysis, type BreakdownRow, type SeriesPoint, type Totals } from './compute.ts';
-import type { Interval, PropertyName } from './query.ts';
+import { addTotals, analyse, breakdownPartsOf, propKeyCountsOf, rankBreakdown, rankPropKeys, timeseriesOf, totalsOf, type Analysis } from './compute.ts';
 import type { RollupRow } from './rollup.ts';
 import { addPoint, breakdownRollup, BreakdownSums, gaps, planSeries, rollupKey, runsOf, ZERO_TOTALS, type SealedBucket, type SeriesPiece } from './plan.ts';
 import type { LiveRollups, LiveSpan } from './live-rollup.ts';
+import type { EventRow } from '../model/events.ts';
+import type { BreakdownRow, Interval, PropertyName, SeriesPoint, StatsQuery, Totals } from '../model/stats.ts';
 
 export type { SealedBucket } from './plan.ts';
 

@@ -1,28 +1,6 @@
-import type { VisitAttributes } from '../store/types.ts';
-
-/** Properties a breakdown or filter can name (DESIGN.md's contract), plus `prop:<key>`. */
-export const PROPERTIES = [
-  'page', 'entry_page', 'exit_page', 'source', 'referrer', 'utm_source', 'utm_medium',
-  'utm_campaign', 'utm_content', 'utm_term', 'country', 'region', 'city', 'browser', 'os',
-  'device', 'event', 'hostname',
-] as const;
-
-export type PropertyName = (typeof PROPERTIES)[number] | `prop:${string}`;
-
-/** What a breakdown shows for a visit without a referrer or source. */
-export const DIRECT = 'Direct / None';
-
-export interface Filter {
-  readonly property: PropertyName;
-  /** Any of these values matches (several filters on one property combine with OR). */
-  readonly values: readonly string[];
-}
-
-export interface Interval {
-  readonly start: number;
-  readonly end: number;
-  readonly label: string;
-}
+import type { VisitAttributes } from '../model/events.ts';
+import type { Filter, PropertyName } from '../model/stats.ts';
+import { PROPERTIES } from '../model/stats.ts';
 
 export function isPropertyName(name: string): name is PropertyName {
   return (PROPERTIES as readonly string[]).includes(name) || /^prop:[^:]{1,300}$/.test(name);
@@ -65,3 +43,6 @@ export function parseFilters(raw: readonly string[]): Filter[] | { error: string
   }
   return [...byProperty].map(([property, values]) => ({ property, values }));
 }
+
+// Temporary: live rollups still import these from here (#12 moves them to model/).
+export { DIRECT, PROPERTIES, type Filter, type PropertyName } from '../model/stats.ts';

@@ -1,6 +1,6 @@
-import type { EventRow } from '../store/types.ts';
-import { analyse, visitDuration, type Totals } from './compute.ts';
-import { DIRECT, PROPERTIES, type PropertyName } from './query.ts';
+import { analyse, visitDuration } from './compute.ts';
+import type { EventRow } from '../model/events.ts';
+import { DIRECT, PROPERTIES, type PropertyName, type Totals } from '../model/stats.ts';
 
 /**
  * One rollup row: the totals of one closed rotation bucket, either for all traffic

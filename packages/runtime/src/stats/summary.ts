@@ -1,4 +1,4 @@
-import type { Totals } from './compute.ts';
+import type { Totals } from '../model/stats.ts';
 
 export interface Summary {
   visitors: number;

@@ -6,7 +6,8 @@ import { sharedClickHouse, uniqueDatabase } from '../../test/clickhouse-server.t
 import { ClickHouseStore } from './clickhouse/clickhouse-store.ts';
 import { JsonStore } from './json/json-store.ts';
 import { SqliteStore } from './sqlite/sqlite-store.ts';
-import type { Store, StoredEvent } from './types.ts';
+import type { Store } from './types.ts';
+import type { StoredEvent } from '../model/events.ts';
 
 /**
  * The one storage contract, run against every engine (FOOTFALL_TEST_ENGINES=sqlite,json picks).

@@ -7,7 +7,8 @@ import { ClickHouseStore } from './clickhouse/clickhouse-store.ts';
 import { JsonStore } from './json/json-store.ts';
 import { migrateToClickHouse, waitForMutations } from './migrate-clickhouse.ts';
 import { SqliteStore } from './sqlite/sqlite-store.ts';
-import type { Store, StoredEvent } from './types.ts';
+import type { Store } from './types.ts';
+import type { StoredEvent } from '../model/events.ts';
 
 afterAll(async () => (await sharedClickHouse()).stop());
 

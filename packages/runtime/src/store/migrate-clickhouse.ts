@@ -6,7 +6,8 @@ import { MIGRATED_SEQ_LIMIT, ClickHouseStore } from './clickhouse/clickhouse-sto
 import { int } from './clickhouse/connection.ts';
 import { JSON_FILE, JsonStore } from './json/json-store.ts';
 import { loadSqliteEngine } from './load-sqlite.ts';
-import { VISIT_ATTRIBUTES, type EventRow, type Store, type StoredEvent } from './types.ts';
+import { type Store } from './types.ts';
+import { type EventRow, type StoredEvent, VISIT_ATTRIBUTES } from '../model/events.ts';
 
 export interface ClickHouseMigrationReport {
   readonly source: 'sqlite' | 'json';

@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import { JsonStore } from './json/json-store.ts';
 import { migrateJsonToSqlite } from './migrate-json.ts';
 import { SqliteStore } from './sqlite/sqlite-store.ts';
-import type { StoredEvent } from './types.ts';
+import type { StoredEvent } from '../model/events.ts';
 
 const DAY = 86_400_000;
 const B = Date.UTC(2026, 2, 10);

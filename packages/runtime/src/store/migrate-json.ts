@@ -5,7 +5,7 @@ import { DurableJsonFile } from './json/durable-file.ts';
 import { MAIN_SHAPE, segmentShape } from './json/json-shapes.ts';
 import { JSON_FILE, SEGMENT_DIR } from './json/json-store.ts';
 import { loadSqliteEngine } from './load-sqlite.ts';
-import { KINDS, VISIT_ATTRIBUTES, type StoredEvent } from './types.ts';
+import { KINDS, type StoredEvent, VISIT_ATTRIBUTES } from '../model/events.ts';
 
 export interface MigrationReport {
   readonly events: number;

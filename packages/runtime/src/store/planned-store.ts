@@ -1,7 +1,9 @@
 import { computeRealtime } from '../stats/compute.ts';
 import { StatsPlanner, type RollupSource, type SealedBucket } from '../stats/planner.ts';
 import type { RollupRow } from '../stats/rollup.ts';
-import type { EventRow, StatsQuery, Store } from './types.ts';
+import type { Store } from './types.ts';
+import type { EventRow } from '../model/events.ts';
+import type { StatsQuery } from '../model/stats.ts';
 
 type Questions = Pick<Store, 'totals' | 'timeseries' | 'breakdown' | 'propKeys' | 'realtime'>;
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { harness, pageview } from '../../test/kit.ts';
 import { FootfallStorageError } from '../errors.ts';
-import type { Store, StoredEvent } from './types.ts';
+import type { Store } from './types.ts';
 import { BatchWriter, EventRejectedError, QueueFullError } from './writer.ts';
+import type { StoredEvent } from '../model/events.ts';
 
 /** A store whose commits the test releases by hand. */
 function gatedStore() {

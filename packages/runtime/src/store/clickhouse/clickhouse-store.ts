@@ -1,12 +1,13 @@
 import type { ClickHouseSettings } from '../../options.ts';
-import type { Interval, PropertyName } from '../../stats/query.ts';
-import { KIND_CODES, KINDS, VISIT_ATTRIBUTES, type EventRow, type StatsQuery, type Store, type StoredEvent, type Visit } from '../types.ts';
+import { type Store } from '../types.ts';
 import { Connection, int } from './connection.ts';
 import * as questions from './planner.ts';
 import { realtime } from './queries.ts';
 import * as rollups from './rollups.ts';
 import { SaltTables } from './salts.ts';
 import { migrate } from './schema.ts';
+import { type EventRow, KINDS, KIND_CODES, type StoredEvent, VISIT_ATTRIBUTES, type Visit } from '../../model/events.ts';
+import type { Interval, PropertyName, StatsQuery } from '../../model/stats.ts';
 
 /** Storage-order numbers below this belong to migrated events (see appendWithSeq). */
 export const MIGRATED_SEQ_LIMIT = 1e15;

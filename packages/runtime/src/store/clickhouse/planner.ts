@@ -1,10 +1,9 @@
-import { addTotals, rankBreakdown, rankPropKeys, type BreakdownRow, type SeriesPoint, type Totals } from '../../stats/compute.ts';
+import { addTotals, rankBreakdown, rankPropKeys } from '../../stats/compute.ts';
 import { addPoint, breakdownRollup, BreakdownSums, gaps, planSeries, rollupKey, ZERO_TOTALS } from '../../stats/plan.ts';
-import type { Interval, PropertyName } from '../../stats/query.ts';
-import type { StatsQuery } from '../types.ts';
 import type { Connection } from './connection.ts';
 import * as raw from './queries.ts';
 import { rollupPropKeys, rollupSeries, rollupSums, sealedBuckets } from './rollups.ts';
+import type { BreakdownRow, Interval, PropertyName, SeriesPoint, StatsQuery, Totals } from '../../model/stats.ts';
 
 /**
  * stats/planner.ts's plan, with both halves in ClickHouse: sealed buckets from rollups, the rest

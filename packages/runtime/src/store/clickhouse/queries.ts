@@ -1,8 +1,8 @@
-import type { BreakdownPart, SeriesPoint, Totals } from '../../stats/compute.ts';
-import { levelOf, type Interval, type PropertyName } from '../../stats/query.ts';
-import type { StatsQuery } from '../types.ts';
+import type { BreakdownPart } from '../../stats/compute.ts';
+import { levelOf } from '../../stats/query.ts';
 import { int, lit, type Connection } from './connection.ts';
 import { eventFilterSql, eventValueSql, lowerBoundSql, needsOf, visitFilterSql, visitsSql, visitValueSql } from './visits.ts';
+import type { Interval, PropertyName, SeriesPoint, StatsQuery, Totals } from '../../model/stats.ts';
 
 /**
  * The stats questions as SQL: ClickHouse groups and counts; Node receives only the answers

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { SealedBucket } from '../../stats/planner.ts';
 import type { RollupRow } from '../../stats/rollup.ts';
-import { DIRECT } from '../../stats/query.ts';
-import { VISIT_ATTRIBUTES } from '../types.ts';
 import { int, lit, type Connection } from './connection.ts';
 import { visitsSql } from './visits.ts';
+import { VISIT_ATTRIBUTES } from '../../model/events.ts';
+import { DIRECT } from '../../model/stats.ts';
 
 /**
  * Rollups computed inside ClickHouse when buckets end: the same rows as stats/rollup.ts builds

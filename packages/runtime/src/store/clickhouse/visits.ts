@@ -1,7 +1,7 @@
-import { DIRECT, levelOf, type Filter, type PropertyName } from '../../stats/query.ts';
-import type { StatsQuery } from '../types.ts';
-import { VISIT_ATTRIBUTES } from '../types.ts';
+import { levelOf } from '../../stats/query.ts';
 import { int, lit } from './connection.ts';
+import { VISIT_ATTRIBUTES } from '../../model/events.ts';
+import { DIRECT, type Filter, type PropertyName, type StatsQuery } from '../../model/stats.ts';
 
 /**
  * The one building block of every question: the query's visits, one row each, computed inside

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { FootfallStorageError } from '../../errors.ts';
-import type { StoredEvent } from '../types.ts';
 import type { DurableFs } from './durable-file.ts';
 import { JsonStore } from './json-store.ts';
+import type { StoredEvent } from '../../model/events.ts';
 
 /**
  * node:fs/promises, except that while `full` is set every write fails as on a full disk: part of

@@ -1,6 +1,6 @@
 import type { RollupRow } from '../../stats/rollup.ts';
-import { KINDS, type VisitAttributes } from '../types.ts';
 import type { JsonShape } from './durable-file.ts';
+import { KINDS, type VisitAttributes } from '../../model/events.ts';
 
 export interface MainData { version: 1; salts: Record<string, string> }
 export type VisitTuple = [key: number, session: string, visitor: string, attributes: VisitAttributes];

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { createFootfall } from '../../footfall.ts';
-import type { StoredEvent } from '../types.ts';
 import { SqliteStore } from './sqlite-store.ts';
+import type { StoredEvent } from '../../model/events.ts';
 
 const event = (i: number): StoredEvent => ({ ts: 1_000 + i, kind: 'pageview', bucket: 0, visitor: 'a'.repeat(32), session: `s${i}`, path: `/page/${i}` });
 

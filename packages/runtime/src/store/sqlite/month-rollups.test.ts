@@ -6,12 +6,12 @@ import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { computeBreakdown, computeTimeseries, computeTotals } from '../../stats/compute.ts';
 import { intervalsOf, resolvePeriod } from '../../stats/periods.ts';
-import type { Filter, PropertyName } from '../../stats/query.ts';
 import { localParts, startOfDay } from '../../time/zone.ts';
 import { bucketAt } from '../../visitor/buckets.ts';
-import type { StoredEvent } from '../types.ts';
 import { monthOf, monthStart } from './month-rollups.ts';
 import { SqliteStore } from './sqlite-store.ts';
+import type { StoredEvent } from '../../model/events.ts';
+import type { Filter, PropertyName } from '../../model/stats.ts';
 
 /**
  * Property test for month rollups: over four months of random traffic, answers from month

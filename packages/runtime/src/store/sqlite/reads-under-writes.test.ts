@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import type { StoredEvent } from '../types.ts';
 import { BatchWriter } from '../writer.ts';
 import { SqliteStore } from './sqlite-store.ts';
+import type { StoredEvent } from '../../model/events.ts';
 
 const T0 = Date.UTC(2026, 2, 10, 12);
 const event = (i: number): StoredEvent => ({

@@ -1,7 +1,7 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { isIPv4 } from 'node:net';
-import type { HeaderSource } from '../collect/non-human.ts';
-import { cidrContains, normalizeIp, type Cidr } from '../net/ip.ts';
+import type { HeaderSource } from './headers.ts';
+import { cidrContains, normalizeIp, type Cidr } from './ip.ts';
+import { safeEqual } from './safe-equal.ts';
 
 export interface ClientIpPolicy {
   readonly trustedProxies: readonly Cidr[];
@@ -54,18 +54,4 @@ export function hasServerKey(headers: HeaderSource, serverKey: string | undefine
   if (!serverKey) return false;
   const auth = headers.get('authorization') ?? '';
   return auth.startsWith('Bearer ') && safeEqual(auth.slice(7), serverKey);
-}
-
-/** A per-process key: the digests below are compared, never kept or shown. */
-const EQUAL_KEY = randomBytes(32);
-
-/**
- * Constant-time string comparison, length included: both sides are reduced to 32-byte HMACs
- * first, so a wrong guess takes as long whatever its length. (`timingSafeEqual` needs equal
- * lengths, and returning early when they differ tells a guesser how long the secret is.)
- */
-export function safeEqual(a: string, b: string): boolean {
-  const x = createHmac('sha256', EQUAL_KEY).update(a).digest();
-  const y = createHmac('sha256', EQUAL_KEY).update(b).digest();
-  return timingSafeEqual(x, y);
 }

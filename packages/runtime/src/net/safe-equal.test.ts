@@ -13,7 +13,7 @@ vi.mock('node:crypto', async (importOriginal) => {
     },
   };
 });
-const { safeEqual } = await import('./client-ip.ts');
+const { safeEqual } = await import('./safe-equal.ts');
 
 describe('safeEqual', () => {
   it('compares in constant time even when the lengths differ', () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { html } from '../http/responses.ts';
+import { html } from './responses.ts';
 
 /** A fresh nonce per response: the page's own <style> and <script> carry it, nothing else runs. */
 export function newNonce(): string {

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Footfall } from '../../footfall.ts';
-import { localParts, startOfDay } from '../../time/zone.ts';
-import { bucketAt } from '../../visitor/buckets.ts';
+import type { Footfall } from '../footfall.ts';
+import { localParts, startOfDay } from '../time/zone.ts';
+import { bucketAt } from '../visitor/buckets.ts';
 import { planVisit, Random, type PlannedVisit } from './demo-visit.ts';
 
 const HOUR = 3_600_000;

@@ -1,0 +1,65 @@
+// The questions and answers of the stats API: what a query names and what engines return. The
+// bottom layer: this module imports nothing.
+
+/** Properties a breakdown or filter can name (the HTTP API's contract, README), plus `prop:<key>`. */
+export const PROPERTIES = [
+  'page', 'entry_page', 'exit_page', 'source', 'referrer', 'utm_source', 'utm_medium',
+  'utm_campaign', 'utm_content', 'utm_term', 'country', 'region', 'city', 'browser', 'os',
+  'device', 'event', 'hostname',
+] as const;
+
+export type PropertyName = (typeof PROPERTIES)[number] | `prop:${string}`;
+
+/** "Realtime" visitors: those with any event in this window before now. */
+export const REALTIME_WINDOW_MS = 5 * 60_000;
+
+/** What a breakdown shows for a visit without a referrer or source. */
+export const DIRECT = 'Direct / None';
+
+export interface Filter {
+  readonly property: PropertyName;
+  /** Any of these values matches (several filters on one property combine with OR). */
+  readonly values: readonly string[];
+}
+
+export interface Interval {
+  readonly start: number;
+  readonly end: number;
+  readonly label: string;
+}
+
+export interface StatsQuery {
+  /** Inclusive start, exclusive end, UTC milliseconds. */
+  readonly from: number;
+  readonly to: number;
+  readonly filters: readonly Filter[];
+}
+
+export interface Totals {
+  visitors: number;
+  visits: number;
+  pageviews: number;
+  events: number;
+  bounces: number;
+  /** Pageviews of the matched visits (views per visit = visitPageviews / visits). */
+  visitPageviews: number;
+  /** Sum of the matched visits' durations. */
+  durationMs: number;
+}
+
+export interface SeriesPoint {
+  date: string;
+  visitors: number;
+  visits: number;
+  pageviews: number;
+}
+
+export interface BreakdownRow {
+  value: string;
+  visitors: number;
+  visits: number;
+  pageviews: number;
+  events: number;
+  /** Average engaged seconds per pageview (page breakdown only). */
+  time_on_page?: number;
+}
