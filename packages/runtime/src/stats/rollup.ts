@@ -1,6 +1,6 @@
 import { analyse, visitDuration } from './compute.ts';
 import type { EventRow } from '../model/events.ts';
-import { DIRECT, PROPERTIES, type PropertyName, type Totals } from '../model/stats.ts';
+import { PROPERTIES, type PropertyName, type Totals } from '../model/stats.ts';
 
 /**
  * One rollup row: the totals of one closed rotation bucket, either for all traffic
@@ -97,5 +97,3 @@ export function rollupBucket(rows: readonly EventRow[]): RollupRow[] {
 export function eventPropProperty(property: string, event: string): string {
   return `${property}\u001fevent:${event}`;
 }
-
-export { DIRECT };

@@ -48,11 +48,6 @@ export function startOfDay(year: number, month: number, day: number, tz: string)
   return wallToUtc(Date.UTC(year, month - 1, day), tz);
 }
 
-export function startOfLocalDay(ts: number, tz: string): number {
-  const p = localParts(ts, tz);
-  return startOfDay(p.year, p.month, p.day, tz);
-}
-
 /** A calendar date as YYYY-MM-DD, and the reverse. Date.UTC normalises overflowing days. */
 export function isoDate(year: number, month: number, day: number): string {
   const d = new Date(Date.UTC(year, month - 1, day));
@@ -65,13 +60,4 @@ export function parseIsoDate(text: string): { year: number; month: number; day: 
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   if (isoDate(year, month, day) !== text) return undefined;
   return { year, month, day };
-}
-
-export function isValidTimeZone(tz: string): boolean {
-  try {
-    formatter(tz);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -119,5 +119,3 @@ export async function realtime(c: Connection, since: number): Promise<number> {
   const [r] = await c.rows<{ v: Num }>(`SELECT uniqExact(visitor) AS v FROM events WHERE ts >= ${int(since)}`);
   return n(r?.v);
 }
-
-export { lit };

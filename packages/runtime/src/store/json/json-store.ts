@@ -14,7 +14,6 @@ import { MAIN_SHAPE, rollupShape, segmentShape, type EventTuple, type MainData, 
 import { LockFile } from './lock-file.ts';
 import { type EventRow, KINDS, KIND_CODES, type StoredEvent, VISIT_ATTRIBUTES, type Visit, type VisitAttributes } from '../../model/events.ts';
 
-export type { EventTuple, MainData, SegmentData, VisitTuple } from './json-shapes.ts';
 
 export const JSON_FILE = 'footfall.json';
 export const SEGMENT_DIR = 'events';
