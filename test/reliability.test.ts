@@ -13,7 +13,7 @@ describe('reliability, short', () => {
     // The kill comes after 100-300 acknowledgements (an event, not a delay). JSON's restart must
     // also take over the lock file the killed process left behind.
     const r = await killNine({ storage, rounds: 1, connections: 8, killAfter: [100, 300], maxMs: 50_000 });
-    const [round] = r.rounds;
+    const round = r.rounds[0]!;
     expect(round.killed_mid_load).toBe(true);
     expect(round.signal).toBe('SIGKILL');
     expect(r.acknowledged).toBeGreaterThanOrEqual(100);

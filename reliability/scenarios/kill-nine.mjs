@@ -16,6 +16,7 @@ import { startServer } from '../lib/server.mjs';
 export async function killNine({ storage = 'sqlite', rounds = 3, connections = 16, killAfter = [500, 3000], maxMs = 20_000, seed = Date.now(), log = () => {} } = {}) {
   const rng = random(seed);
   const dataDir = mkdtempSync(join(tmpdir(), 'footfall-reliability-kill-'));
+  /** @type {{ storage: string, seed: number, rounds: Record<string, any>[], accepts_after_restart?: boolean, integrity_final?: string, acknowledged?: number, stored?: number, lost?: number, duplicated?: number, stored_unacknowledged?: number }} */
   const out = { storage, rounds: [], seed };
   const env = { FOOTFALL_STORAGE: storage };
   let server;

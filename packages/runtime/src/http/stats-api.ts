@@ -35,7 +35,7 @@ function rangeInfo(range: Range) {
   return { period: range.period, from: range.firstDay, to: range.lastDay, interval: range.interval };
 }
 
-/** GET /_analytics/api/<endpoint>: the JSON contract of DESIGN.md. */
+/** GET /_analytics/api/<endpoint>: the JSON contract README.md documents ("Collector and API"). */
 export async function statsApi(endpoint: string, params: URLSearchParams, ctx: StatsContext): Promise<Response> {
   if (endpoint === 'realtime') {
     return json(200, { visitors: await ctx.store.realtime(ctx.now() - REALTIME_WINDOW_MS) });

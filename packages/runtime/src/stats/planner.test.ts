@@ -130,7 +130,7 @@ describe.each(CASES.filter(([engine]) => engines.includes(engine)))('rollups equ
     // The test is only meaningful if rollups were actually used.
     expect((await (store as unknown as { sealedBuckets(f: number, t: number): Promise<unknown[]> }).sealedBuckets(-Infinity, Infinity)).length).toBeGreaterThan(0);
     // ... and, where the engine keeps them, the open buckets' live rollups (today is one of them).
-    const live = (store as unknown as { live?(): Promise<{ within(f: number, t: number): unknown[] }> }).live;
+    const live = (store as unknown as { live?(): Promise<{ within(f: number, t: number): { start: number }[] }> }).live;
     const open = bucketAt(now, rotationHours, tz).start;
     const inOpen = events.some((e) => e.bucket === open);
     if (engine === 'sqlite') expect((await live!.call(store)).within(-Infinity, Infinity).map((b) => b.start)).toEqual(inOpen ? [open] : []);

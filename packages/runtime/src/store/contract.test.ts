@@ -11,7 +11,7 @@ import type { StoredEvent } from '../model/events.ts';
 
 /**
  * The one storage contract, run against every engine (FOOTFALL_TEST_ENGINES=sqlite,json picks).
- * The scripted data below has hand-computed answers for every metric definition in DESIGN.md.
+ * The scripted data below has hand-computed answers for every metric definition (stats/compute.ts states them; README.md documents them).
  */
 const ENGINES: Record<string, (dir: string) => Promise<Store>> = {
   sqlite: async (dir) => new SqliteStore(dir),
@@ -61,7 +61,7 @@ describe.each(Object.keys(ENGINES).filter((e) => selected.includes(e)))('store c
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('computes every summary metric as DESIGN.md defines it', async () => {
+  it('computes every summary metric as the metric definitions say', async () => {
     await store.append(EVENTS);
     expect(await store.totals(DAY)).toEqual({
       visitors: 2, visits: 3, pageviews: 4, events: 1, bounces: 2, visitPageviews: 4,
