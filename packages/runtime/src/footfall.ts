@@ -7,7 +7,7 @@ import { openGeolocation, type GeoLookup } from './enrich/geo.ts';
 import { routeDashboard } from './http/dashboard-routes.ts';
 import { ownsPath, pathOf, underBase } from './http/request-path.ts';
 import { html, json, problem } from './http/responses.ts';
-import { resolveOptions, type FootfallOptions, type ResolvedOptions } from './options.ts';
+import { isResolved, resolveOptions, type FootfallOptions, type ResolvedOptions } from './options.ts';
 import { privacyFacts, privacyPage } from './privacy/statement.ts';
 import { openStore } from './store/open.ts';
 import type { Store } from './store/types.ts';
@@ -167,9 +167,6 @@ export async function createFootfall(input: FootfallOptions | ResolvedOptions = 
   };
 }
 
-function isResolved(input: FootfallOptions | ResolvedOptions): input is ResolvedOptions {
-  return Array.isArray((input as ResolvedOptions).trustedProxiesText);
-}
 
 
 function preflight(): Response {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ENV_NAMES, resolveOptions } from './options.ts';
+import { readFileSync } from 'node:fs';
+import { parseCidr } from './net/ip.ts';
+import { ENV_NAMES, isResolved, resolveOptions, SETTINGS } from './options.ts';
 
 describe('resolveOptions', () => {
   it('fills defaults', () => {
@@ -16,8 +18,25 @@ describe('resolveOptions', () => {
     const o = resolveOptions(input, { FOOTFALL_PRIVACY_MODE: 'paranoid', FOOTFALL_HASH_ROTATION_HOURS: '6', FOOTFALL_TRUSTED_PROXIES: '10.0.0.0/8, ::1' }, '/');
     expect(o.privacyMode).toBe('paranoid');
     expect(o.hashRotationHours).toBe(6);
-    expect(o.trustedProxiesText).toEqual(['10.0.0.0/8', '::1']);
+    expect(o.trustedProxies).toEqual([parseCidr('10.0.0.0/8'), parseCidr('::1')]);
     expect(input).toEqual({ privacyMode: 'standard', hashRotationHours: 24, trustedProxies: ['10.0.0.1'] });
+  });
+
+  it('is the README settings table: one row per setting, from the same table the code resolves with', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const head = '| option | environment | default | allowed | read at |\n|---|---|---|---|---|\n';
+    const start = readme.indexOf(head);
+    expect(start, 'README has the settings table').toBeGreaterThan(0);
+    const table = readme.slice(start, readme.indexOf('\n\n', start) + 1);
+    const rows = Object.entries(SETTINGS).map(([key, s]) => `| \`${key}\` | \`${s.env}\` | ${s.default} | ${s.allowed} | ${s.readAt} |\n`);
+    expect(table).toBe(head + rows.join(''));
+  });
+
+  it('tells resolved options from raw ones, copies included', () => {
+    const o = resolveOptions({}, {}, '/');
+    expect(isResolved(o)).toBe(true);
+    expect(isResolved({ ...o, dataDir: '/elsewhere' })).toBe(true);
+    expect(isResolved({ dataDir: '/srv', trustedProxies: ['10.0.0.1'] })).toBe(false);
   });
 
   it('has an environment override for every option', () => {

@@ -7,90 +7,6 @@ export const STORAGE_ENGINES = ['sqlite', 'json', 'clickhouse'] as const;
 export type PrivacyMode = (typeof PRIVACY_MODES)[number];
 export type StorageEngine = (typeof STORAGE_ENGINES)[number];
 
-/** What a site owner writes in `footfall({...})`. Every field has a FOOTFALL_* override. */
-export interface FootfallOptions {
-  /** Where the database lives. Default `.footfall` in the server's working directory. */
-  dataDir?: string;
-  storage?: StorageEngine;
-  /**
-   * ClickHouse server (storage 'clickhouse'): http(s)://[user[:password]@]host:port[/database].
-   * User, password and database may instead come from their own settings below.
-   */
-  clickhouseUrl?: string;
-  clickhouseUser?: string;
-  clickhousePassword?: string;
-  /** Default `footfall` (created if missing). */
-  clickhouseDatabase?: string;
-  privacyMode?: PrivacyMode;
-  /** Hours a visitor-hash salt lives before it is destroyed (1-8760). Default 24. */
-  hashRotationHours?: number;
-  /** Delete events older than this many days. Default: keep everything. */
-  retentionDays?: number;
-  /** Proxies whose X-Forwarded-For is believed: IPs or CIDRs. */
-  trustedProxies?: string | string[];
-  /** Lets a server-side caller assert the visitor's IP with `Authorization: Bearer <key>`. */
-  serverKey?: string;
-  /** Protects the dashboard and API. Required in production unless `publicDashboard`. */
-  password?: string;
-  /**
-   * Geolocation. Default: the built-in country database (no set-up). Path(s) to MaxMind-format
-   * .mmdb files (e.g. GeoLite2-City) for region and city precision; `false` (or
-   * FOOTFALL_GEO_DB=off) turns it off.
-   */
-  geoDb?: string | string[] | false;
-  /** IANA zone the site's days start in. Default: the server's zone. */
-  timezone?: string;
-  /** Query parameters kept besides UTM ones (the rest carry emails and tokens). */
-  queryAllowlist?: string[];
-  /** Keep `#fragments` as part of the page (for hash-routed apps). */
-  hashRouting?: boolean;
-  /** Serve the dashboard without a password in production. */
-  publicDashboard?: boolean;
-  /** Base path of the collector routes. Default `/_footfall`. */
-  collectorBase?: string;
-  /** Base path of the dashboard. Default `/_analytics`. */
-  dashboardBase?: string;
-  /**
-   * Where the tracker sends beacons: a path, or the full URL of a Footfall server elsewhere
-   * (for statically hosted sites). Default `<collectorBase>/e` on the site itself.
-   */
-  endpoint?: string;
-  /** Tracker: record outbound link clicks. Default true. */
-  trackOutbound?: boolean;
-  /** Tracker: record file downloads. Default true. */
-  trackDownloads?: boolean;
-  /** Tracker: also count visits to localhost. Default false. */
-  allowLocalhost?: boolean;
-  /** Tracker: send nothing when the browser sends Do Not Track or Global Privacy Control. */
-  respectDnt?: boolean;
-}
-
-export interface ResolvedOptions {
-  readonly dataDir: string;
-  readonly storage: StorageEngine;
-  /** Set when storage is 'clickhouse'. */
-  readonly clickhouse: ClickHouseSettings | undefined;
-  readonly privacyMode: PrivacyMode;
-  readonly hashRotationHours: number;
-  readonly retentionDays: number | undefined;
-  readonly trustedProxies: readonly Cidr[];
-  readonly trustedProxiesText: readonly string[];
-  readonly serverKey: string | undefined;
-  readonly password: string | undefined;
-  readonly geoDb: GeoSetting;
-  readonly timezone: string;
-  readonly queryAllowlist: readonly string[];
-  readonly hashRouting: boolean;
-  readonly publicDashboard: boolean;
-  readonly collectorBase: string;
-  readonly dashboardBase: string;
-  readonly endpoint: string;
-  readonly trackOutbound: boolean;
-  readonly trackDownloads: boolean;
-  readonly allowLocalhost: boolean;
-  readonly respectDnt: boolean;
-}
-
 /** Where locations come from: the database shipped with the runtime, the owner's files, or nowhere. */
 export type GeoSetting = { readonly source: 'built-in' } | { readonly source: 'files'; readonly paths: readonly string[] } | { readonly source: 'off' };
 
@@ -101,35 +17,212 @@ export interface ClickHouseSettings {
   readonly database: string;
 }
 
-type Env = Record<string, string | undefined>;
+/** Where a value came from, for error messages: an environment variable or the code option. */
+type Source = { readonly value: unknown; readonly from: string } | undefined;
+
+// Keys are plain strings here: the rows below are typed from this, so it cannot name them.
+interface ParseContext {
+  readonly key: string;
+  readonly cwd: string;
+  /** Another setting's resolved value, for defaults that follow it (the endpoint follows the collector's base). */
+  readonly resolved: (key: string) => unknown;
+}
+
+/**
+ * One setting, described once: its environment variable, when a site reads it, its README
+ * line, and how a value is checked. `input` only carries the code option's type.
+ */
+interface Setting<I, O> {
+  readonly input: I;
+  readonly env: `FOOTFALL_${string}`;
+  /** `start`: read by the server when it starts; `build`: written into pages or routes. */
+  readonly readAt: 'start' | 'build' | 'build and start';
+  /** README's "default" and "allowed" columns, in Markdown. */
+  readonly default: string;
+  readonly allowed: string;
+  readonly parse: (source: Source, context: ParseContext) => O;
+}
+
+const input = <T>(): T => undefined as T;
+
+/**
+ * Every setting, in the README's order. Resolution, validation, `ENV_NAMES`, the option types
+ * and README's settings table (a test compares it) all come from these rows.
+ */
+export const SETTINGS = {
+  /** Where the database lives. Default `.footfall` in the server's working directory. */
+  dataDir: {
+    input: input<string>(), env: 'FOOTFALL_DATA_DIR', readAt: 'start',
+    default: "`.footfall` in the server's working directory", allowed: 'a writable directory',
+    parse: (s, c) => resolve(c.cwd, text(s, c) ?? '.footfall'),
+  },
+  /** The storage engine. Default `sqlite`. */
+  storage: {
+    input: input<StorageEngine>(), env: 'FOOTFALL_STORAGE', readAt: 'start',
+    default: '`sqlite`', allowed: '`sqlite`, `json`, `clickhouse`',
+    parse: (s, c) => oneOf(s, c, STORAGE_ENGINES) ?? 'sqlite',
+  },
+  /**
+   * ClickHouse server (storage 'clickhouse'): http(s)://[user[:password]@]host:port[/database].
+   * User, password and database may instead come from their own settings below.
+   */
+  clickhouseUrl: {
+    input: input<string>(), env: 'FOOTFALL_CLICKHOUSE_URL', readAt: 'start',
+    default: 'none (required with `clickhouse`)', allowed: "`http(s)://[user[:password]@]host:port[/database]`, ClickHouse's HTTP interface",
+    parse: (s): string | undefined => (s ? String(s.value) : undefined),
+  },
+  clickhouseUser: {
+    input: input<string>(), env: 'FOOTFALL_CLICKHOUSE_USER', readAt: 'start',
+    default: "the URL's user, else `default`", allowed: 'a ClickHouse user',
+    parse: (s, c) => text(s, c),
+  },
+  clickhousePassword: {
+    input: input<string>(), env: 'FOOTFALL_CLICKHOUSE_PASSWORD', readAt: 'start',
+    default: "the URL's password, else none", allowed: 'its password (never echoed in errors)',
+    parse: (s) => (s ? String(s.value) : undefined),
+  },
+  /** Default `footfall` (created if missing). */
+  clickhouseDatabase: {
+    input: input<string>(), env: 'FOOTFALL_CLICKHOUSE_DATABASE', readAt: 'start',
+    default: "the URL's path, else `footfall`", allowed: 'letters, digits, `_`; created if missing',
+    parse: (s, c) => text(s, c),
+  },
+  privacyMode: {
+    input: input<PrivacyMode>(), env: 'FOOTFALL_PRIVACY_MODE', readAt: 'start',
+    default: '`standard`', allowed: '`standard`, `strict`, `paranoid` (see below)',
+    parse: (s, c) => oneOf(s, c, PRIVACY_MODES) ?? 'standard',
+  },
+  /** Hours a visitor-hash salt lives before it is destroyed (1-8760). Default 24. */
+  hashRotationHours: {
+    input: input<number>(), env: 'FOOTFALL_HASH_ROTATION_HOURS', readAt: 'start',
+    default: '`24`', allowed: "1-8760; 24 h buckets (and multiples) start at the site's midnight",
+    parse: (s, c) => integer(s, c, 1, 8760) ?? 24,
+  },
+  /** Delete events older than this many days. Default: keep everything. */
+  retentionDays: {
+    input: input<number>(), env: 'FOOTFALL_RETENTION_DAYS', readAt: 'start',
+    default: 'keep everything', allowed: '1-36500: older events are deleted automatically (hourly)',
+    parse: (s, c) => integer(s, c, 1, 36500),
+  },
+  /** Proxies whose X-Forwarded-For is believed: IPs or CIDRs. */
+  trustedProxies: {
+    input: input<string | string[]>(), env: 'FOOTFALL_TRUSTED_PROXIES', readAt: 'start',
+    default: 'none', allowed: 'IPs / CIDRs, comma-separated; only their `X-Forwarded-For` is believed',
+    parse: (s, c): readonly Cidr[] => list(s).map((item) => parseCidr(item) ?? fail(s!, c, item, 'IP addresses or CIDR ranges such as 10.0.0.0/8 or ::1, separated by commas')),
+  },
+  /** Lets a server-side caller assert the visitor's IP with `Authorization: Bearer <key>`. */
+  serverKey: {
+    input: input<string>(), env: 'FOOTFALL_SERVER_KEY', readAt: 'start',
+    default: 'none', allowed: '16+ characters; lets server-side calls assert the visitor IP',
+    parse: (s, c) => secret(s, c, 16),
+  },
+  /** Protects the dashboard and API. Required in production unless `publicDashboard`. */
+  password: {
+    input: input<string>(), env: 'FOOTFALL_PASSWORD', readAt: 'start',
+    default: 'none', allowed: '8+ characters; required for the dashboard in production',
+    parse: (s, c) => secret(s, c, 8),
+  },
+  /** Serve the dashboard without a password in production. */
+  publicDashboard: {
+    input: input<boolean>(), env: 'FOOTFALL_PUBLIC_DASHBOARD', readAt: 'start',
+    default: '`false`', allowed: '`true` serves the dashboard without a password',
+    parse: (s, c) => bool(s, c) ?? false,
+  },
+  /**
+   * Geolocation. Default: the built-in country database (no set-up). Path(s) to MaxMind-format
+   * .mmdb files (e.g. GeoLite2-City) for region and city precision; `false` (or
+   * FOOTFALL_GEO_DB=off) turns it off.
+   */
+  geoDb: {
+    input: input<string | string[] | false>(), env: 'FOOTFALL_GEO_DB', readAt: 'start',
+    default: 'the built-in country database', allowed: 'path(s) to MaxMind-format `.mmdb` files, comma-separated, or `off` (`false` in code)',
+    parse: (s, c) => geoSetting(s, c),
+  },
+  /** IANA zone the site's days start in. Default: the server's zone. */
+  timezone: {
+    input: input<string>(), env: 'FOOTFALL_TIMEZONE', readAt: 'start',
+    default: "the server's zone", allowed: "an IANA zone (`Europe/Berlin`): when the site's days start",
+    parse: (s, c) => timezone(s, c),
+  },
+  /** Query parameters kept besides UTM ones (the rest carry emails and tokens). */
+  queryAllowlist: {
+    input: input<string[]>(), env: 'FOOTFALL_QUERY_ALLOWLIST', readAt: 'start',
+    default: 'none', allowed: 'query parameters to keep besides UTM (e.g. `q,page`)',
+    parse: (s): readonly string[] => list(s),
+  },
+  /** Tracker: record outbound link clicks. Default true. */
+  trackOutbound: {
+    input: input<boolean>(), env: 'FOOTFALL_TRACK_OUTBOUND', readAt: 'start',
+    default: '`true`', allowed: 'record clicks on links to other hosts',
+    parse: (s, c) => bool(s, c) ?? true,
+  },
+  /** Tracker: record file downloads. Default true. */
+  trackDownloads: {
+    input: input<boolean>(), env: 'FOOTFALL_TRACK_DOWNLOADS', readAt: 'start',
+    default: '`true`', allowed: 'record clicks on links to files',
+    parse: (s, c) => bool(s, c) ?? true,
+  },
+  /** Tracker: send nothing when the browser sends Do Not Track or Global Privacy Control. */
+  respectDnt: {
+    input: input<boolean>(), env: 'FOOTFALL_RESPECT_DNT', readAt: 'start',
+    default: '`false`', allowed: '`true` stores nothing from browsers sending Do Not Track / Global Privacy Control',
+    parse: (s, c) => bool(s, c) ?? false,
+  },
+  /** Keep `#fragments` as part of the page (for hash-routed apps). */
+  hashRouting: {
+    input: input<boolean>(), env: 'FOOTFALL_HASH_ROUTING', readAt: 'build and start',
+    default: '`false`', allowed: '`true` counts `#/route` changes as pages and keeps fragments',
+    parse: (s, c) => bool(s, c) ?? false,
+  },
+  /** Tracker: also count visits to localhost. Default false. */
+  allowLocalhost: {
+    input: input<boolean>(), env: 'FOOTFALL_ALLOW_LOCALHOST', readAt: 'build',
+    default: '`false`', allowed: '`true` also counts visits to localhost',
+    parse: (s, c) => bool(s, c) ?? false,
+  },
+  /** Base path of the collector routes. Default `/_footfall`. */
+  collectorBase: {
+    input: input<string>(), env: 'FOOTFALL_COLLECTOR_BASE', readAt: 'build',
+    default: '`/_footfall`', allowed: 'a path; the collector is `<base>/e`',
+    parse: (s, c) => basePath(s, c) ?? '/_footfall',
+  },
+  /** Base path of the dashboard. Default `/_analytics`. */
+  dashboardBase: {
+    input: input<string>(), env: 'FOOTFALL_DASHBOARD_BASE', readAt: 'build',
+    default: '`/_analytics`', allowed: 'a path',
+    parse: (s, c) => basePath(s, c) ?? '/_analytics',
+  },
+  /**
+   * Where the tracker sends beacons: a path, or the full URL of a Footfall server elsewhere
+   * (for statically hosted sites). Default `<collectorBase>/e` on the site itself.
+   */
+  endpoint: {
+    input: input<string>(), env: 'FOOTFALL_ENDPOINT', readAt: 'build',
+    default: '`<collectorBase>/e`', allowed: 'where the tracker sends beacons: a path, or the full URL of another Footfall server',
+    parse: (s, c) => endpoint(s, c) ?? `${c.resolved('collectorBase') as string}/e`,
+  },
+} as const satisfies Record<string, Setting<unknown, unknown>>;
+
+type Settings = typeof SETTINGS;
+type SettingName = keyof Settings;
+type Resolved<K extends SettingName> = ReturnType<Settings[K]['parse']>;
+
+/** What a site owner writes in `footfall({...})`. Every field has a FOOTFALL_* override. */
+export type FootfallOptions = { -readonly [K in SettingName]?: Settings[K]['input'] };
+
+const RESOLVED: unique symbol = Symbol('@footfall/runtime: resolved options');
+
+/** Options after the environment and the checks: what the runtime reads. */
+export type ResolvedOptions = { readonly [K in SettingName]: Resolved<K> } & {
+  /** Set when storage is 'clickhouse': the URL's parts merged with their own settings. */
+  readonly clickhouse: ClickHouseSettings | undefined;
+  readonly [RESOLVED]: true;
+};
 
 /** The environment variable that overrides each option; the environment always wins. */
-export const ENV_NAMES = {
-  dataDir: 'FOOTFALL_DATA_DIR',
-  storage: 'FOOTFALL_STORAGE',
-  clickhouseUrl: 'FOOTFALL_CLICKHOUSE_URL',
-  clickhouseUser: 'FOOTFALL_CLICKHOUSE_USER',
-  clickhousePassword: 'FOOTFALL_CLICKHOUSE_PASSWORD',
-  clickhouseDatabase: 'FOOTFALL_CLICKHOUSE_DATABASE',
-  privacyMode: 'FOOTFALL_PRIVACY_MODE',
-  hashRotationHours: 'FOOTFALL_HASH_ROTATION_HOURS',
-  retentionDays: 'FOOTFALL_RETENTION_DAYS',
-  trustedProxies: 'FOOTFALL_TRUSTED_PROXIES',
-  serverKey: 'FOOTFALL_SERVER_KEY',
-  password: 'FOOTFALL_PASSWORD',
-  geoDb: 'FOOTFALL_GEO_DB',
-  timezone: 'FOOTFALL_TIMEZONE',
-  queryAllowlist: 'FOOTFALL_QUERY_ALLOWLIST',
-  hashRouting: 'FOOTFALL_HASH_ROUTING',
-  publicDashboard: 'FOOTFALL_PUBLIC_DASHBOARD',
-  collectorBase: 'FOOTFALL_COLLECTOR_BASE',
-  dashboardBase: 'FOOTFALL_DASHBOARD_BASE',
-  endpoint: 'FOOTFALL_ENDPOINT',
-  trackOutbound: 'FOOTFALL_TRACK_OUTBOUND',
-  trackDownloads: 'FOOTFALL_TRACK_DOWNLOADS',
-  allowLocalhost: 'FOOTFALL_ALLOW_LOCALHOST',
-  respectDnt: 'FOOTFALL_RESPECT_DNT',
-} as const satisfies Record<keyof FootfallOptions, string>;
+export const ENV_NAMES = Object.fromEntries(Object.entries(SETTINGS).map(([key, s]) => [key, s.env])) as { readonly [K in SettingName]: Settings[K]['env'] };
+
+type Env = Record<string, string | undefined>;
 
 /**
  * Resolves options once: code options, overridden by the environment, validated. Never mutates
@@ -139,84 +232,68 @@ export function resolveOptions(options: FootfallOptions = {}, env: Env = process
   if (options === null || typeof options !== 'object') {
     throw new FootfallConfigError('options', `footfall() takes an options object, got ${typeof options}.`);
   }
-  const read = <K extends keyof FootfallOptions>(key: K): { value: unknown; from: string } | undefined => {
-    const fromEnv = env[ENV_NAMES[key]];
-    if (fromEnv !== undefined && fromEnv.trim() !== '') return { value: fromEnv.trim(), from: ENV_NAMES[key] };
+  const read = (key: SettingName): Source => {
+    const fromEnv = env[SETTINGS[key].env];
+    if (fromEnv !== undefined && fromEnv.trim() !== '') return { value: fromEnv.trim(), from: SETTINGS[key].env };
     if (options[key] !== undefined) return { value: options[key], from: `footfall({ ${key} })` };
     return undefined;
   };
-  const trusted = list(read('trustedProxies'));
-  const trustedProxies = trusted.map((text) => {
-    const cidr = parseCidr(text);
-    if (!cidr) throw bad('trustedProxies', read('trustedProxies')!.from, text, 'IP addresses or CIDR ranges such as 10.0.0.0/8 or ::1, separated by commas');
-    return cidr;
-  });
-  const collectorBase = basePath(read('collectorBase'), 'collectorBase') ?? '/_footfall';
-  const storage = oneOf(read('storage'), 'storage', STORAGE_ENGINES) ?? 'sqlite';
-  return {
-    dataDir: resolve(cwd, text(read('dataDir'), 'dataDir') ?? '.footfall'),
-    storage,
-    clickhouse: storage === 'clickhouse' ? clickhouse(read) : undefined,
-    privacyMode: oneOf(read('privacyMode'), 'privacyMode', PRIVACY_MODES) ?? 'standard',
-    hashRotationHours: integer(read('hashRotationHours'), 'hashRotationHours', 1, 8760) ?? 24,
-    retentionDays: integer(read('retentionDays'), 'retentionDays', 1, 36500),
-    trustedProxies,
-    trustedProxiesText: trusted,
-    serverKey: secret(read('serverKey'), 'serverKey', 16),
-    password: secret(read('password'), 'password', 8),
-    geoDb: geoSetting(read('geoDb'), cwd),
-    timezone: timezone(read('timezone')),
-    queryAllowlist: list(read('queryAllowlist')),
-    hashRouting: bool(read('hashRouting'), 'hashRouting') ?? false,
-    publicDashboard: bool(read('publicDashboard'), 'publicDashboard') ?? false,
-    collectorBase,
-    dashboardBase: basePath(read('dashboardBase'), 'dashboardBase') ?? '/_analytics',
-    endpoint: endpoint(read('endpoint')) ?? `${collectorBase}/e`,
-    trackOutbound: bool(read('trackOutbound'), 'trackOutbound') ?? true,
-    trackDownloads: bool(read('trackDownloads'), 'trackDownloads') ?? true,
-    allowLocalhost: bool(read('allowLocalhost'), 'allowLocalhost') ?? false,
-    respectDnt: bool(read('respectDnt'), 'respectDnt') ?? false,
+  const values = new Map<SettingName, unknown>();
+  const resolved = (key: string): unknown => {
+    const name = key as SettingName;
+    if (!values.has(name)) values.set(name, (SETTINGS[name].parse as Setting<unknown, unknown>['parse'])(read(name), { key, cwd, resolved }));
+    return values.get(name);
   };
+  const out = Object.fromEntries(Object.keys(SETTINGS).map((key) => [key, resolved(key)]));
+  return { ...out, clickhouse: out['storage'] === 'clickhouse' ? clickhouse(read) : undefined, [RESOLVED]: true } as ResolvedOptions;
 }
 
-type Source = { value: unknown; from: string } | undefined;
+/** Whether these options came out of `resolveOptions` (or a copy of its result). */
+export function isResolved(input: object): input is ResolvedOptions {
+  return (input as Partial<ResolvedOptions>)[RESOLVED] === true;
+}
 
-function bad(key: keyof FootfallOptions, from: string, value: unknown, allowed: string): FootfallConfigError {
+function bad(c: Pick<ParseContext, 'key'>, from: string, value: unknown, allowed: string): FootfallConfigError {
   // Secrets are never echoed back: error messages end up in logs.
-  const shown = key === 'password' || key === 'serverKey' ? '(hidden)' : JSON.stringify(value);
-  const where = from.startsWith('FOOTFALL_') ? from : `${from} (or ${ENV_NAMES[key]})`;
-  return new FootfallConfigError(ENV_NAMES[key], `${where} is ${shown}; allowed: ${allowed}.`);
+  const shown = c.key === 'password' || c.key === 'serverKey' ? '(hidden)' : JSON.stringify(value);
+  const env: string = SETTINGS[c.key as SettingName].env;
+  const where = from.startsWith('FOOTFALL_') ? from : `${from} (or ${env})`;
+  return new FootfallConfigError(env, `${where} is ${shown}; allowed: ${allowed}.`);
 }
 
-function text(source: Source, key: keyof FootfallOptions): string | undefined {
+function fail(source: NonNullable<Source>, c: ParseContext, value: unknown, allowed: string): never {
+  throw bad(c, source.from, value, allowed);
+}
+
+function text(source: Source, c: ParseContext): string | undefined {
   if (!source) return undefined;
-  if (typeof source.value !== 'string' || source.value.trim() === '') throw bad(key, source.from, source.value, 'a non-empty string');
+  if (typeof source.value !== 'string' || source.value.trim() === '') fail(source, c, source.value, 'a non-empty string');
   return source.value;
 }
 
-function oneOf<T extends string>(source: Source, key: keyof FootfallOptions, allowed: readonly T[]): T | undefined {
+function oneOf<T extends string>(source: Source, c: ParseContext, allowed: readonly T[]): T | undefined {
   if (!source) return undefined;
   const value = typeof source.value === 'string' ? source.value.toLowerCase() : source.value;
-  if (!allowed.includes(value as T)) throw bad(key, source.from, source.value, allowed.join(', '));
+  if (!allowed.includes(value as T)) fail(source, c, source.value, allowed.join(', '));
   return value as T;
 }
 
-function integer(source: Source, key: keyof FootfallOptions, min: number, max: number): number | undefined {
+function integer(source: Source, c: ParseContext, min: number, max: number): number | undefined {
   if (!source) return undefined;
   const value = typeof source.value === 'string' && /^\d+$/.test(source.value) ? Number(source.value) : source.value;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw bad(key, source.from, source.value, `a whole number from ${min} to ${max}`);
+    fail(source, c, source.value, `a whole number from ${min} to ${max}`);
   }
   return value;
 }
 
-function bool(source: Source, key: keyof FootfallOptions): boolean | undefined {
+function bool(source: Source, c: ParseContext): boolean | undefined {
   if (!source) return undefined;
   if (typeof source.value === 'boolean') return source.value;
   const value = String(source.value).toLowerCase();
   if (['true', '1', 'yes', 'on'].includes(value)) return true;
   if (['false', '0', 'no', 'off'].includes(value)) return false;
-  throw bad(key, source.from, source.value, 'true or false');
+  return fail(source, c, source.value, 'true or false');
 }
 
 function list(source: Source): string[] {
@@ -225,32 +302,30 @@ function list(source: Source): string[] {
   return items.map((item) => String(item).trim()).filter(Boolean);
 }
 
-function geoSetting(source: Source, cwd: string): GeoSetting {
+function geoSetting(source: Source, c: ParseContext): GeoSetting {
   if (!source) return { source: 'built-in' };
   if (source.value === false || (typeof source.value === 'string' && ['off', 'false', 'none'].includes(source.value.toLowerCase()))) {
     return { source: 'off' };
   }
   const paths = typeof source.value === 'string' || Array.isArray(source.value) ? list(source) : [];
-  if (paths.length === 0) {
-    throw bad('geoDb', source.from, source.value, 'paths to .mmdb files separated by commas, or off (unset: the built-in country database)');
-  }
-  return { source: 'files', paths: paths.map((path) => resolve(cwd, path)) };
+  if (paths.length === 0) fail(source, c, source.value, 'paths to .mmdb files separated by commas, or off (unset: the built-in country database)');
+  return { source: 'files', paths: paths.map((path) => resolve(c.cwd, path)) };
 }
 
-function secret(source: Source, key: 'password' | 'serverKey', minLength: number): string | undefined {
+function secret(source: Source, c: ParseContext, minLength: number): string | undefined {
   if (!source) return undefined;
   if (typeof source.value !== 'string' || source.value.length < minLength) {
-    throw bad(key, source.from, source.value, `a string of at least ${minLength} characters`);
+    fail(source, c, source.value, `a string of at least ${minLength} characters`);
   }
   return source.value;
 }
 
-function timezone(source: Source): string {
+function timezone(source: Source, c: ParseContext): string {
   if (!source) return Intl.DateTimeFormat().resolvedOptions().timeZone;
   try {
     return new Intl.DateTimeFormat('en-US', { timeZone: String(source.value) }).resolvedOptions().timeZone;
   } catch {
-    throw bad('timezone', source.from, source.value, 'an IANA time zone such as UTC, Europe/Berlin or America/New_York');
+    return fail(source, c, source.value, 'an IANA time zone such as UTC, Europe/Berlin or America/New_York');
   }
 }
 
@@ -258,7 +333,7 @@ function timezone(source: Source): string {
  * The ClickHouse connection, validated at start: a URL is required; user, password and database
  * come from the URL or their own settings (which win), never both spelled differently.
  */
-function clickhouse(read: (key: 'clickhouseUrl' | 'clickhouseUser' | 'clickhousePassword' | 'clickhouseDatabase') => Source): ClickHouseSettings {
+function clickhouse(read: (key: SettingName) => Source): ClickHouseSettings {
   const source = read('clickhouseUrl');
   const allowed = 'the HTTP(S) address of a ClickHouse server, such as http://default:secret@127.0.0.1:8123/footfall';
   if (!source) {
@@ -276,44 +351,45 @@ function clickhouse(read: (key: 'clickhouseUrl' | 'clickhouseUser' | 'clickhouse
   }
   if (url.search || url.hash) throw new FootfallConfigError('FOOTFALL_CLICKHOUSE_URL', `${source.from} has a query or fragment; allowed: ${allowed}.`);
   const fromPath = decodeURIComponent(url.pathname.replace(/^\/+|\/+$/g, ''));
-  const database = text(read('clickhouseDatabase'), 'clickhouseDatabase') ?? (fromPath || 'footfall');
+  const context = (key: SettingName): ParseContext => ({ key, cwd: '', resolved: () => undefined });
+  const database = text(read('clickhouseDatabase'), context('clickhouseDatabase')) ?? (fromPath || 'footfall');
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(database)) {
     throw new FootfallConfigError('FOOTFALL_CLICKHOUSE_DATABASE', `the ClickHouse database is ${JSON.stringify(database)}; allowed: letters, digits and underscores, not starting with a digit.`);
   }
-  const username = text(read('clickhouseUser'), 'clickhouseUser') ?? (decodeURIComponent(url.username) || 'default');
+  const username = text(read('clickhouseUser'), context('clickhouseUser')) ?? (decodeURIComponent(url.username) || 'default');
   const passwordSource = read('clickhousePassword');
   const password = passwordSource ? String(passwordSource.value) : decodeURIComponent(url.password);
   return { url: `${url.protocol}//${url.host}`, username, password, database };
 }
 
-function basePath(source: Source, key: keyof FootfallOptions): string | undefined {
-  const value = text(source, key);
+function basePath(source: Source, c: ParseContext): string | undefined {
+  const value = text(source, c);
   if (value === undefined) return undefined;
   if (!/^\/[A-Za-z0-9._~\-/]*[A-Za-z0-9._~-]$/.test(value) || value.includes('//')) {
-    throw bad(key, source!.from, value, 'a path such as /_stats: starts with /, no trailing slash, no query');
+    fail(source!, c, value, 'a path such as /_stats: starts with /, no trailing slash, no query');
   }
   return value;
 }
 
-function endpoint(source: Source): string | undefined {
+function endpoint(source: Source, c: ParseContext): string | undefined {
   if (!source) return undefined;
-  const { value, from } = source;
+  const { value } = source;
   const allowed = 'a path on this site such as /_footfall/e, or the full URL of a Footfall collector such as https://stats.example.com/_footfall/e';
-  const fail = (why = '') => bad('endpoint', from, value, `${allowed}${why}`);
-  if (typeof value !== 'string' || value.trim() === '') throw fail();
+  const no = (why = ''): never => fail(source, c, value, `${allowed}${why}`);
+  if (typeof value !== 'string' || value.trim() === '') return no();
   if (value.startsWith('/') && !value.startsWith('//')) {
-    if (/[\s?#"'<>]/.test(value)) throw fail(' (no spaces, quotes, query or fragment)');
+    if (/[\s?#"'<>]/.test(value)) no(' (no spaces, quotes, query or fragment)');
     return value;
   }
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw fail();
+    return no();
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw fail(' (only http: and https: URLs)');
-  if (url.username || url.password || url.search || url.hash) throw fail(' (no credentials, query or fragment)');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') no(' (only http: and https: URLs)');
+  if (url.username || url.password || url.search || url.hash) no(' (no credentials, query or fragment)');
   // An origin alone is a common slip; name the path it most likely meant instead of guessing.
-  if (url.pathname === '/') throw fail(` (the collector's path is missing: did you mean ${url.origin}/_footfall/e?)`);
+  if (url.pathname === '/') no(` (the collector's path is missing: did you mean ${url.origin}/_footfall/e?)`);
   return url.href;
 }
