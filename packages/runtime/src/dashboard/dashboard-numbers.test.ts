@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { cardRows, follow, statText, dashboardSuite, watchedPage } from '../../test/dashboard-browser.ts';
 import type { Summary } from '../stats/summary.ts';
 import { formatDuration, formatMetric, formatNumber, intervalLabel } from './format.ts';
-import { TAB_LABELS } from './labels.ts';
+import { CARDS } from './cards/index.ts';
+import { LINK_EVENTS } from './cards/links.ts';
 import { METRICS } from './top-stats.ts';
-import { CARD_TABS, LINK_EVENTS, type TabCard } from './view-state.ts';
 import type { BreakdownRow, SeriesPoint } from '../model/stats.ts';
 
 const suite = dashboardSuite();
@@ -24,14 +24,14 @@ const breakdown = async (property: string, filters: string[] = []) => {
 };
 
 /** The cells a card shows for an API row, in column order. */
-function expectedCells(card: TabCard | 'events', property: string, row: BreakdownRow): string[] {
+function expectedCells(card: string, property: string, row: BreakdownRow): string[] {
   if (property === 'page') return [formatNumber(row.visitors), formatNumber(row.pageviews), formatDuration(row.time_on_page ?? 0)];
   if (property === 'entry_page' || property === 'exit_page') return [formatNumber(row.visitors), formatNumber(row.visits)];
   if (card === 'events' || card === 'links') return [formatNumber(row.visitors), formatNumber(row.events)];
   return [formatNumber(row.visitors)];
 }
 
-async function expectCard(page: Awaited<ReturnType<typeof visit>>, card: TabCard | 'events', property: string, apiFilters: string[] = []) {
+async function expectCard(page: Awaited<ReturnType<typeof visit>>, card: string, property: string, apiFilters: string[] = []) {
   const api = await breakdown(property, apiFilters);
   expect(api.length, `${card}/${property} has demo data`).toBeGreaterThan(0);
   const rows = await cardRows(page, `card-${card}`);
@@ -59,11 +59,11 @@ describe('dashboard numbers (Chromium)', () => {
 
   it('renders every tab of every card with the API breakdown of the same view', async () => {
     const page = await visit('/_analytics');
-    for (const card of ['sources', 'pages', 'locations', 'devices', 'links'] as const) {
-      for (const [i, tab] of CARD_TABS[card].entries()) {
-        if (i > 0) await follow(page, page.locator(`#card-${card} .tabs a`, { hasText: TAB_LABELS[tab]! }));
-        if (card === 'links') await expectCard(page, card, 'prop:url', [`event:${LINK_EVENTS[tab as keyof typeof LINK_EVENTS]}`]);
-        else await expectCard(page, card, tab);
+    for (const { id: card, tabs } of CARDS) {
+      for (const [i, tab] of tabs.entries()) {
+        if (i > 0) await follow(page, page.locator(`#card-${card} .tabs a`, { hasText: tab.label }));
+        if (card === 'links') await expectCard(page, card, 'prop:url', [`event:${LINK_EVENTS[tab.id as keyof typeof LINK_EVENTS]}`]);
+        else await expectCard(page, card, tab.id);
       }
     }
     const flags = await page.locator('#card-locations .flag').count();

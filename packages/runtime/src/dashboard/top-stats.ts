@@ -1,4 +1,4 @@
-import { escapeHtml } from '../html/escape.ts';
+import { html, type SafeHtml } from '../html/template.ts';
 import type { Summary } from '../stats/summary.ts';
 import { change, formatMetric, type MetricKind } from './format.ts';
 
@@ -25,20 +25,19 @@ const WORDS = { up: 'up', down: 'down', flat: 'unchanged', new: '' } as const;
  * The six headline numbers. The change against the previous period is an arrow, a number and a
  * sentence for screen readers; colour (good green, bad red) only repeats what those say.
  */
-export function topStats(summary: Summary, previous: Summary | undefined): string {
+export function topStats(summary: Summary, previous: Summary | undefined): SafeHtml {
   const items = METRICS.map((m) => {
     const value = formatMetric(summary[m.key], m.kind);
-    let delta = '';
+    let delta: SafeHtml | undefined;
     if (previous) {
       // No visits before: a rate "rising" from 0 % would be noise, so every metric is simply new.
       const c = previous.visits === 0 ? change(summary[m.key], 0, 'count') : change(summary[m.key], previous[m.key], m.kind, m.lowerIsBetter);
       const tone = c.good === undefined ? '' : c.good ? ' good' : ' bad';
       const before = formatMetric(previous[m.key], m.kind);
       const said = c.direction === 'new' ? ' (none in the previous period)' : ` ${WORDS[c.direction]} from ${before} in the previous period`;
-      delta = `<span class="chg${tone}" title="Previous period: ${escapeHtml(before)}"><span aria-hidden="true">${ARROWS[c.direction]} </span>`
-        + `${escapeHtml(c.text)}<span class="sr-only">${escapeHtml(said)}</span></span>`;
+      delta = html`<span class="chg${tone}" title="Previous period: ${before}"><span aria-hidden="true">${ARROWS[c.direction]} </span>${c.text}<span class="sr-only">${said}</span></span>`;
     }
-    return `<div class="stat" id="stat-${m.key}"><dt>${m.label}</dt><dd><span class="value">${escapeHtml(value)}</span>${delta}</dd></div>`;
-  }).join('');
-  return `<dl class="stats">${items}</dl>`;
+    return html`<div class="stat" id="stat-${m.key}"><dt>${m.label}</dt><dd><span class="value">${value}</span>${delta}</dd></div>`;
+  });
+  return html`<dl class="stats">${items}</dl>`;
 }

@@ -1,25 +1,18 @@
-import { PERIODS, type Period } from '../stats/periods.ts';
-import type { PropertyName } from '../model/stats.ts';
+import { DEFAULT_PERIOD, type Period, type Query, type QueryFilter } from '../model/query.ts';
+import { filterParam } from '../stats/query.ts';
+
+/** A card whose tab the URL selects (`?sources=referrer`); its first tab is the default. */
+export interface TabbedCard {
+  readonly id: string;
+  readonly tabs: readonly { readonly id: string }[];
+}
 
 /**
  * Everything that makes a view lives in the URL, so any view can be bookmarked and every control
- * is a plain link or GET form: the API's own parameters (period, from, to, filter) plus the
- * dashboard's (compare, one tab per card, the selected event prop).
+ * is a plain link or GET form: the query every endpoint reads (period, from, to, filter, compare;
+ * parsed once, stats/parse-query.ts) plus the dashboard's own (one tab per card, the selected
+ * event prop). A view is what its links are written from.
  */
-export const CARD_TABS = {
-  sources: ['source', 'referrer', 'utm_medium', 'utm_source', 'utm_campaign'],
-  pages: ['page', 'entry_page', 'exit_page'],
-  locations: ['country', 'region', 'city'],
-  devices: ['browser', 'os', 'device'],
-  links: ['outbound', 'downloads'],
-} as const satisfies Record<string, readonly string[]>;
-
-export type TabCard = keyof typeof CARD_TABS;
-export const TAB_CARDS = Object.keys(CARD_TABS) as TabCard[];
-
-/** The events behind the links card's tabs (the tracker's link beacons become these). */
-export const LINK_EVENTS = { outbound: 'Outbound Link: Click', downloads: 'File Download' } as const;
-
 export interface ViewState {
   /** The dashboard page's path as the host serves it (see urls.ts); every view link starts with it. */
   readonly base: string;
@@ -27,30 +20,34 @@ export interface ViewState {
   readonly from: string | undefined;
   readonly to: string | undefined;
   readonly compare: boolean;
-  /** Raw `property:value` strings, as in the URL, in order. */
-  readonly filters: readonly string[];
-  readonly tabs: { readonly [C in TabCard]: (typeof CARD_TABS)[C][number] };
+  /** As in the URL, in order. */
+  readonly filters: readonly QueryFilter[];
+  /** The selected tab of each card in `tabbed`, by card id. */
+  readonly tabs: Readonly<Record<string, string>>;
   /** The events card's selected prop key, when one event is filtered. */
   readonly prop: string | undefined;
+  /** The cards whose tabs the URL selects, in the order their parameters are written. */
+  readonly tabbed: readonly TabbedCard[];
 }
 
-export function readViewState(base: string, params: URLSearchParams): ViewState {
-  const raw = params.get('period');
-  const period = PERIODS.includes(raw as Period) ? (raw as Period) : '30d';
-  const tabs = Object.fromEntries(TAB_CARDS.map((card) => {
-    const value = params.get(card);
-    const allowed: readonly string[] = CARD_TABS[card];
-    return [card, value && allowed.includes(value) ? value : allowed[0]];
-  })) as unknown as ViewState['tabs'];
+/** The view of a parsed query; an unknown tab falls back to the card's first instead of failing the page. */
+export function viewState(base: string, query: Query, params: URLSearchParams, cards: readonly TabbedCard[]): ViewState {
+  const tabbed = cards.filter((card) => card.tabs.length > 0);
+  const tabs = Object.fromEntries(tabbed.map((card) => {
+    const value = params.get(card.id);
+    return [card.id, card.tabs.some((tab) => tab.id === value) ? value! : card.tabs[0]!.id];
+  }));
+  const custom = query.period === 'custom';
   return {
     base,
-    period,
-    from: period === 'custom' ? params.get('from') ?? undefined : undefined,
-    to: period === 'custom' ? params.get('to') ?? undefined : undefined,
-    compare: params.get('compare') !== 'off',
-    filters: params.getAll('filter'),
+    period: query.period,
+    from: custom ? query.range.firstDay : undefined,
+    to: custom ? query.range.lastDay : undefined,
+    compare: query.comparison,
+    filters: query.filters,
     tabs,
     prop: params.get('prop') ?? undefined,
+    tabbed,
   };
 }
 
@@ -59,8 +56,8 @@ export interface Change {
   from?: string;
   to?: string;
   compare?: boolean;
-  filters?: readonly string[];
-  tab?: readonly [TabCard, string];
+  filters?: readonly QueryFilter[];
+  tab?: readonly [card: string, tab: string];
   prop?: string | undefined;
 }
 
@@ -71,7 +68,7 @@ export function apiParams(state: ViewState): URLSearchParams {
     params.set('from', state.from);
     params.set('to', state.to);
   }
-  for (const filter of state.filters) params.append('filter', filter);
+  for (const filter of state.filters) params.append('filter', filterParam(filter));
   return params;
 }
 
@@ -86,25 +83,23 @@ export function viewHref(state: ViewState, change: Change = {}): string {
     tabs: change.tab ? { ...state.tabs, [change.tab[0]]: change.tab[1] } : state.tabs,
   };
   const params = apiParams(next);
-  if (params.get('period') === '30d') params.delete('period');
+  if (params.get('period') === DEFAULT_PERIOD) params.delete('period');
   if (!next.compare) params.set('compare', 'off');
-  for (const card of TAB_CARDS) if (next.tabs[card] !== CARD_TABS[card][0]) params.set(card, next.tabs[card]);
+  for (const card of state.tabbed) if (next.tabs[card.id] !== card.tabs[0]!.id) params.set(card.id, next.tabs[card.id]!);
   if (next.prop !== undefined) params.set('prop', next.prop);
   const query = params.toString();
   return query ? `${state.base}?${query}` : state.base;
 }
 
-/** `filter=property:value` as the API splits it: props are `prop:key:value`. */
-export function filterText(property: PropertyName, value: string): string {
-  return `${property}:${value}`;
-}
+const same = (a: QueryFilter) => (b: QueryFilter) => a.property === b.property && a.value === b.value;
 
 /** Adds a filter (once); a new event filter drops the selected prop, which belonged to another event. */
-export function withFilter(state: ViewState, filter: string): Change {
-  if (state.filters.includes(filter)) return {};
-  return { filters: [...state.filters, filter], ...(filter.startsWith('event:') ? { prop: undefined } : {}) };
+export function withFilter(state: ViewState, filter: QueryFilter): Change {
+  if (state.filters.some(same(filter))) return {};
+  return { filters: [...state.filters, filter], ...(filter.property === 'event' ? { prop: undefined } : {}) };
 }
 
-export function withoutFilter(state: ViewState, filter: string): Change {
-  return { filters: state.filters.filter((f) => f !== filter), ...(filter.startsWith('event:') ? { prop: undefined } : {}) };
+export function withoutFilter(state: ViewState, filter: QueryFilter): Change {
+  const match = same(filter);
+  return { filters: state.filters.filter((f) => !match(f)), ...(filter.property === 'event' ? { prop: undefined } : {}) };
 }

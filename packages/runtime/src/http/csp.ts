@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { SafeHtml } from '../html/template.ts';
 import { html } from './responses.ts';
 
 /** A fresh nonce per response: the page's own <style> and <script> carry it, nothing else runs. */
@@ -28,7 +29,7 @@ export function securityHeaders(nonce: string): Record<string, string> {
 }
 
 /** An HTML response rendered with a new nonce and sent with the matching policy. */
-export function securePage(status: number, render: (nonce: string) => string, headers: Record<string, string> = {}): Response {
+export function securePage(status: number, render: (nonce: string) => SafeHtml, headers: Record<string, string> = {}): Response {
   const nonce = newNonce();
-  return html(status, render(nonce), { ...securityHeaders(nonce), ...headers });
+  return html(status, render(nonce).toString(), { ...securityHeaders(nonce), ...headers });
 }

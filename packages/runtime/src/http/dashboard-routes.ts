@@ -4,14 +4,17 @@ import { badViewPage, dashboardPage } from '../dashboard/dashboard-page.ts';
 import { loadView } from '../dashboard/load-view.ts';
 import { lockedPage, loginPage } from '../dashboard/login-page.ts';
 import type { DashboardUrls } from '../dashboard/urls.ts';
-import { readViewState } from '../dashboard/view-state.ts';
+import { viewState } from '../dashboard/view-state.ts';
+import { CARDS } from '../dashboard/cards/index.ts';
 import type { PrivacyFacts } from '../privacy/statement.ts';
 import { safeEqual } from '../net/safe-equal.ts';
 import { checkAccess, issueSession, NO_PASSWORD_MESSAGE, sessionCookie, sessionOf, type AuthContext } from './auth.ts';
 import { crossSiteReason } from './cross-site.ts';
 import { exportCsv } from './export-csv.ts';
 import { problem } from './responses.ts';
-import { parseStatsParams, statsApi } from './stats-api.ts';
+import { statsApi } from './stats-api.ts';
+import { parseQuery } from '../stats/parse-query.ts';
+import { queryContext } from './query-context.ts';
 import type { StatsContext } from '../store/types.ts';
 import { wellFormedUrlEncoded } from './url-encoded.ts';
 
@@ -63,16 +66,16 @@ export async function routeDashboard(request: Request, url: URL, clientAddress: 
 /** The dashboard page: the view comes from the URL, the numbers from one parallel round of store questions. */
 async function page(url: URL, ctx: DashboardContext): Promise<Response> {
   const { urls } = ctx;
-  const params = new URLSearchParams(url.searchParams);
+  const at = queryContext(ctx.stats);
   // The page charts at the interval its period implies; `interval` is an API parameter.
-  params.delete('interval');
-  const parsed = await parseStatsParams(params, ctx.stats);
-  if ('error' in parsed) return securePage(400, (nonce) => badViewPage(nonce, urls.page, parsed.error));
-  const state = readViewState(urls.page, params);
-  const data = await loadView(state, parsed.range, parsed.query, ctx.stats);
+  const query = await parseQuery(url.searchParams, at, { interval: false });
+  if ('error' in query) return securePage(400, (nonce) => badViewPage(nonce, urls.page, query.error));
+  const state = viewState(urls.page, query, url.searchParams, CARDS);
+  const data = await loadView(state, query, ctx.stats.store, at);
   return securePage(200, (nonce) => dashboardPage({
     nonce,
     state,
+    query,
     data,
     site: url.hostname,
     privacy: ctx.privacy,

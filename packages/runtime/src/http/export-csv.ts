@@ -1,7 +1,8 @@
 import { csvFileName, csvLine } from '../stats/csv.ts';
 import { intervalsOf } from '../stats/periods.ts';
 import { summarise } from '../stats/summary.ts';
-import { parseStatsParams } from './stats-api.ts';
+import { parseQuery } from '../stats/parse-query.ts';
+import { queryContext } from './query-context.ts';
 import type { StatsContext } from '../store/types.ts';
 import { problem } from './responses.ts';
 import { PROPERTIES } from '../model/stats.ts';
@@ -13,9 +14,9 @@ const ROWS_PER_PROPERTY = 1000;
  * `section` column telling the summary, the time series and each breakdown apart.
  */
 export async function exportCsv(params: URLSearchParams, ctx: StatsContext): Promise<Response> {
-  const parsed = await parseStatsParams(params, ctx);
+  const parsed = await parseQuery(params, queryContext(ctx));
   if ('error' in parsed) return problem(400, parsed.error);
-  const { range, query } = parsed;
+  const { range, stats: query } = parsed;
   const intervals = intervalsOf(range, ctx.timezone);
   if ('error' in intervals) return problem(400, intervals.error);
 

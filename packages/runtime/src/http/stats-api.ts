@@ -1,26 +1,14 @@
 import type { StatsContext } from '../store/types.ts';
-import { intervalsOf, previousRange, resolvePeriod, type Range } from '../stats/periods.ts';
-import { isPropertyName, parseFilters } from '../stats/query.ts';
+import { intervalsOf, previousRange, type Range } from '../stats/periods.ts';
+import { parseQuery } from '../stats/parse-query.ts';
+import { isPropertyName } from '../stats/query.ts';
 import { summarise } from '../stats/summary.ts';
+import { queryContext } from './query-context.ts';
 import { json, problem } from './responses.ts';
-import { PROPERTIES, REALTIME_WINDOW_MS, type PropertyName, type StatsQuery } from '../model/stats.ts';
+import { PROPERTIES, REALTIME_WINDOW_MS, type PropertyName } from '../model/stats.ts';
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
-
-export type Parsed = { range: Range; query: StatsQuery } | { error: string };
-
-/** The parameters every endpoint shares: period (from/to/interval) and repeatable filters. */
-export async function parseStatsParams(params: URLSearchParams, ctx: StatsContext): Promise<Parsed> {
-  const now = ctx.now();
-  const period = params.get('period');
-  const earliest = period === 'all' ? await ctx.store.earliest() : undefined;
-  const range = resolvePeriod({ period, from: params.get('from'), to: params.get('to'), interval: params.get('interval') }, ctx.timezone, now, earliest);
-  if ('error' in range) return range;
-  const filters = parseFilters(params.getAll('filter'));
-  if ('error' in filters) return filters;
-  return { range, query: { from: range.from, to: range.to, filters } };
-}
 
 export function parseBreakdownParams(params: URLSearchParams): { property: PropertyName; limit: number } | { error: string } {
   const property = params.get('property') ?? '';
@@ -40,12 +28,13 @@ export async function statsApi(endpoint: string, params: URLSearchParams, ctx: S
   if (endpoint === 'realtime') {
     return json(200, { visitors: await ctx.store.realtime(ctx.now() - REALTIME_WINDOW_MS) });
   }
-  const parsed = await parseStatsParams(params, ctx);
+  const at = queryContext(ctx);
+  const parsed = await parseQuery(params, at);
   if ('error' in parsed) return problem(400, parsed.error);
-  const { range, query } = parsed;
+  const { range, stats: query } = parsed;
   switch (endpoint) {
     case 'summary': {
-      const previous = previousRange(range, ctx.now());
+      const previous = previousRange(range, at.now);
       const [current, before] = await Promise.all([
         ctx.store.totals(query),
         ctx.store.totals({ ...query, ...previous }),

@@ -1,6 +1,6 @@
 import type { Geolocation } from '../enrich/geo.ts';
 import type { ResolvedOptions } from '../options.ts';
-import { escapeHtml } from '../html/escape.ts';
+import { html, raw } from '../html/template.ts';
 import { STORED_FIELDS } from './modes.ts';
 
 const FIELD_NAMES: Record<string, string> = {
@@ -72,22 +72,24 @@ export function privacyFacts(options: ResolvedOptions, geo: Pick<Geolocation, 'd
   };
 }
 
+const STYLE = raw('body{font:16px/1.6 system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#1f2328;background:#fff}@media(prefers-color-scheme:dark){body{color:#e6edf3;background:#0d1117}}');
+
 /** A statement a site owner can paste into a privacy policy; it cannot drift from the config. */
 export function privacyPage(facts: PrivacyFacts): string {
-  const list = (items: string[]) => `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`;
+  const list = (items: string[]) => html`<ul>${items.map((i) => html`<li>${i}</li>`)}</ul>`;
   const retention = facts.retention_days === null ? 'Statistics are kept until the site owner deletes them.' : `Statistics older than ${facts.retention_days} days are deleted automatically.`;
   const geo = facts.geolocation === 'off'
     ? 'Location is not determined.'
     : `Location is looked up offline on this server, to ${facts.geolocation} precision${facts.geolocation_database ? `, in ${facts.geolocation_database}` : ''}; the IP address is used in memory only and discarded.`;
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Analytics and your privacy</title><style>body{font:16px/1.6 system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#1f2328;background:#fff}@media(prefers-color-scheme:dark){body{color:#e6edf3;background:#0d1117}}</style></head>
+  return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Analytics and your privacy</title><style>${STYLE}</style></head>
 <body><main><h1>Analytics and your privacy</h1>
 <p>This site counts its visitors with Footfall, running on this site's own server. No cookies are set, nothing is shared with third parties, and no data leaves this server.</p>
 <h2>What is stored</h2>${list(facts.stored)}
 <h2>What is never stored</h2>${list(facts.never_stored)}
-<h2>How visitors are counted</h2><p>A visitor is counted with an anonymous hash of the IP address and browser, made with a random salt that is replaced every ${facts.visitor_hash.rotation_hours} hours. The old salt is destroyed, so afterwards no one, the site owner included, can link a hash to an IP address. Visits are grouped by ${escapeHtml(facts.visit_identifier)}.</p>
-<h2>Location</h2><p>${escapeHtml(geo)}</p>
-<h2>Retention</h2><p>${escapeHtml(retention)}</p>
-<p><small>Privacy mode: ${escapeHtml(facts.privacy_mode)}. This statement is generated from the server's current settings.</small></p>
-</main></body></html>`;
+<h2>How visitors are counted</h2><p>A visitor is counted with an anonymous hash of the IP address and browser, made with a random salt that is replaced every ${facts.visitor_hash.rotation_hours} hours. The old salt is destroyed, so afterwards no one, the site owner included, can link a hash to an IP address. Visits are grouped by ${facts.visit_identifier}.</p>
+<h2>Location</h2><p>${geo}</p>
+<h2>Retention</h2><p>${retention}</p>
+<p><small>Privacy mode: ${facts.privacy_mode}. This statement is generated from the server's current settings.</small></p>
+</main></body></html>`.toString();
 }

@@ -1,21 +1,8 @@
 import { isoDate, localParts, parseIsoDate, startOfDay } from '../time/zone.ts';
 import type { Interval } from '../model/stats.ts';
+import { DEFAULT_PERIOD, INTERVALS, PERIODS, type IntervalUnit, type Period, type Range } from '../model/query.ts';
 
-export const PERIODS = ['today', 'yesterday', '7d', '30d', 'month', '12mo', 'all', 'custom'] as const;
-export type Period = (typeof PERIODS)[number];
-export const INTERVALS = ['hour', 'day', 'month'] as const;
-export type IntervalUnit = (typeof INTERVALS)[number];
-
-export interface Range {
-  readonly period: Period;
-  /** UTC ms, inclusive; `to` exclusive and possibly in the future (today ends at midnight). */
-  readonly from: number;
-  readonly to: number;
-  /** First and last local calendar day covered, YYYY-MM-DD. */
-  readonly firstDay: string;
-  readonly lastDay: string;
-  readonly interval: IntervalUnit;
-}
+export { INTERVALS, PERIODS, type IntervalUnit, type Period, type Range } from '../model/query.ts';
 
 interface Day { year: number; month: number; day: number }
 
@@ -50,7 +37,7 @@ export function resolvePeriod(
   now: number,
   earliest?: number,
 ): Range | { error: string } {
-  const period = (params.period ?? '30d') as Period;
+  const period = (params.period ?? DEFAULT_PERIOD) as Period;
   if (!PERIODS.includes(period)) return { error: `period must be one of ${PERIODS.join(', ')}` };
   const interval = params.interval ?? undefined;
   if (interval !== undefined && !INTERVALS.includes(interval as IntervalUnit)) return { error: `interval must be one of ${INTERVALS.join(', ')}` };
@@ -81,7 +68,7 @@ export function resolvePeriod(
       if (!first || !last) return { error: 'period=custom needs from and to as YYYY-MM-DD' };
       if (label(first) > label(last)) return { error: 'from must not be after to' };
       const range = span(period, first, last, tz, unit);
-      if ((range.to - range.from) / DAY > MAX_CUSTOM_DAYS) return { error: `a custom range may span at most ${MAX_CUSTOM_DAYS} days` };
+      if ((range.to - range.from) / DAY > MAX_CUSTOM_DAYS) return { error: `from and to may span at most ${MAX_CUSTOM_DAYS} days` };
       return range;
     }
   }
