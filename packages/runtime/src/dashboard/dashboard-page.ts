@@ -1,9 +1,9 @@
-import { html, raw, type SafeHtml } from '../html/template.ts';
+import { html, type SafeHtml } from '../html/template.ts';
 import { DEFAULT_PERIOD, type Query } from '../model/query.ts';
 import type { PrivacyFacts } from '../privacy/statement.ts';
 import { cardView } from './cards/card.ts';
 import { CARDS } from './cards/index.ts';
-import { CLIENT_SCRIPT } from './client-script.ts';
+import { clientScript } from './client-script.ts';
 import { emptyState } from './empty-state.ts';
 import { filterChips } from './filter-chips.ts';
 import { formatNumber, rangeLabel } from './format.ts';
@@ -50,7 +50,7 @@ export function dashboardPage(p: DashboardPage): SafeHtml {
     nonce: p.nonce,
     title: `${site}: ${PERIOD_LABELS[data.range.period]} · site analytics`,
     body: html`${header}${data.hasData && toolbar(state, data.range, urls.exportCsv)}${main}${footer}`,
-    script: raw(CLIENT_SCRIPT),
+    script: clientScript(),
   });
 }
 
