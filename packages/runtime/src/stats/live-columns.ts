@@ -44,6 +44,28 @@ export class Table<I extends string, F extends string> {
 }
 
 /**
+ * Rows of a fixed number of ints in one array (row i at [i * width, (i + 1) * width)), starting
+ * at -1: a visit's group id per visit attribute. One array instead of a column per attribute
+ * keeps a row's values together, and there is nothing per row but the ints.
+ */
+export class IntRows {
+  data: Int32Array;
+  length = 0;
+  readonly width: number;
+
+  constructor(width: number) {
+    this.width = width;
+    this.data = new Int32Array(16 * width).fill(-1);
+  }
+
+  /** Appends a row of -1s and returns its index. */
+  add(): number {
+    if ((this.length + 1) * this.width > this.data.length) this.data = grown(this.data, Math.ceil((this.data.length / this.width) * GROW) * this.width, -1);
+    return this.length++;
+  }
+}
+
+/**
  * Singly linked lists of int cells in one pool, with a free list: a visit's groups, its active
  * chart slots, its engagement tail. Each list is addressed by the index of its head (-1: empty).
  */
@@ -90,22 +112,6 @@ export class ListPool {
     if (floats.x) floats.x[cell] = x;
     this.#cells.ints.next[cell] = head;
     return cell;
-  }
-
-  /** Unlinks the first cell whose `a` is `value`; returns the new head. */
-  remove(head: number, value: number): number {
-    const { a, next } = this.#cells.ints;
-    let prev = -1;
-    for (let c = head; c >= 0; prev = c, c = next[c]!) {
-      if (a[c] !== value) continue;
-      const rest = next[c]!;
-      next[c] = this.#free;
-      this.#free = c;
-      if (prev < 0) return rest;
-      next[prev] = rest;
-      return head;
-    }
-    return head;
   }
 
   /** Frees a whole list. */

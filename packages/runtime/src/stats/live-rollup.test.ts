@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EventRow, StoredEvent, Visit } from '../store/types.ts';
 import { VISIT_ATTRIBUTES } from '../store/types.ts';
-import { computeBreakdown, computePropKeys, computeTimeseries, computeTotals, rankBreakdown } from './compute.ts';
+import { rankBreakdown } from './compute.ts';
+import { computeBreakdown, computePropKeys, computeTimeseries, computeTotals } from '../../test/raw-answers.ts';
 import type { Filter, PropertyName } from './query.ts';
 import { LIVE_SLOT_MS, LiveBucket } from './live-rollup.ts';
 import { rollupBucket, type RollupRow } from './rollup.ts';
@@ -142,6 +143,24 @@ describe('filtered questions answered from the open bucket\'s visits', () => {
     [{ property: 'event', values: ['Signup'] }, { property: 'source', values: ['Google', 'X'] }],
   ];
   const PROPERTIES: PropertyName[] = ['page', 'entry_page', 'exit_page', 'source', 'country', 'browser', 'event', 'prop:plan'];
+
+  it('answer from the current state while events keep arriving (selections are cached per state)', () => {
+    const events = arrivals(26, 4);
+    const live = new LiveBucket(START);
+    const query = { from: START, to: START + 86_400_000 };
+    let asked = 0;
+    events.forEach((e, i) => {
+      live.add({ ...e, attributes: e });
+      if (i % 11 !== 10) return;
+      const raw = rawRows(events.slice(0, i + 1));
+      // The same few filters each time (fewer than the cache holds): a stale selection would show.
+      for (const filters of FILTERS.slice(0, 3)) {
+        expect(live.filteredTotals(filters), `${JSON.stringify(filters)} after ${i + 1}`).toEqual(computeTotals(raw, { ...query, filters }));
+        asked++;
+      }
+    });
+    expect(asked).toBeGreaterThan(20);
+  });
 
   for (const seed of [21, 22, 23, 24, 25]) {
     it(`equal the raw computation for totals, breakdowns and charts (seed ${seed})`, () => {

@@ -1,8 +1,9 @@
 import type { EventKind, VisitAttributes } from '../model/events.ts';
-import type { BreakdownPart, SeriesPoint, Totals } from './compute.ts';
+import type { BreakdownPart } from './compute.ts';
+import { DIRECT, PROPERTIES, type Filter, type PropertyName, type SeriesPoint, type Totals } from '../model/stats.ts';
 import type { SealedBucket } from './plan.ts';
-import { DIRECT, PROPERTIES, levelOf, visitAttribute, type Filter, type PropertyName } from './query.ts';
-import { ListPool, Table } from './live-columns.ts';
+import { levelOf, visitAttribute } from './query.ts';
+import { IntRows, ListPool, Table } from './live-columns.ts';
 import { eventPropProperty, type RollupRow } from './rollup.ts';
 
 /** One event as the live rollups take it in: what a store appended or read back. */
@@ -28,12 +29,16 @@ export interface LiveEvent {
 export const LIVE_SLOT_MS = 15 * 60_000;
 
 const VISIT_PROPERTIES = PROPERTIES.filter((p) => levelOf(p) === 'visit');
+/** A visit attribute's place in a visit's row of attribute groups. */
+const ATTRIBUTE_INDEX = new Map<string, number>(VISIT_PROPERTIES.map((p, i) => [p, i]));
 
 /** A rollup row being kept up to date: the totals of one property value in one open bucket. */
 interface Group extends RollupRow {
   readonly id: number;
   /** Visit-level groups hold all of a visit's pageviews and events; event-level ones only their own. */
   readonly visitLevel: boolean;
+  /** For a visit attribute's group, the attribute's index in VISIT_PROPERTIES; else -1. */
+  readonly attribute: number;
   /** Totals' counts are writable already; this one is read-only in a stored row. */
   engagedMs: number;
 }
@@ -69,7 +74,7 @@ interface Unmatched {
   readonly pending: { path: string; engaged: number; at: number }[];
 }
 
-type VisitInt = 'visitor' | 'nextOfVisitor' | 'profile' | 'pageviews' | 'events' | 'entry' | 'exit' | 'groups' | 'slots' | 'tail';
+type VisitInt = 'visitor' | 'nextOfVisitor' | 'joined' | 'pageviews' | 'events' | 'entry' | 'exit' | 'groups' | 'slots' | 'tail';
 /** Times are ms from the bucket's start; first/last are set by the first pageview or event. */
 type VisitFloat = 'first' | 'last' | 'firstPageview' | 'lastPageview' | 'tailMs';
 
@@ -80,11 +85,13 @@ type VisitFloat = 'first' | 'last' | 'firstPageview' | 'lastPageview' | 'tailMs'
  * of order arrivals included). Visitor hashes never repeat across buckets, so these rows add to
  * sealed buckets' rollups exactly like another sealed bucket's would.
  *
- * Per visit it keeps a row of numbers (live-columns.ts): counts, times, entry and exit, and
- * lists of its groups (the entry and exit page's, its pages', events' and props'), of its
+ * Per visit it keeps a row of numbers (live-columns.ts): counts, times, entry and exit page
+ * groups (a member of those two by the row alone), and lists of its other groups (its pages',
+ * events' and props', with its counts there), of its
  * active chart slots and of the engagement reported since its last pageview (the duration's
- * tail). Its visit-level groups ('' and one per attribute) are a profile shared by every visit
- * with the same attributes.
+ * tail). Its visit-level groups are all traffic ('') and one per attribute: a row of group ids
+ * per visit (attribute combinations are nearly as many as visits on a real site, so sharing them
+ * between visits saved nothing, and a shared list cost several hundred bytes as objects).
  */
 export class LiveBucket {
   readonly start: number;
@@ -92,10 +99,14 @@ export class LiveBucket {
   latest = -Infinity;
   readonly #visitIndex = new Map<number, number>();
   readonly #v = new Table<VisitInt, VisitFloat>(
-    ['visitor', 'nextOfVisitor', 'profile', 'pageviews', 'events', 'entry', 'exit', 'groups', 'slots', 'tail'],
+    ['visitor', 'nextOfVisitor', 'joined', 'pageviews', 'events', 'entry', 'exit', 'groups', 'slots', 'tail'],
     ['first', 'last', 'firstPageview', 'lastPageview', 'tailMs'],
-    ['nextOfVisitor', 'profile', 'entry', 'exit', 'groups', 'slots', 'tail'],
+    ['nextOfVisitor', 'entry', 'exit', 'groups', 'slots', 'tail'],
   );
+  /** Per visit, the group id of each visit attribute (-1: absent), set when the visit joins (`joined` = 1). */
+  readonly #attributes = new IntRows(VISIT_PROPERTIES.length);
+  /** The all-traffic group ('' = ''), made by the first visit that joins. */
+  #all: Group | undefined;
   readonly #unmatched = new Map<number, Unmatched>();
   /** Engagement a visit reported on a path where it has no pageview or event (yet): visit -> path -> ms. */
   readonly #stray = new Map<number, Map<string, number>>();
@@ -114,9 +125,6 @@ export class LiveBucket {
   /** property -> value -> group; groups by id. */
   readonly #groups = new Map<string, Map<string, Group>>();
   readonly #groupList: Group[] = [];
-  /** Visit-level group ids by attribute values: most visits share a profile with many others. */
-  readonly #profileIds = new Map<string, number>();
-  readonly #profiles: Group[][] = [];
   /** Engaged time reported on a path no pageview or event of the bucket has shown yet. */
   readonly #unplacedEngagedMs = new Map<string, number>();
   /** How many custom events carry each prop key. */
@@ -152,6 +160,7 @@ export class LiveBucket {
     let visitor = this.#visitorIndex.get(e.visitor);
     if (visitor === undefined) this.#visitorIndex.set(e.visitor, (visitor = this.#visitors.add()));
     const v = this.#v.add();
+    this.#attributes.add();
     const vi = this.#v.ints;
     vi.visitor[v] = visitor;
     const { head, count } = this.#visitors.ints;
@@ -173,7 +182,13 @@ export class LiveBucket {
     const out: number[] = [];
     const vi = this.#v.ints;
     for (let o = this.#visitors.ints.head[visitor]!; o >= 0; o = vi.nextOfVisitor[o]!) {
-      if (vi.profile[o]! >= 0) for (const g of this.#profiles[vi.profile[o]!]!) out.push(g.id);
+      if (vi.joined[o]) {
+        out.push(this.#all!.id);
+        if (vi.entry[o]! >= 0) out.push(vi.entry[o]!);
+        if (vi.exit[o]! >= 0) out.push(vi.exit[o]!);
+        const attrs = this.#attributes.data;
+        for (let i = o * VISIT_PROPERTIES.length, end = i + VISIT_PROPERTIES.length; i < end; i++) if (attrs[i]! >= 0) out.push(attrs[i]!);
+      }
       for (let c = vi.groups[o]!; c >= 0; c = this.#members.next[c]!) out.push(this.#members.a[c]!);
     }
     return out;
@@ -227,11 +242,10 @@ export class LiveBucket {
     if (!before) this.#joinVisitGroups(v, unmatched!.attributes, after);
     else {
       const delta = difference(after, before);
-      for (const g of this.#profiles[vi.profile[v]!]!) applyDelta(g, delta);
-      for (let c = vi.groups[v]!; c >= 0; c = this.#members.next[c]!) {
-        const g = this.#members.a[c]!;
-        if (g !== oldEntry && g !== oldExit) applyDelta(this.#groupList[g]!, delta);
-      }
+      applyDelta(this.#all!, delta);
+      const attrs = this.#attributes.data;
+      for (let i = v * VISIT_PROPERTIES.length, end = i + VISIT_PROPERTIES.length; i < end; i++) if (attrs[i]! >= 0) applyDelta(this.#groupList[attrs[i]!]!, delta);
+      for (let c = vi.groups[v]!; c >= 0; c = this.#members.next[c]!) applyDelta(this.#groupList[this.#members.a[c]!]!, delta);
       this.#move(v, oldEntry, vi.entry[v]!, before, after);
       this.#move(v, oldExit, vi.exit[v]!, before, after);
     }
@@ -284,29 +298,19 @@ export class LiveBucket {
   /** The visit's first pageview or event: it now counts, in all traffic and under each of its attributes. */
   #joinVisitGroups(v: number, attributes: VisitAttributes, c: Contribution): void {
     this.#unmatched.delete(v);
-    // Which values are absent is spelled out at the end, so no value can pass for another. Joined,
-    // not concatenated: a concatenation stays a tree of its parts, and as a map key it kept every
-    // visit's attribute strings alive (most of the heap on a busy day).
-    const parts: string[] = [];
-    let absent = '';
-    for (const property of VISIT_PROPERTIES) {
+    this.#v.ints.joined[v] = 1;
+    this.#all ??= this.#group('', '');
+    this.#join(v, this.#all, c, false);
+    VISIT_PROPERTIES.forEach((property, i) => {
       const value = attributes[visitAttribute(property)] ?? (property === 'source' ? DIRECT : undefined);
-      if (value !== undefined) parts.push(value);
-      absent += value === undefined ? '0' : '1';
-    }
-    parts.push(absent);
-    const id = parts.join('\u0000');
-    let profile = this.#profileIds.get(id);
-    if (profile === undefined) {
-      const values = VISIT_PROPERTIES.map((property) => attributes[visitAttribute(property)] ?? (property === 'source' ? DIRECT : undefined));
-      profile = this.#profiles.push([this.#group('', ''), ...VISIT_PROPERTIES.flatMap((property, i) => (values[i] === undefined ? [] : [this.#group(property, values[i]!)]))]) - 1;
-      this.#profileIds.set(id, profile);
-    }
-    this.#v.ints.profile[v] = profile;
-    for (const g of this.#profiles[profile]!) this.#join(v, g, c, false);
+      if (value === undefined) return;
+      const g = this.#group(property, value);
+      this.#attributes.data[v * VISIT_PROPERTIES.length + i] = g.id;
+      this.#join(v, g, c, false);
+    });
     const { entry, exit } = this.#v.ints;
-    if (entry[v]! >= 0) this.#join(v, this.#groupList[entry[v]!]!, c, true);
-    if (exit[v]! >= 0) this.#join(v, this.#groupList[exit[v]!]!, c, true);
+    if (entry[v]! >= 0) this.#join(v, this.#groupList[entry[v]!]!, c, false);
+    if (exit[v]! >= 0) this.#join(v, this.#groupList[exit[v]!]!, c, false);
   }
 
   /** An entry or exit page changed: the visit leaves the old page's group for the new one's. */
@@ -316,7 +320,7 @@ export class LiveBucket {
       return;
     }
     if (from >= 0) this.#leave(v, this.#groupList[from]!, before);
-    if (to >= 0) this.#join(v, this.#groupList[to]!, after, true);
+    if (to >= 0) this.#join(v, this.#groupList[to]!, after, false);
   }
 
   /**
@@ -329,13 +333,16 @@ export class LiveBucket {
     if (counts) return (counts.get(g.id) ?? 0) > counted;
     for (let o = this.#visitors.ints.head[vi.visitor[v]!]!; o >= 0; o = vi.nextOfVisitor[o]!) {
       if (o === v) continue;
-      if (vi.profile[o]! >= 0 && g.visitLevel && this.#profiles[vi.profile[o]!]!.includes(g)) return true;
+      if (vi.joined[o] && (g === this.#all || vi.entry[o] === g.id || vi.exit[o] === g.id || (g.attribute >= 0 && this.#attributes.data[o * VISIT_PROPERTIES.length + g.attribute] === g.id))) return true;
       if (this.#members.has(vi.groups[o]!, g.id)) return true;
     }
     return false;
   }
 
-  /** Counts the visit in a group; `own` groups are listed on the visit, profile ones are its profile's. */
+  /**
+   * Counts the visit in a group; `own` groups are listed on the visit, the others are in its row
+   * (all traffic, its attributes, its entry and exit page: a list cell each cost 24 bytes a visit).
+   */
   #join(v: number, g: Group, c: Contribution, own: boolean): void {
     if (!this.#visitorHas(v, g, 0)) g.visitors++;
     const counts = this.#counts.get(this.#v.ints.visitor[v]!);
@@ -345,10 +352,12 @@ export class LiveBucket {
     applyDelta(g, c);
   }
 
-  /** Only entry and exit groups are ever left; one no visit holds any more is no row (rows() skips it). */
+  /**
+   * Only entry and exit groups are ever left (the caller has changed the row already); one no
+   * visit holds any more is no row (rows() skips it).
+   */
   #leave(v: number, g: Group, c: Contribution): void {
     const vi = this.#v.ints;
-    vi.groups[v] = this.#members.remove(vi.groups[v]!, g.id);
     if (!this.#visitorHas(v, g, 1)) g.visitors--;
     const counts = this.#counts.get(vi.visitor[v]!);
     if (counts) {
@@ -375,7 +384,11 @@ export class LiveBucket {
     if (vi.pageviews[v]! > 0 && at < vf.lastPageview[v]!) return;
     vi.tail[v] = this.#tail.push(vi.tail[v]!, engaged, 0, at);
     vf.tailMs[v]! += engaged;
-    for (const g of this.#profiles[vi.profile[v]!]!) g.durationMs += engaged;
+    this.#all!.durationMs += engaged;
+    const attrs = this.#attributes.data;
+    for (let i = v * VISIT_PROPERTIES.length, end = i + VISIT_PROPERTIES.length; i < end; i++) if (attrs[i]! >= 0) this.#groupList[attrs[i]!]!.durationMs += engaged;
+    if (vi.entry[v]! >= 0) this.#groupList[vi.entry[v]!]!.durationMs += engaged;
+    if (vi.exit[v]! >= 0) this.#groupList[vi.exit[v]!]!.durationMs += engaged;
     for (let c = vi.groups[v]!; c >= 0; c = this.#members.next[c]!) this.#groupList[this.#members.a[c]!]!.durationMs += engaged;
   }
 
@@ -410,7 +423,7 @@ export class LiveBucket {
     let g = values.get(value);
     if (!g) {
       const visitLevel = property === '' || (!property.startsWith('prop:') && levelOf(property as PropertyName) !== 'event');
-      g = { id: this.#groupList.length, property, value, visitLevel, visitors: 0, visits: 0, pageviews: 0, events: 0, bounces: 0, visitPageviews: 0, durationMs: 0, engagedMs: 0 };
+      g = { id: this.#groupList.length, property, value, visitLevel, attribute: ATTRIBUTE_INDEX.get(property) ?? -1, visitors: 0, visits: 0, pageviews: 0, events: 0, bounces: 0, visitPageviews: 0, durationMs: 0, engagedMs: 0 };
       this.#groupList.push(g);
       values.set(value, g);
       if (property === 'page') {
@@ -442,7 +455,12 @@ export class LiveBucket {
    */
   #select(filters: readonly Filter[]): Selection | undefined {
     // A dashboard view asks every card with the same filters: select once per state of the bucket.
-    const key = `${this.#changes}|${JSON.stringify(filters)}`;
+    // Selections of an older state are dropped at once: each holds 17 bytes per visit of the day.
+    if (this.#selectedAt !== this.#changes) {
+      this.#selected.clear();
+      this.#selectedAt = this.#changes;
+    }
+    const key = JSON.stringify(filters);
     if (this.#selected.has(key)) return this.#selected.get(key);
     if (this.#selected.size >= 4) this.#selected.delete(this.#selected.keys().next().value!);
     const selection = this.#selectNow(filters);
@@ -450,8 +468,9 @@ export class LiveBucket {
     return selection;
   }
 
-  /** The last few selections (a view's cards add an event filter of their own to the view's). */
+  /** The last few selections of the current state (a view's cards add an event filter of their own to the view's). */
   readonly #selected = new Map<string, Selection | undefined>();
+  #selectedAt = -1;
 
   #selectNow(filters: readonly Filter[]): Selection | undefined {
     const eventFilters = filters.filter((f) => levelOf(f.property) === 'event');
@@ -465,7 +484,7 @@ export class LiveBucket {
     const sel: Selection = { eventFilter: ef, length: 0, visitor: new Int32Array(n), visit: new Int32Array(n), matched: new Uint8Array(n), pageviews: new Int32Array(n), events: new Int32Array(n) };
     for (let visitor = 0; visitor < this.#visitors.length; visitor++) {
       visits: for (let v = this.#visitors.ints.head[visitor]!; v >= 0; v = vi.nextOfVisitor[v]!) {
-        if (vi.profile[v]! < 0) continue;
+        if (!vi.joined[v]) continue;
         for (const f of visitFilters) if (!f.ids.has(this.#visitValue(v, f.property))) continue visits;
         let pageviews = vi.pageviews[v]!;
         let events = vi.events[v]!;
@@ -493,8 +512,8 @@ export class LiveBucket {
     const vi = this.#v.ints;
     if (property === 'entry_page') return vi.entry[v]!;
     if (property === 'exit_page') return vi.exit[v]!;
-    for (const g of this.#profiles[vi.profile[v]!]!) if (g.property === property) return g.id;
-    return -1;
+    const i = ATTRIBUTE_INDEX.get(property);
+    return i === undefined ? -1 : this.#attributes.data[v * VISIT_PROPERTIES.length + i]!;
   }
 
   /** Totals of a filtered question, or undefined (see #select). */

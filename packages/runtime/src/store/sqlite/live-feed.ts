@@ -2,7 +2,7 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { FootfallStorageError } from '../../errors.ts';
 import { LiveRollups, type LiveEvent } from '../../stats/live-rollup.ts';
-import { KINDS, VISIT_ATTRIBUTES, type StoredEvent, type VisitAttributes } from '../types.ts';
+import { KINDS, VISIT_ATTRIBUTES, type StoredEvent, type VisitAttributes } from '../../model/events.ts';
 import { arrayQuery, type ArrayQuery } from './compat.ts';
 import { openConnection } from './connection.ts';
 import type { AppendResult } from './event-writer.ts';
