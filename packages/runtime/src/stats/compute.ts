@@ -85,18 +85,55 @@ export class Analysis {
   valueOf(row: EventRow, property: PropertyName): string | undefined {
     return levelOf(property) === 'event' ? eventValue(row, property) : visitValue(this.states.get(row.visit.key)!, property);
   }
-
-  /** Visits that own at least one matched pageview or event. */
-  matchedVisits(rows: readonly EventRow[] = this.matched): VisitState[] {
-    const keys = new Set(rows.map((r) => r.visit.key));
-    return [...keys].map((k) => this.states.get(k)!);
-  }
 }
 
 export function visitDuration(s: VisitState): number {
   let tail = 0;
   for (const e of s.engagements) if (e.ts >= s.lastPageview) tail += e.engaged ?? 0;
   return s.last - s.first + tail;
+}
+
+/** A bounce: a visit with one pageview and no custom event. */
+export function isBounce(s: VisitState): boolean {
+  return s.pageviews === 1 && s.events === 0;
+}
+
+/**
+ * The matched rows of one group (all traffic, one property value, one chart interval) and what
+ * the metric definitions make of them. Totals, breakdowns, charts and rollups all count through
+ * this one accumulator.
+ */
+export class Group {
+  readonly visitors = new Set<string>();
+  readonly visits = new Set<number>();
+  pageviews = 0;
+  events = 0;
+  /** Engaged time reported on the group's pages (page groups), for time on page. */
+  engagedMs = 0;
+
+  add(row: EventRow): void {
+    this.visitors.add(row.visit.visitor);
+    this.visits.add(row.visit.key);
+    // A page's events are the custom events fired on it; its pageviews are its own views.
+    if (row.kind === 'pageview') this.pageviews++;
+    else this.events++;
+  }
+
+  /** Totals of the group's visits, each visit measured whole (its events in range). */
+  totals(states: ReadonlyMap<number, VisitState>): Totals {
+    const totals: Totals = { visitors: this.visitors.size, visits: this.visits.size, pageviews: this.pageviews, events: this.events, bounces: 0, visitPageviews: 0, durationMs: 0 };
+    for (const key of this.visits) {
+      const s = states.get(key)!;
+      totals.visitPageviews += s.pageviews;
+      totals.durationMs += visitDuration(s);
+      if (isBounce(s)) totals.bounces++;
+    }
+    return totals;
+  }
+
+  part(value: string): BreakdownPart {
+    return { value, visitors: this.visitors.size, visits: this.visits.size, pageviews: this.pageviews, events: this.events, engagedMs: this.engagedMs };
+  }
 }
 
 function visitValue(s: VisitState, property: PropertyName): string | undefined {
@@ -117,42 +154,20 @@ export function analyse(rows: readonly EventRow[], query: StatsQuery): Analysis 
   return new Analysis(rows, query);
 }
 
-export function computeTotals(rows: readonly EventRow[], query: StatsQuery): Totals {
-  return totalsOf(new Analysis(rows, query));
-}
-
 export function totalsOf(a: Analysis): Totals {
-  const totals: Totals = { visitors: 0, visits: 0, pageviews: 0, events: 0, bounces: 0, visitPageviews: 0, durationMs: 0 };
-  const visitors = new Set<string>();
-  for (const row of a.matched) {
-    visitors.add(row.visit.visitor);
-    if (row.kind === 'pageview') totals.pageviews++;
-    else totals.events++;
-  }
-  for (const s of a.matchedVisits()) {
-    totals.visits++;
-    totals.visitPageviews += s.pageviews;
-    totals.durationMs += visitDuration(s);
-    if (s.pageviews === 1 && s.events === 0) totals.bounces++;
-  }
-  totals.visitors = visitors.size;
-  return totals;
-}
-
-export function computeTimeseries(rows: readonly EventRow[], query: StatsQuery, intervals: readonly Interval[]): SeriesPoint[] {
-  return timeseriesOf(new Analysis(rows, query), intervals);
+  const all = new Group();
+  for (const row of a.matched) all.add(row);
+  return all.totals(a.states);
 }
 
 export function timeseriesOf(a: Analysis, intervals: readonly Interval[]): SeriesPoint[] {
-  const buckets = intervals.map(() => ({ visitors: new Set<string>(), visits: new Set<number>(), pageviews: 0 }));
+  const buckets = intervals.map(() => new Group());
   const starts = intervals.map((i) => i.start);
   for (const row of a.matched) {
     const i = intervalIndex(starts, row.ts);
     const b = buckets[i];
     if (!b || row.ts >= intervals[i]!.end) continue;
-    b.visitors.add(row.visit.visitor);
-    b.visits.add(row.visit.key);
-    if (row.kind === 'pageview') b.pageviews++;
+    b.add(row);
   }
   return intervals.map((interval, i) => ({
     date: interval.label,
@@ -187,38 +202,25 @@ export interface BreakdownPart {
   engagedMs: number;
 }
 
-export function computeBreakdown(rows: readonly EventRow[], query: StatsQuery, property: PropertyName, limit: number): BreakdownRow[] {
-  return rankBreakdown(computeBreakdownParts(rows, query, property), property, limit);
-}
-
-export function computeBreakdownParts(rows: readonly EventRow[], query: StatsQuery, property: PropertyName): BreakdownPart[] {
-  return breakdownPartsOf(new Analysis(rows, query), property);
-}
-
 export function breakdownPartsOf(a: Analysis, property: PropertyName): BreakdownPart[] {
-  const groups = new Map<string, { visitors: Set<string>; visits: Set<number>; pageviews: number; events: number; engaged: number }>();
-  const group = (value: string) => {
-    let g = groups.get(value);
-    if (!g) groups.set(value, (g = { visitors: new Set(), visits: new Set(), pageviews: 0, events: 0, engaged: 0 }));
-    return g;
-  };
+  const groups = new Map<string, Group>();
   for (const row of a.matched) {
     const value = a.valueOf(row, property);
     if (value === undefined) continue;
-    // A page's events are the custom events fired on it; its pageviews are its own views.
-    const g = group(value);
-    g.visitors.add(row.visit.visitor);
-    g.visits.add(row.visit.key);
-    if (row.kind === 'pageview') g.pageviews++;
-    else g.events++;
+    let g = groups.get(value);
+    if (!g) groups.set(value, (g = new Group()));
+    g.add(row);
   }
-  if (property === 'page') {
-    for (const row of a.matchedEngagements) {
-      const g = groups.get(row.path);
-      if (g) g.engaged += row.engaged ?? 0;
-    }
+  if (property === 'page') addPageEngagement(a, groups);
+  return [...groups].map(([value, g]) => g.part(value));
+}
+
+/** Engaged time belongs to the page it was reported on, when that page's group exists. */
+export function addPageEngagement(a: Analysis, pages: ReadonlyMap<string, Group>): void {
+  for (const row of a.matchedEngagements) {
+    const g = pages.get(row.path);
+    if (g) g.engagedMs += row.engaged ?? 0;
   }
-  return [...groups].map(([value, g]) => ({ value, visitors: g.visitors.size, visits: g.visits.size, pageviews: g.pageviews, events: g.events, engagedMs: g.engaged }));
 }
 
 /** Orders parts the way every breakdown is ordered, and shapes them for the API. */
@@ -233,18 +235,10 @@ export function rankBreakdown(parts: readonly BreakdownPart[], property: Propert
 }
 
 /**
- * The prop keys carried by the matched custom events, most used first (ties by name), so a
- * dashboard can offer a `prop:<key>` breakdown per key without knowing the site's events.
+ * How many matched custom events carry each prop key: ranked by `rankPropKeys`, most used first
+ * (ties by name), so a dashboard can offer a `prop:<key>` breakdown per key without knowing the
+ * site's events.
  */
-export function computePropKeys(rows: readonly EventRow[], query: StatsQuery, limit: number): string[] {
-  return propKeysOf(new Analysis(rows, query), limit);
-}
-
-export function propKeysOf(analysis: Analysis, limit: number): string[] {
-  return rankPropKeys(propKeyCountsOf(analysis), limit);
-}
-
-/** How many matched custom events carry each prop key. */
 export function propKeyCountsOf(analysis: Analysis): Map<string, number> {
   const counts = new Map<string, number>();
   for (const row of analysis.matched) {
@@ -264,6 +258,3 @@ export function computeRealtime(rows: readonly EventRow[], since: number): numbe
   return visitors.size;
 }
 
-
-// Temporary: live rollups still import these from here (#12 moves them to model/).
-export type { SeriesPoint, Totals } from '../model/stats.ts';

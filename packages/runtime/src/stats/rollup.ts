@@ -1,11 +1,11 @@
-import { analyse, visitDuration } from './compute.ts';
+import { addPageEngagement, analyse, Group } from './compute.ts';
 import type { EventRow } from '../model/events.ts';
 import { PROPERTIES, type PropertyName, type Totals } from '../model/stats.ts';
 
 /**
  * One rollup row: the totals of one closed rotation bucket, either for all traffic
  * (property '' and value '') or restricted to one property value: exactly what
- * `computeTotals` would answer for that bucket with the filter `property:value`. Visitor hashes of
+ * `totalsOf` would answer for that bucket with the filter `property:value`. Visitor hashes of
  * different buckets never collide, so summing rows over buckets is exact, visitors included.
  */
 export interface RollupRow extends Totals {
@@ -15,38 +15,16 @@ export interface RollupRow extends Totals {
   readonly engagedMs: number;
 }
 
-interface Group {
-  visitors: Set<string>;
-  visits: Set<number>;
-  pageviews: number;
-  events: number;
-  engagedMs: number;
-}
-
 /** Every rollup row of one bucket's events, in one pass per property. */
 export function rollupBucket(rows: readonly EventRow[]): RollupRow[] {
   const a = analyse(rows, { from: -Infinity, to: Infinity, filters: [] });
   const out: RollupRow[] = [];
   const finish = (property: string, value: string, g: Group) => {
-    const totals: Totals = { visitors: g.visitors.size, visits: g.visits.size, pageviews: g.pageviews, events: g.events, bounces: 0, visitPageviews: 0, durationMs: 0 };
-    for (const key of g.visits) {
-      const s = a.states.get(key)!;
-      totals.visitPageviews += s.pageviews;
-      totals.durationMs += visitDuration(s);
-      if (s.pageviews === 1 && s.events === 0) totals.bounces++;
-    }
-    out.push({ property, value, engagedMs: g.engagedMs, ...totals });
-  };
-  const newGroup = (): Group => ({ visitors: new Set(), visits: new Set(), pageviews: 0, events: 0, engagedMs: 0 });
-  const add = (g: Group, row: EventRow) => {
-    g.visitors.add(row.visit.visitor);
-    g.visits.add(row.visit.key);
-    if (row.kind === 'pageview') g.pageviews++;
-    else g.events++;
+    out.push({ property, value, engagedMs: g.engagedMs, ...g.totals(a.states) });
   };
 
-  const all = newGroup();
-  for (const row of a.matched) add(all, row);
+  const all = new Group();
+  for (const row of a.matched) all.add(row);
   finish('', '', all);
 
   const propKeys = new Set<string>();
@@ -58,15 +36,10 @@ export function rollupBucket(rows: readonly EventRow[]): RollupRow[] {
       const value = a.valueOf(row, property);
       if (value === undefined) continue;
       let g = groups.get(value);
-      if (!g) groups.set(value, (g = newGroup()));
-      add(g, row);
+      if (!g) groups.set(value, (g = new Group()));
+      g.add(row);
     }
-    if (property === 'page') {
-      for (const row of a.matchedEngagements) {
-        const g = groups.get(row.path);
-        if (g) g.engagedMs += row.engaged ?? 0;
-      }
-    }
+    if (property === 'page') addPageEngagement(a, groups);
     for (const [value, g] of groups) finish(property, value, g);
   }
 
@@ -78,8 +51,8 @@ export function rollupBucket(rows: readonly EventRow[]): RollupRow[] {
     for (const [key, value] of Object.entries(row.props)) {
       const id = `${eventPropProperty(`prop:${key}`, row.name)}\u0000${value}`;
       let g = byEventProp.get(id);
-      if (!g) byEventProp.set(id, (g = newGroup()));
-      add(g, row);
+      if (!g) byEventProp.set(id, (g = new Group()));
+      g.add(row);
     }
   }
   for (const [id, g] of byEventProp) {
