@@ -11,13 +11,14 @@ afterEach(() => h?.close());
 
 const CSP = /^default-src 'none'; script-src 'nonce-([A-Za-z0-9+/=]+)'; style-src 'nonce-\1'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'$/;
 
-/** A store that records which breakdowns the page asks for and how many run at once. */
+/** A store that records which breakdowns the page asks for, how many run at once, and how often it asks for the oldest event. */
 function counting(store: Store) {
-  const seen = { properties: [] as string[], inFlight: 0, maxInFlight: 0 };
+  const seen = { properties: [] as string[], inFlight: 0, maxInFlight: 0, earliest: 0 };
   const wrapped = new Proxy(store, {
     get(target, key) {
       // Bound to the real store: its #private fields are not reachable through a proxy.
       const value = Reflect.get(target, key, target) as unknown;
+      if (key === 'earliest') return () => (seen.earliest++, target.earliest());
       if (key !== 'breakdown') return typeof value === 'function' ? value.bind(target) : value;
       return async (...args: Parameters<Store['breakdown']>) => {
         seen.properties.push(args[1]);
@@ -83,5 +84,15 @@ describe('dashboard page (server side)', () => {
     expect((await h.get('/_analytics?sources=referrer&devices=os&links=downloads')).status).toBe(200);
     expect(seen.properties.sort()).toEqual(['country', 'event', 'hostname', 'os', 'page', 'prop:url', 'referrer']);
     expect(seen.maxInFlight).toBe(7);
+  });
+
+  it('reads the query once and asks for the oldest event once, even for all time', async () => {
+    const { store, seen } = counting(new SqliteStore(mkdtempSync(join(tmpdir(), 'footfall-count-'))));
+    h = await harness({ publicDashboard: true }, { store });
+    await h.send(pageview('https://site.test/a'), { ip: LONDON_IP });
+    expect((await h.get('/_analytics?period=all')).status).toBe(200);
+    expect(seen.earliest).toBe(1);
+    expect((await h.get('/_analytics?period=7d')).status).toBe(200);
+    expect(seen.earliest).toBe(2);
   });
 });
