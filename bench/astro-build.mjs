@@ -11,17 +11,23 @@ function site(withFootfall) {
   mkdirSync(join(dir, 'src/pages/p'), { recursive: true });
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
   writeFileSync(join(dir, 'package.json'), '{"type":"module","private":true}');
-  writeFileSync(join(dir, 'astro.config.mjs'), `import { defineConfig } from 'astro/config';
+  writeFileSync(
+    join(dir, 'astro.config.mjs'),
+    `import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 ${withFootfall ? "import footfall from '@footfall/astro';" : ''}
 export default defineConfig({ output: 'static', adapter: node({ mode: 'standalone' }), integrations: [${withFootfall ? 'footfall()' : ''}] });
-`);
-  writeFileSync(join(dir, 'src/pages/p/[n].astro'), `---
+`,
+  );
+  writeFileSync(
+    join(dir, 'src/pages/p/[n].astro'),
+    `---
 export function getStaticPaths() { return Array.from({ length: 1000 }, (_, i) => ({ params: { n: String(i) } })); }
 const { n } = Astro.params;
 ---
 <html><head><title>Page {n}</title></head><body><h1>Page {n}</h1><p>Lorem ipsum dolor sit amet.</p><a href={'/p/' + ((Number(n) + 1) % 1000)}>next</a></body></html>
-`);
+`,
+  );
   return dir;
 }
 
@@ -31,7 +37,11 @@ export async function astroBuildOverhead() {
   const times = { without: [], with: [] };
   const build = (dir) => {
     const t = performance.now();
-    execFileSync(process.execPath, [join(root, 'node_modules/astro/bin/astro.mjs'), 'build', '--silent'], { cwd: dir, stdio: 'ignore', env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' } });
+    execFileSync(process.execPath, [join(root, 'node_modules/astro/bin/astro.mjs'), 'build', '--silent'], {
+      cwd: dir,
+      stdio: 'ignore',
+      env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+    });
     return (performance.now() - t) / 1000;
   };
   build(sites.without); // warm the file cache once

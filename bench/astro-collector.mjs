@@ -22,22 +22,35 @@ export function buildAstroSite(nodeModules = join(root, 'node_modules')) {
   mkdirSync(join(dir, 'src/pages'), { recursive: true });
   symlinkSync(nodeModules, join(dir, 'node_modules'));
   writeFileSync(join(dir, 'package.json'), '{"type":"module","private":true}');
-  writeFileSync(join(dir, 'astro.config.mjs'), `import { defineConfig } from 'astro/config';
+  writeFileSync(
+    join(dir, 'astro.config.mjs'),
+    `import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 import footfall from '@footfall/astro';
 export default defineConfig({ output: 'static', adapter: node({ mode: 'standalone' }), integrations: [footfall()] });
-`);
+`,
+  );
   writeFileSync(join(dir, 'src/pages/index.astro'), '<html><head><title>bench</title></head><body><h1>bench</h1></body></html>\n');
-  writeFileSync(join(dir, 'src/pages/bare.ts'), `export const prerender = false;
+  writeFileSync(
+    join(dir, 'src/pages/bare.ts'),
+    `export const prerender = false;
 export const POST = () => new Response(null, { status: 202 });
-`);
-  writeFileSync(join(dir, 'src/pages/bare-body.ts'), `export const prerender = false;
+`,
+  );
+  writeFileSync(
+    join(dir, 'src/pages/bare-body.ts'),
+    `export const prerender = false;
 export const POST = async ({ request }) => {
   await request.text();
   return new Response(null, { status: 202 });
 };
-`);
-  execFileSync(process.execPath, [join(nodeModules, 'astro/bin/astro.mjs'), 'build', '--silent'], { cwd: dir, stdio: 'ignore', env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' } });
+`,
+  );
+  execFileSync(process.execPath, [join(nodeModules, 'astro/bin/astro.mjs'), 'build', '--silent'], {
+    cwd: dir,
+    stdio: 'ignore',
+    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+  });
   const entry = join(dir, 'dist/server/entry.mjs');
   if (!existsSync(entry)) throw new Error(`the Astro bench site did not build in ${dir}`);
   return { dir, entry };
@@ -58,7 +71,7 @@ export async function astroCollector({ startServer, load, summarize, log, rounds
       rounds.bare.push(await load(server.url, 32, BARE_PATH));
       rounds.footfall.push(await load(server.url));
     }
-    const rss_mb = Math.round(Number(await (await fetch(`${server.url}/__rss`)).text()) / 2 ** 20 * 10) / 10;
+    const rss_mb = Math.round((Number(await (await fetch(`${server.url}/__rss`)).text()) / 2 ** 20) * 10) / 10;
     const out = { bare: summarize(rounds.bare), footfall: summarize(rounds.footfall), rss_mb };
     out.ratio = Math.round((out.footfall.rps / out.bare.rps) * 1000) / 1000;
     return out;

@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { createFootfall, openStore } from '@footfall/runtime';
 import { traffic } from './traffic.mjs';
 
-const DAY = 86_400_000;
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 
@@ -43,7 +42,24 @@ export async function clickhouseBench({ full, log, startServer, load, panels }) 
     // One INSERT per commit: with 32 connections at most 32 events wait per commit. Open-loop
     // traffic (many visitors) makes bigger batches; 256 connections show how it scales.
     rounds.clickhouse_256 = [await load(ch.url, 256)];
-    const summary = (rs) => ({ rps: Math.round(pct(rs.map((r) => r.rps), 50)), p50_ms: pct(rs.map((r) => r.p50), 50), p99_ms: pct(rs.map((r) => r.p99), 50), non2xx: rs.reduce((n, r) => n + r.non2xx, 0), errors: rs.reduce((n, r) => n + r.errors, 0) });
+    const summary = (rs) => ({
+      rps: Math.round(
+        pct(
+          rs.map((r) => r.rps),
+          50,
+        ),
+      ),
+      p50_ms: pct(
+        rs.map((r) => r.p50),
+        50,
+      ),
+      p99_ms: pct(
+        rs.map((r) => r.p99),
+        50,
+      ),
+      non2xx: rs.reduce((n, r) => n + r.non2xx, 0),
+      errors: rs.reduce((n, r) => n + r.errors, 0),
+    });
     sqlite.child.kill();
     ch.child.kill();
     for (const d of dataDirs) rmSync(d, { recursive: true, force: true });
@@ -59,14 +75,47 @@ export async function clickhouseBench({ full, log, startServer, load, panels }) 
     let events = Number((await store.connection.rows('SELECT count() AS n FROM events'))[0].n);
     let fill_s = 0;
     const base = 'bench_10000000';
-    if (events === 0 && total > 10_000_000 && total % 10_000_000 === 0 && Number((await store.connection.rows(`SELECT count() AS n FROM ${base}.events`).catch(() => [{ n: 0 }]))[0].n) > 0) {
+    if (
+      events === 0 &&
+      total > 10_000_000 &&
+      total % 10_000_000 === 0 &&
+      Number((await store.connection.rows(`SELECT count() AS n FROM ${base}.events`).catch(() => [{ n: 0 }]))[0].n) > 0
+    ) {
       // 100 M: the 10 M traffic with ten visitors for each one (own visitor hashes and visit ids),
       // copied inside ClickHouse: minutes instead of half an hour of INSERTs from Node.
       const copies = total / 10_000_000;
       log(`clickhouse dashboard: ${total.toLocaleString()} events = ${base} x ${copies}, copied inside ClickHouse`);
       const started = performance.now();
-      const columns = ['ts', 'bucket', 'session', 'visitor', 'seq', 'kind', 'path', 'name', 'prop_keys', 'prop_values', 'engaged', 'hostname', 'referrer', 'source', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term', 'country', 'region', 'city', 'browser', 'os', 'device'];
-      const select = columns.map((c) => ({ session: "concat(session, '-', toString(k))", visitor: 'concat(lower(hex(toUInt8(k))), substring(visitor, 3))', seq: `seq * ${copies} + k` })[c] ?? c);
+      const columns = [
+        'ts',
+        'bucket',
+        'session',
+        'visitor',
+        'seq',
+        'kind',
+        'path',
+        'name',
+        'prop_keys',
+        'prop_values',
+        'engaged',
+        'hostname',
+        'referrer',
+        'source',
+        'utm_source',
+        'utm_medium',
+        'utm_campaign',
+        'utm_content',
+        'utm_term',
+        'country',
+        'region',
+        'city',
+        'browser',
+        'os',
+        'device',
+      ];
+      const select = columns.map(
+        (c) => ({ session: "concat(session, '-', toString(k))", visitor: 'concat(lower(hex(toUInt8(k))), substring(visitor, 3))', seq: `seq * ${copies} + k` })[c] ?? c,
+      );
       await store.connection.command(`INSERT INTO events (${columns.join(', ')}) SELECT ${select.join(', ')} FROM ${base}.events ARRAY JOIN range(${copies}) AS k`, true);
       events = Number((await store.connection.rows('SELECT count() AS n FROM events'))[0].n);
       fill_s = round((performance.now() - started) / 1000);
@@ -89,13 +138,18 @@ export async function clickhouseBench({ full, log, startServer, load, panels }) 
       log(`filled in ${fill_s} s`);
     }
     await store.close();
-    const ff = await createFootfall({ dataDir, timezone: 'UTC', publicDashboard: true, storage: 'clickhouse', clickhouseUrl: url, clickhouseDatabase: database }, { env: {}, now: () => end, timers: false, log: () => {} });
+    const ff = await createFootfall(
+      { dataDir, timezone: 'UTC', publicDashboard: true, storage: 'clickhouse', clickhouseUrl: url, clickhouseDatabase: database },
+      { env: {}, now: () => end, timers: false, log: () => {} },
+    );
     // Ended buckets get their rollups (what maintenance does at start and when a bucket ends).
     const sealStart = performance.now();
     await ff.maintain();
     const seal_s = round((performance.now() - sealStart) / 1000);
     log(`sealed in ${seal_s} s`);
-    const [{ raw, all }] = await ff.store.connection.rows(`SELECT sumIf(bytes_on_disk, table = 'events') AS raw, sum(bytes_on_disk) AS all FROM system.parts WHERE database = '${database}' AND active`);
+    const [{ raw, all }] = await ff.store.connection.rows(
+      `SELECT sumIf(bytes_on_disk, table = 'events') AS raw, sum(bytes_on_disk) AS all FROM system.parts WHERE database = '${database}' AND active`,
+    );
     const out = { server_version, events, fill_s, seal_s, bytes_per_event: round(Number(all) / events), bytes_per_event_raw: round(Number(raw) / events), ranges: {} };
     for (const period of ['30d', '12mo']) {
       const page = [];

@@ -38,7 +38,10 @@ const child = fork(join(here, 'servers', file), { env: { ...process.env, ...env 
 const { port } = await new Promise((resolve) => child.once('message', resolve));
 const url = `http://127.0.0.1:${port}${path}`;
 const body = JSON.stringify({ k: 'p', u: 'https://example.com/blog/post', s: 'benchsession1', r: 'https://www.google.com/' });
-const headers = { 'content-type': 'application/json', 'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36' };
+const headers = {
+  'content-type': 'application/json',
+  'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+};
 const run = (duration) => autocannon({ url, method: 'POST', connections: 32, duration, body, headers });
 // A warm-up first: start-up (module compilation, the database opening) is not a request's cost.
 await run(2);
@@ -63,7 +66,9 @@ for (const [tid, { name, ticks }] of after) {
   const used = ticks - (before.get(tid)?.ticks ?? 0);
   if (used > 0) console.log(`  server thread ${name} (${tid}): ${((used * 10_000) / requests).toFixed(1)} µs`);
 }
-for (const f of readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile')).sort()) {
+for (const f of readdirSync(profDir)
+  .filter((f) => f.endsWith('.cpuprofile'))
+  .sort()) {
   const profile = JSON.parse(readFileSync(join(profDir, f), 'utf8'));
   report(f, profile, requests);
 }
@@ -109,7 +114,13 @@ function stageOf(frame) {
   if (u.includes('/runtime/dist/footfall.') || u.includes('/runtime/dist/host.')) return 'Footfall.fetch: Request -> Response';
   if (u.includes('/runtime/dist/node.')) return 'node adapter (footfallMiddleware)';
   // The integration's route is bundled into the site's server chunks.
-  if (u.includes('/astro-integration/') || u.includes('@footfall/astro') || u.includes('/chunks/route-handler') || /^(footfallRoute|withoutTrailingSlash|clientAddressOf|sharedFootfall)/.test(fn)) return 'Footfall Astro route';
+  if (
+    u.includes('/astro-integration/') ||
+    u.includes('@footfall/astro') ||
+    u.includes('/chunks/route-handler') ||
+    /^(footfallRoute|withoutTrailingSlash|clientAddressOf|sharedFootfall)/.test(fn)
+  )
+    return 'Footfall Astro route';
   if (u.includes('/node_modules/astro/') || u.includes('@astrojs/')) return 'Astro pipeline';
   if (u.includes('/dist/server/') || u.includes('/dist/chunks/')) return 'Astro pipeline';
   if (u.includes('/bench/servers/')) return 'server script';
@@ -128,7 +139,13 @@ function fallbackOf(frame) {
   if (/node:net|node:internal\/stream_base|node:internal\/streams|node:stream|node:events|node:internal\/timers|node:timers/.test(u)) return 'sockets, streams, events, timers';
   if (/undici|webstreams|node:internal\/deps/.test(u)) return 'Web Request/streams (undici, unattributed)';
   if (/processTicksAndRejections|runMicrotasks|node:internal\/process\/task_queues/.test(u + fn)) return 'promise/microtask machinery';
-  return `other: ${u.replace(/^.*node_modules\//, '').split('/').slice(0, 2).join('/') || fn}`;
+  return `other: ${
+    u
+      .replace(/^.*node_modules\//, '')
+      .split('/')
+      .slice(0, 2)
+      .join('/') || fn
+  }`;
 }
 
 function report(name, profile, requests) {
@@ -177,7 +194,10 @@ function report(name, profile, requests) {
   const top = Number(process.env.TOP ?? 0);
   if (top) {
     console.log('  top self time:');
-    for (const [leaf, us] of [...leaves].filter(([l]) => !l.startsWith('idle')).sort((a, b) => b[1] - a[1]).slice(0, top)) {
+    for (const [leaf, us] of [...leaves]
+      .filter(([l]) => !l.startsWith('idle'))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)) {
       console.log(`  ${((100 * us) / busy).toFixed(1).padStart(5)} %  ${leaf}`);
     }
   }

@@ -15,16 +15,22 @@ import { todayAtScale, todayRows } from './today.mjs';
 import { astroCollector } from './astro-collector.mjs';
 
 const args = new Set(process.argv.slice(2));
-const only = [...args].find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const only = [...args]
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
 const want = (part) => !only || only.includes(part);
 const here = new URL('.', import.meta.url).pathname;
 // --only updates the parts it runs and keeps the latest figures of the others.
 const previous = only && existsSync(join(here, 'results.json')) ? JSON.parse(readFileSync(join(here, 'results.json'), 'utf8')) : {};
 const results = { ...previous, machine: { node: process.version, cpus: (await import('node:os')).cpus().length, date: new Date().toISOString() } };
 const log = (...m) => console.error('[bench]', ...m);
-const DAY = 86_400_000;
 
-const dirSize = (dir) => readdirSync(dir, { recursive: true }).map((f) => join(dir, f)).filter((f) => statSync(f).isFile()).reduce((n, f) => n + statSync(f).size, 0);
+const dirSize = (dir) =>
+  readdirSync(dir, { recursive: true })
+    .map((f) => join(dir, f))
+    .filter((f) => statSync(f).isFile())
+    .reduce((n, f) => n + statSync(f).size, 0);
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 
@@ -38,13 +44,37 @@ async function startServer(file, env = {}) {
 async function load(url, connections = 32, path = '/_footfall/e') {
   const body = JSON.stringify({ k: 'p', u: 'https://example.com/blog/post', s: 'benchsession1', r: 'https://www.google.com/' });
   const result = await autocannon({
-    url: `${url}${path}`, method: 'POST', connections, duration: 5, body,
-    headers: { 'content-type': 'application/json', 'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36' },
+    url: `${url}${path}`,
+    method: 'POST',
+    connections,
+    duration: 5,
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+    },
   });
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
 }
 
-const summarize = (rs) => ({ rps: Math.round(pct(rs.map((r) => r.rps), 50)), p50_ms: pct(rs.map((r) => r.p50), 50), p99_ms: pct(rs.map((r) => r.p99), 50), non2xx: rs.reduce((n, r) => n + r.non2xx, 0), errors: rs.reduce((n, r) => n + r.errors, 0) });
+const summarize = (rs) => ({
+  rps: Math.round(
+    pct(
+      rs.map((r) => r.rps),
+      50,
+    ),
+  ),
+  p50_ms: pct(
+    rs.map((r) => r.p50),
+    50,
+  ),
+  p99_ms: pct(
+    rs.map((r) => r.p99),
+    50,
+  ),
+  non2xx: rs.reduce((n, r) => n + r.non2xx, 0),
+  errors: rs.reduce((n, r) => n + r.errors, 0),
+});
 
 async function collector() {
   log('collector: bare node:http vs Footfall, 3 interleaved rounds of 5 s, 32 connections');
@@ -59,7 +89,10 @@ async function collector() {
     rounds.footfall.push(await load(ff.url));
   }
   const rss = async (s) => Number(await (await fetch(`${s.url}/__rss`)).text());
-  const out = { bare: { ...summarize(rounds.bare), rss_mb: round((await rss(bare)) / 2 ** 20) }, footfall: { ...summarize(rounds.footfall), rss_mb: round((await rss(ff)) / 2 ** 20) } };
+  const out = {
+    bare: { ...summarize(rounds.bare), rss_mb: round((await rss(bare)) / 2 ** 20) },
+    footfall: { ...summarize(rounds.footfall), rss_mb: round((await rss(ff)) / 2 ** 20) },
+  };
   out.ratio = round(out.footfall.rps / out.bare.rps, 3);
   bare.child.kill();
   ff.child.kill();
@@ -70,8 +103,12 @@ async function collector() {
 
 // 2 + 3. Dashboard server time at 100 k / 1 M / 10 M stored events, and bytes per event.
 const PANELS = [
-  'summary', 'timeseries', 'realtime',
-  ...['source', 'referrer', 'utm_medium', 'utm_source', 'utm_campaign', 'page', 'entry_page', 'exit_page', 'country', 'region', 'city', 'browser', 'os', 'device', 'event'].map((p) => `breakdown?property=${p}&limit=10`),
+  'summary',
+  'timeseries',
+  'realtime',
+  ...['source', 'referrer', 'utm_medium', 'utm_source', 'utm_campaign', 'page', 'entry_page', 'exit_page', 'country', 'region', 'city', 'browser', 'os', 'device', 'event'].map(
+    (p) => `breakdown?property=${p}&limit=10`,
+  ),
 ];
 
 async function fill(storage, total, end) {
@@ -191,13 +228,25 @@ function printTable(r) {
   const rows = [];
   if (r.tracker) rows.push(['tracker, gzip -9', `${r.tracker.gzip9_bytes} B`, `<= ${r.tracker.budget_bytes} B`]);
   if (r.collector) {
-    rows.push(['collector, bare node:http', `${r.collector.bare.rps} req/s, p50 ${r.collector.bare.p50_ms} ms, p99 ${r.collector.bare.p99_ms} ms, RSS ${r.collector.bare.rss_mb} MB`, '']);
-    rows.push(['collector, Footfall (durable)', `${r.collector.footfall.rps} req/s, p50 ${r.collector.footfall.p50_ms} ms, p99 ${r.collector.footfall.p99_ms} ms, RSS ${r.collector.footfall.rss_mb} MB, non-2xx ${r.collector.footfall.non2xx}`, '']);
+    rows.push([
+      'collector, bare node:http',
+      `${r.collector.bare.rps} req/s, p50 ${r.collector.bare.p50_ms} ms, p99 ${r.collector.bare.p99_ms} ms, RSS ${r.collector.bare.rss_mb} MB`,
+      '',
+    ]);
+    rows.push([
+      'collector, Footfall (durable)',
+      `${r.collector.footfall.rps} req/s, p50 ${r.collector.footfall.p50_ms} ms, p99 ${r.collector.footfall.p99_ms} ms, RSS ${r.collector.footfall.rss_mb} MB, non-2xx ${r.collector.footfall.non2xx}`,
+      '',
+    ]);
     rows.push(['collector ratio, node middleware / bare node:http', `${Math.round(r.collector.ratio * 100)} %`, '>= 60 %']);
     const a = r.collector.astro;
     if (a?.ratio) {
       rows.push(['Astro standalone, bare endpoint', `${a.bare.rps} req/s, p50 ${a.bare.p50_ms} ms, p99 ${a.bare.p99_ms} ms`, '']);
-      rows.push(['Astro standalone, Footfall collector', `${a.footfall.rps} req/s, p50 ${a.footfall.p50_ms} ms, p99 ${a.footfall.p99_ms} ms, non-2xx ${a.footfall.non2xx}, RSS ${a.rss_mb} MB`, '']);
+      rows.push([
+        'Astro standalone, Footfall collector',
+        `${a.footfall.rps} req/s, p50 ${a.footfall.p50_ms} ms, p99 ${a.footfall.p99_ms} ms, non-2xx ${a.footfall.non2xx}, RSS ${a.rss_mb} MB`,
+        '',
+      ]);
       rows.push(['collector in Astro standalone / bare endpoint', `${Math.round(a.ratio * 100)} %`, '>= 80 %']);
     }
   }
@@ -215,10 +264,24 @@ function printTable(r) {
   if (r.clickhouse) {
     const c = r.clickhouse;
     rows.push([`collector, Footfall on SQLite (same run)`, `${c.collector.sqlite.rps} req/s, p50 ${c.collector.sqlite.p50_ms} ms, p99 ${c.collector.sqlite.p99_ms} ms`, '']);
-    rows.push([`collector, Footfall on ClickHouse ${c.server_version}`, `${c.collector.clickhouse.rps} req/s, p50 ${c.collector.clickhouse.p50_ms} ms, p99 ${c.collector.clickhouse.p99_ms} ms, non-2xx ${c.collector.clickhouse.non2xx}`, '']);
-    if (c.collector.clickhouse_256) rows.push([`  ClickHouse, 256 connections`, `${c.collector.clickhouse_256.rps} req/s, p50 ${c.collector.clickhouse_256.p50_ms} ms, p99 ${c.collector.clickhouse_256.p99_ms} ms, non-2xx ${c.collector.clickhouse_256.non2xx}`, '']);
+    rows.push([
+      `collector, Footfall on ClickHouse ${c.server_version}`,
+      `${c.collector.clickhouse.rps} req/s, p50 ${c.collector.clickhouse.p50_ms} ms, p99 ${c.collector.clickhouse.p99_ms} ms, non-2xx ${c.collector.clickhouse.non2xx}`,
+      '',
+    ]);
+    if (c.collector.clickhouse_256)
+      rows.push([
+        `  ClickHouse, 256 connections`,
+        `${c.collector.clickhouse_256.rps} req/s, p50 ${c.collector.clickhouse_256.p50_ms} ms, p99 ${c.collector.clickhouse_256.p99_ms} ms, non-2xx ${c.collector.clickhouse_256.non2xx}`,
+        '',
+      ]);
     for (const [n, d] of Object.entries(c.dashboard)) {
-      for (const [period, x] of Object.entries(d.ranges)) rows.push([`ClickHouse dashboard page, ${Number(n).toLocaleString('en')} events, ${period}`, `p50 ${x.page_ms.p50} ms, p95 ${x.page_ms.p95} ms`, Number(n) >= 1e8 ? '<= 500 ms' : '']);
+      for (const [period, x] of Object.entries(d.ranges))
+        rows.push([
+          `ClickHouse dashboard page, ${Number(n).toLocaleString('en')} events, ${period}`,
+          `p50 ${x.page_ms.p50} ms, p95 ${x.page_ms.p95} ms`,
+          Number(n) >= 1e8 ? '<= 500 ms' : '',
+        ]);
       rows.push([`  bytes/event at ${Number(n).toLocaleString('en')} (ClickHouse)`, `${d.bytes_per_event_raw} B raw, ${d.bytes_per_event} B with rollups`, '']);
     }
   }

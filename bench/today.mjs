@@ -34,7 +34,10 @@ function engineVersion() {
   const dist = dirname(fileURLToPath(import.meta.resolve('@footfall/runtime')));
   const hash = createHash('sha256');
   for (const sub of ['store', 'stats']) {
-    for (const f of readdirSync(join(dist, sub), { recursive: true }).map(String).filter((f) => f.endsWith('.js')).sort()) {
+    for (const f of readdirSync(join(dist, sub), { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.js'))
+      .sort()) {
       hash.update(f).update(readFileSync(join(dist, sub, f)));
     }
   }
@@ -144,7 +147,7 @@ function rssWatch(child, capMb, onCap) {
       }
     },
     peakMb() {
-      const hwm = hwmReset ? kb('VmHWM') ?? 0 : 0;
+      const hwm = hwmReset ? (kb('VmHWM') ?? 0) : 0;
       return round(Math.max(peak, hwm) / MB);
     },
     stop: () => clearInterval(timer),
@@ -307,12 +310,23 @@ export function todayRows(t) {
   const label = `${t.today_events.toLocaleString('en')} today + ${millions(t.history_events)} history`;
   const rows = [];
   if (t.aborted) rows.push([`today at scale (${label})`, `aborted: ${t.aborted}`, '']);
-  if (t.check) rows.push(["today at scale: today's summary counts every event appended", t.check.ok ? 'yes' : `NO: ${JSON.stringify(t.check.after_reading ?? t.check.after_fill)}`, 'yes']);
+  if (t.check)
+    rows.push(["today at scale: today's summary counts every event appended", t.check.ok ? 'yes' : `NO: ${JSON.stringify(t.check.after_reading ?? t.check.after_fill)}`, 'yes']);
   for (const period of ['today', '30d']) {
     const p = t.pages?.[period];
-    if (p) rows.push([`today at scale: page ${period} (${label})`, `p50 ${p.p50} ms, p95 ${p.p95} ms${p.samples ? ` (${p.samples} reads before the kill)` : ''}`, '<= 200 ms p50, <= 300 ms p95']);
+    if (p)
+      rows.push([
+        `today at scale: page ${period} (${label})`,
+        `p50 ${p.p50} ms, p95 ${p.p95} ms${p.samples ? ` (${p.samples} reads before the kill)` : ''}`,
+        '<= 200 ms p50, <= 300 ms p95',
+      ]);
   }
-  if (t.fill) rows.push(['today at scale: RSS while filling', `${t.fill.rss_peak_mb} MB${t.fill.events_per_s ? ` (${t.fill.events_per_s.toLocaleString('en')} events/s appended)` : ''}`, '<= 300 MB']);
+  if (t.fill)
+    rows.push([
+      'today at scale: RSS while filling',
+      `${t.fill.rss_peak_mb} MB${t.fill.events_per_s ? ` (${t.fill.events_per_s.toLocaleString('en')} events/s appended)` : ''}`,
+      '<= 300 MB',
+    ]);
   if (t.reading_rss_peak_mb !== undefined) rows.push(['today at scale: RSS while reading', `${t.reading_rss_peak_mb} MB`, '<= 300 MB']);
   return rows;
 }

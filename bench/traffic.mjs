@@ -5,16 +5,28 @@ const DAY = 86_400_000;
 
 function rng(seed) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32;
 }
 
 /** Index from a Zipf-like distribution over n items (item 0 most common). */
 function zipf(r, n, s = 1.1) {
-  return Math.min(n - 1, Math.floor(n ** r() ** s) - 1);
+  return Math.min(n - 1, Math.floor(n ** (r() ** s)) - 1);
 }
 
 const PAGES = Array.from({ length: 2000 }, (_, i) => (i === 0 ? '/' : i < 200 ? `/blog/post-${i}` : i < 800 ? `/docs/section-${i % 40}/page-${i}` : `/p/${i}`));
-const SOURCES = [undefined, 'Google', 'Bing', 'DuckDuckGo', 'Reddit', 'Hacker News', 'X', 'LinkedIn', 'GitHub', 'Facebook', ...Array.from({ length: 40 }, (_, i) => `blog${i}.example.com`)];
+const SOURCES = [
+  undefined,
+  'Google',
+  'Bing',
+  'DuckDuckGo',
+  'Reddit',
+  'Hacker News',
+  'X',
+  'LinkedIn',
+  'GitHub',
+  'Facebook',
+  ...Array.from({ length: 40 }, (_, i) => `blog${i}.example.com`),
+];
 const COUNTRIES = ['US', 'DE', 'GB', 'FR', 'IN', 'CA', 'NL', 'BR', 'JP', 'ES', 'IT', 'PL', 'SE', 'AU', 'CH', ...Array.from({ length: 45 }, (_, i) => `C${i}`)];
 const CITIES = ['New York', 'Berlin', 'London', 'Paris', 'Mumbai', 'Toronto', 'Amsterdam', 'Sao Paulo', 'Tokyo', 'Madrid'];
 const BROWSERS = ['Chrome', 'Safari', 'Firefox', 'Edge', 'Samsung Internet', 'Opera', 'Brave', 'Vivaldi'];
@@ -51,7 +63,7 @@ export function* traffic({ total, days, end, seed = 42 }) {
         device: DEVICES[zipf(r, DEVICES.length)],
         ...(r() < 0.05 ? { utm_source: 'newsletter', utm_medium: 'email', utm_campaign: `w${d % 20}` } : {}),
       };
-      if (attrs.source && attrs.source.includes('.')) attrs.referrer = `${attrs.source}/article`;
+      if (attrs.source?.includes('.')) attrs.referrer = `${attrs.source}/article`;
       let ts = bucket + Math.floor(r() * (dayEnd - bucket - 3_600_000 > 0 ? dayEnd - bucket - 3_600_000 : 1));
       const pages = 1 + Math.floor(-Math.log(1 - r()) * 1.5);
       for (let p = 0; p < pages && budget > 0 && ts + 30_000 < dayEnd; p++) {
@@ -63,7 +75,17 @@ export function* traffic({ total, days, end, seed = 42 }) {
           budget--;
         }
         if (r() < 0.08 && budget > 0) {
-          batch.push({ ts: ts + 25_000, kind: 'event', bucket, visitor, session: s, path, name: EVENTS[zipf(r, EVENTS.length)], props: { plan: r() < 0.3 ? 'pro' : 'free' }, ...attrs });
+          batch.push({
+            ts: ts + 25_000,
+            kind: 'event',
+            bucket,
+            visitor,
+            session: s,
+            path,
+            name: EVENTS[zipf(r, EVENTS.length)],
+            props: { plan: r() < 0.3 ? 'pro' : 'free' },
+            ...attrs,
+          });
           budget--;
         }
         ts += 30_000 + Math.floor(r() * 120_000);

@@ -20,7 +20,7 @@ const server = app.listen(Number(process.env.PORT ?? 3000), process.env.HOST ?? 
 // Node's 60 s and 5 min; Footfall's own routes cut a trickling body after 10 s anyway.
 server.headersTimeout = 10_000;
 server.requestTimeout = 30_000;
-server.connectionsCheckingInterval = 1_000;   // Node checks the two above only this often (30 s by default)
+server.connectionsCheckingInterval = 1_000; // Node checks the two above only this often (30 s by default)
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => server.close(() => void footfall.close()));
 }

@@ -36,7 +36,7 @@ const http = server.server;
 // Node's 60 s and 5 min; Footfall's own routes cut a trickling body after 10 s anyway.
 http.headersTimeout = 10_000;
 http.requestTimeout = 30_000;
-http.connectionsCheckingInterval = 1_000;   // Node checks the two above only this often (30 s by default)
+http.connectionsCheckingInterval = 1_000; // Node checks the two above only this often (30 s by default)
 
 http.once('listening', () => {
   const { address, port } = http.address();

@@ -20,7 +20,10 @@ import { slowBodies, slowBodiesRow } from './scenarios/slow-bodies.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
 const seed = Number(args.find((a) => a.startsWith('--seed='))?.slice(7) ?? Date.now() % 2 ** 31);
 const here = new URL('.', import.meta.url).pathname;
 const log = (...m) => console.error('[reliability]', ...m);

@@ -22,7 +22,7 @@ const server = createServer((req, res) => {
 // As the README's examples: slow clients get 10 s for their headers and 30 s for the request.
 server.headersTimeout = 10_000;
 server.requestTimeout = 30_000;
-server.connectionsCheckingInterval = 1_000;   // Node checks the two above only this often (30 s by default)
+server.connectionsCheckingInterval = 1_000; // Node checks the two above only this often (30 s by default)
 server.listen(0, '127.0.0.1', () => process.send?.({ port: server.address().port }));
 
 let stopping = false;

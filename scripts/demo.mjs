@@ -34,7 +34,9 @@ try {
 }
 const { visits, requests } = result;
 
-console.log(`Sent ${requests.toLocaleString('en-US')} beacons (${visits.toLocaleString('en-US')} visits over ${days} days) through the collector in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+console.log(
+  `Sent ${requests.toLocaleString('en-US')} beacons (${visits.toLocaleString('en-US')} visits over ${days} days) through the collector in ${((performance.now() - started) / 1000).toFixed(1)} s.`,
+);
 console.log(`Data: ${dataDir} (${ff.options.storage})\n`);
 console.log('See it:');
 console.log(`  ${dataDir === resolve(DEFAULT_DIR) ? '' : `FOOTFALL_DATA_DIR=${dataDir} `}npm run demo:serve     # then open http://127.0.0.1:4322/_analytics`);

@@ -83,8 +83,7 @@ const isEngagement = (path: string) => (b: Beacon) => b.k === 'g' && b.u === `${
 const pageview = (page: Page, path: string, action: () => Promise<unknown>) => stored(page, [isPageview(path)], action);
 const event = (page: Page, name: string, action: () => Promise<unknown>) => stored(page, [isEvent(name)], action);
 /** A client-side navigation: the engaged time of the page left, and the next page's view. */
-const leave = (page: Page, from: string, to: string, action: () => Promise<unknown>) =>
-  stored(page, [isEngagement(from), isPageview(to)], action);
+const leave = (page: Page, from: string, to: string, action: () => Promise<unknown>) => stored(page, [isEngagement(from), isPageview(to)], action);
 
 /**
  * The beacon of one custom event: `footfall(name)` sends the name; a tagged element sends its

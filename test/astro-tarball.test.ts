@@ -34,21 +34,33 @@ let addOutput = '';
 let servedByRegistry: string[] = [];
 
 beforeAll(async () => {
-  for (const built of ['packages/runtime/dist/index.js', 'packages/runtime/dist/tracker.min.js', 'packages/astro-integration/dist/index.js', 'packages/astro-integration/dist/routes/collector.js']) {
+  for (const built of [
+    'packages/runtime/dist/index.js',
+    'packages/runtime/dist/tracker.min.js',
+    'packages/astro-integration/dist/index.js',
+    'packages/astro-integration/dist/routes/collector.js',
+  ]) {
     if (!existsSync(join(ROOT, built))) throw new Error(`${built} is missing: run \`npm run build\` first (\`npm test\` does).`);
   }
   app = mkdtempSync(join(tmpdir(), 'footfall-astro-tarball-'));
   await run('npm', ['pack', '--silent', '--pack-destination', app, '-w', '@footfall/runtime', '-w', '@footfall/astro'], { cwd: ROOT, env: cleanEnv({}) });
   const tarballs = readdirSync(app).filter((f) => f.endsWith('.tgz'));
-  writeFileSync(join(app, 'package.json'), JSON.stringify({
-    name: 'tarball-astro-site',
-    private: true,
-    type: 'module',
-    dependencies: {
-      astro: version('astro'),
-      '@astrojs/node': version('@astrojs/node'),
-    },
-  }, null, 2));
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'tarball-astro-site',
+        private: true,
+        type: 'module',
+        dependencies: {
+          astro: version('astro'),
+          '@astrojs/node': version('@astrojs/node'),
+        },
+      },
+      null,
+      2,
+    ),
+  );
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(join(app, path, '..'), { recursive: true });
     writeFileSync(join(app, path), text);
@@ -58,7 +70,10 @@ beforeAll(async () => {
   // `astro add` looks the package up in the registry (it must carry the astro-integration
   // keyword), installs it with npm and edits astro.config.mjs; --yes answers its prompts.
   const upstream = (await run('npm', ['config', 'get', 'registry'], { cwd: ROOT })).stdout.trim();
-  const registry = await startLocalRegistry(tarballs.map((f) => join(app, f)), upstream);
+  const registry = await startLocalRegistry(
+    tarballs.map((f) => join(app, f)),
+    upstream,
+  );
   try {
     const added = await run(process.execPath, [join(app, 'node_modules/astro/bin/astro.mjs'), 'add', '@footfall/astro', '--yes'], {
       cwd: app,
@@ -85,7 +100,9 @@ it('ships built code and the route entrypoints, no sources, tests or build info'
   const tgz = readdirSync(app).find((f) => f.startsWith('footfall-astro-'))!;
   const { stdout } = await run('tar', ['-tzf', join(app, tgz)]);
   const listed = stdout.trim().split('\n');
-  expect(listed).toEqual(expect.arrayContaining(['package/package.json', 'package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/routes/collector.js', 'package/dist/routes/dashboard.js']));
+  expect(listed).toEqual(
+    expect.arrayContaining(['package/package.json', 'package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/routes/collector.js', 'package/dist/routes/dashboard.js']),
+  );
   expect(listed.filter((f) => /\.test\.|\/src\/|test-support|tsbuildinfo/.test(f))).toEqual([]);
 });
 
@@ -96,7 +113,9 @@ it('adds itself with `astro add @footfall/astro`: found by its keyword, installe
   expect(config).toMatch(/^import footfall from ["']@footfall\/astro["'];?$/m);
   expect(config).toMatch(/integrations:\s*\[\s*footfall\(\)\s*\]/);
   const manifest = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-  expect(manifest.dependencies['@footfall/astro']).toBe(`^${(JSON.parse(readFileSync(join(ROOT, 'packages/astro-integration/package.json'), 'utf8')) as { version: string }).version}`);
+  expect(manifest.dependencies['@footfall/astro']).toBe(
+    `^${(JSON.parse(readFileSync(join(ROOT, 'packages/astro-integration/package.json'), 'utf8')) as { version: string }).version}`,
+  );
 });
 
 it('installs real copies, not links to the workspace', () => {

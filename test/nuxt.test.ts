@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { launchBrowser } from './support/browser.ts';
 import { browseAndCount, installSite, PASSWORD, removeSite, runIn, startServer, type RunningServer } from './support/framework-site.ts';
 
-const config = (lines: string[]) => ['export default defineNuxtConfig({', ...lines, "  devtools: { enabled: false },", '  telemetry: false,', '});', ''].join('\n');
+const config = (lines: string[]) => ['export default defineNuxtConfig({', ...lines, '  devtools: { enabled: false },', '  telemetry: false,', '});', ''].join('\n');
 
 const files = {
   'nuxt.config.ts': config([
@@ -16,10 +16,12 @@ const files = {
     // A prerendered page: Nitro renders it at build time, through the same render:html hook.
     "  routeRules: { '/about': { prerender: true } },",
   ]),
-  'app/app.vue': '<template>\n  <nav><NuxtLink to="/">Home</NuxtLink> <NuxtLink to="/about">About</NuxtLink> <NuxtLink to="/contact">Contact</NuxtLink></nav>\n  <NuxtPage />\n</template>\n',
+  'app/app.vue':
+    '<template>\n  <nav><NuxtLink to="/">Home</NuxtLink> <NuxtLink to="/about">About</NuxtLink> <NuxtLink to="/contact">Contact</NuxtLink></nav>\n  <NuxtPage />\n</template>\n',
   'app/pages/index.vue': '<template><h1>Home</h1></template>\n',
   'app/pages/about.vue': '<template><h1>About</h1></template>\n',
-  'app/pages/contact.vue': '<template>\n  <h1>Contact</h1>\n  <button id="signup" @click="signup">Sign up</button>\n</template>\n<script setup>\nconst signup = () => window.footfall(\'Signup\');\n</script>\n',
+  'app/pages/contact.vue':
+    '<template>\n  <h1>Contact</h1>\n  <button id="signup" @click="signup">Sign up</button>\n</template>\n<script setup>\nconst signup = () => window.footfall(\'Signup\');\n</script>\n',
 };
 
 const NUXT = 'node_modules/nuxt/bin/nuxt.mjs';
@@ -71,7 +73,7 @@ it('serves pages with the tracker and accepts beacons in `nuxt dev`', { timeout:
 });
 
 it('warns at build time when the plain Vite plugin is used instead of the module', { timeout: 120_000 }, async () => {
-  writeFileSync(join(dir, 'nuxt.config.ts'), "import footfall from '@footfall/vite';\n" + config(['  vite: { plugins: [footfall()] },']));
+  writeFileSync(join(dir, 'nuxt.config.ts'), `import footfall from '@footfall/vite';\n${config(['  vite: { plugins: [footfall()] },'])}`);
   const output = await runIn(dir, [NUXT, 'build'], notTest);
   expect(output).toMatch(/Nuxt renders its own pages.*modules: \['@footfall\/vite\/nuxt'\]/s);
 });

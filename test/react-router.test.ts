@@ -11,11 +11,12 @@ import { browseAndCount, installSite, PASSWORD, removeSite, runIn, startServer, 
 const REACT_ROUTER = '7.18.4';
 const CLI = 'node_modules/@react-router/dev/bin.js';
 const SERVE = 'node_modules/@react-router/serve/bin.js';
-const ROUTES = (footfallLine: string) => [
-  "import { type RouteConfig, index, route } from '@react-router/dev/routes';",
-  "import { footfallRoutes } from '@footfall/vite/react-router';",
-  `export default [index('routes/home.tsx'), route('about', 'routes/about.tsx'), route('contact', 'routes/contact.tsx')${footfallLine}] satisfies RouteConfig;`,
-].join('\n');
+const ROUTES = (footfallLine: string) =>
+  [
+    "import { type RouteConfig, index, route } from '@react-router/dev/routes';",
+    "import { footfallRoutes } from '@footfall/vite/react-router';",
+    `export default [index('routes/home.tsx'), route('about', 'routes/about.tsx'), route('contact', 'routes/contact.tsx')${footfallLine}] satisfies RouteConfig;`,
+  ].join('\n');
 
 const files = {
   'vite.config.ts': [
@@ -46,7 +47,8 @@ const files = {
   ].join('\n'),
   'app/routes/home.tsx': 'export default function Home() { return <h1>Home</h1>; }\n',
   'app/routes/about.tsx': 'export default function About() { return <h1>About</h1>; }\n',
-  'app/routes/contact.tsx': 'export default function Contact() {\n  return <><h1>Contact</h1><button id="signup" onClick={() => (window as any).footfall("Signup")}>Sign up</button></>;\n}\n',
+  'app/routes/contact.tsx':
+    'export default function Contact() {\n  return <><h1>Contact</h1><button id="signup" onClick={() => (window as any).footfall("Signup")}>Sign up</button></>;\n}\n',
 };
 
 let dir: string;

@@ -16,8 +16,10 @@ const files = {
     'export default defineConfig({ plugins: [sveltekit({ adapter: adapter() }), footfall({ allowLocalhost: true })] });',
   ].join('\n'),
   'src/hooks.server.js': "export { handle } from '@footfall/vite/sveltekit';\n",
-  'src/app.html': '<!doctype html>\n<html lang="en"><head><meta charset="utf-8" />%sveltekit.head%</head>\n<body><div style="display: contents">%sveltekit.body%</div></body></html>\n',
-  'src/routes/+layout.svelte': '<script>let { children } = $props();</script>\n<nav><a href="/">Home</a> <a href="/about">About</a> <a href="/contact">Contact</a></nav>\n{@render children()}\n',
+  'src/app.html':
+    '<!doctype html>\n<html lang="en"><head><meta charset="utf-8" />%sveltekit.head%</head>\n<body><div style="display: contents">%sveltekit.body%</div></body></html>\n',
+  'src/routes/+layout.svelte':
+    '<script>let { children } = $props();</script>\n<nav><a href="/">Home</a> <a href="/about">About</a> <a href="/contact">Contact</a></nav>\n{@render children()}\n',
   'src/routes/+page.svelte': '<h1>Home</h1>\n',
   'src/routes/about/+page.svelte': '<h1>About</h1>\n',
   // A prerendered page: its HTML is written at build time, through the same handle.
@@ -60,7 +62,9 @@ it('counts one visitor, one visit, three pageviews and one event through `node b
 });
 
 it('serves pages with the tracker and accepts beacons in `vite dev`', { timeout: 120_000 }, async () => {
-  server = await startServer(dir, ['node_modules/vite/bin/vite.js', 'dev', '--port', '{port}', '--host', '127.0.0.1', '--strictPort'], { FOOTFALL_DATA_DIR: join(dir, 'dev-data') });
+  server = await startServer(dir, ['node_modules/vite/bin/vite.js', 'dev', '--port', '{port}', '--host', '127.0.0.1', '--strictPort'], {
+    FOOTFALL_DATA_DIR: join(dir, 'dev-data'),
+  });
   expect(await (await fetch(`${server.base}/contact`)).text()).toContain('<script data-footfall>');
   const summary = await browseAndCount(browser, server.base, { links: ['/about', '/contact'], eventButton: '#signup' });
   expect(summary).toMatchObject({ visitors: 1, visits: 1, pageviews: 3, events: 1 });

@@ -91,25 +91,16 @@ it('counts one pageview per page load and per client-side route change', async (
     expect(await page.evaluate(() => fetch('/_footfall/privacy').then((r) => r.status))).toBe(200);
 
     const pageviews = beacons.matching({ k: 'p' }).map((b) => b.u);
-    expect(pageviews).toEqual([
-      `${base}/`,
-      `${base}/about/`,
-      `${base}/app/`,
-      `${base}/app/settings`,
-      `${base}/app/reports`,
-      `${base}/app/settings`,
-      `${base}/app/`,
-    ]);
+    expect(pageviews).toEqual([`${base}/`, `${base}/about/`, `${base}/app/`, `${base}/app/settings`, `${base}/app/reports`, `${base}/app/settings`, `${base}/app/`]);
 
     // vite dev opens the dashboard API without a password; one tab is one visit.
     const res = await fetch(`${base}/_analytics/api/summary?period=today`);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ pageviews: 7, visitors: 1, visits: 1 });
     const pages = await (await fetch(`${base}/_analytics/api/breakdown?property=page&period=today`)).json();
-    expect(pages.results).toEqual(expect.arrayContaining([
-      expect.objectContaining({ value: '/app/settings', pageviews: 2 }),
-      expect.objectContaining({ value: '/app/reports', pageviews: 1 }),
-    ]));
+    expect(pages.results).toEqual(
+      expect.arrayContaining([expect.objectContaining({ value: '/app/settings', pageviews: 2 }), expect.objectContaining({ value: '/app/reports', pageviews: 1 })]),
+    );
   } finally {
     beacons.stop();
     await context.close();

@@ -32,11 +32,11 @@ const files: Record<string, string> = {
   'vite.config.js': [
     "import footfall from '@footfall/vite';",
     "import { defineConfig } from 'vite';",
-    "const page = (p) => new URL(p, import.meta.url).pathname;",
-    "export default defineConfig({",
-    "  plugins: [footfall({ allowLocalhost: true })],",
+    'const page = (p) => new URL(p, import.meta.url).pathname;',
+    'export default defineConfig({',
+    '  plugins: [footfall({ allowLocalhost: true })],',
     "  build: { rolldownOptions: { input: [page('index.html'), page('about/index.html')] } },",
-    "});",
+    '});',
   ].join('\n'),
   // A production server in a few lines: Footfall first, the site's own handler for the rest.
   'server.js': [
@@ -58,12 +58,19 @@ beforeAll(async () => {
   const tarballs = readdirSync(app).filter((f) => f.endsWith('.tgz'));
   const tarball = (name: string) => `file:./${tarballs.find((f) => f.startsWith(name))!}`;
   const vite = (JSON.parse(readFileSync(join(ROOT, 'node_modules/vite/package.json'), 'utf8')) as { version: string }).version;
-  writeFileSync(join(app, 'package.json'), JSON.stringify({
-    name: 'tarball-app',
-    private: true,
-    type: 'module',
-    dependencies: { '@footfall/runtime': tarball('footfall-runtime-'), '@footfall/vite': tarball('footfall-vite-'), vite },
-  }, null, 2));
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'tarball-app',
+        private: true,
+        type: 'module',
+        dependencies: { '@footfall/runtime': tarball('footfall-runtime-'), '@footfall/vite': tarball('footfall-vite-'), vite },
+      },
+      null,
+      2,
+    ),
+  );
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(join(app, path, '..'), { recursive: true });
     writeFileSync(join(app, path), text);

@@ -22,7 +22,8 @@ const files = {
     'const app = express();',
     'app.use(createFootfallMiddleware());',
     "app.use(express.static('docs/.vitepress/dist', { extensions: ['html'] }));",
-    "const server = app.listen(Number(process.env.PORT), process.env.HOST, () => console.log(`listening on http://${process.env.HOST}:${process.env.PORT}`));",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the server's source, written out as text.
+    'const server = app.listen(Number(process.env.PORT), process.env.HOST, () => console.log(`listening on http://${process.env.HOST}:${process.env.PORT}`));',
     'server.headersTimeout = 10_000;',
     'server.requestTimeout = 30_000;',
   ].join('\n'),
@@ -61,7 +62,9 @@ it('counts one visitor, one visit, three pageviews and one event on the static o
 });
 
 it('serves pages with the tracker and accepts beacons in `vitepress dev`', { timeout: 120_000 }, async () => {
-  server = await startServer(dir, ['node_modules/vitepress/bin/vitepress.js', 'dev', 'docs', '--port', '{port}', '--host', '127.0.0.1', '--strictPort'], { FOOTFALL_DATA_DIR: join(dir, 'dev-data') });
+  server = await startServer(dir, ['node_modules/vitepress/bin/vitepress.js', 'dev', 'docs', '--port', '{port}', '--host', '127.0.0.1', '--strictPort'], {
+    FOOTFALL_DATA_DIR: join(dir, 'dev-data'),
+  });
   expect(await (await fetch(`${server.base}/about`)).text()).toContain('<script data-footfall>');
   const summary = await browseAndCount(browser, server.base, VISIT);
   expect(summary).toMatchObject({ visitors: 1, visits: 1, pageviews: 3, events: 1 });

@@ -6,7 +6,10 @@ const runtime = process.env.BENCH_RUNTIME;
 const { createFootfall } = await import(runtime ? `${runtime}/index.js` : '@footfall/runtime');
 const { footfallMiddleware } = await import(runtime ? `${runtime}/node.js` : '@footfall/runtime/node');
 
-const ff = await createFootfall({ dataDir: process.env.BENCH_DATA_DIR, storage: process.env.BENCH_STORAGE ?? 'sqlite', clickhouseUrl: process.env.FOOTFALL_CLICKHOUSE_URL }, { env: {}, log: () => {} });
+const ff = await createFootfall(
+  { dataDir: process.env.BENCH_DATA_DIR, storage: process.env.BENCH_STORAGE ?? 'sqlite', clickhouseUrl: process.env.FOOTFALL_CLICKHOUSE_URL },
+  { env: {}, log: () => {} },
+);
 const middleware = footfallMiddleware(ff);
 const server = createServer((req, res) => {
   if (req.url === '/__rss') return res.end(String(process.memoryUsage().rss));

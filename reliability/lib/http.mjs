@@ -66,11 +66,13 @@ export function bearer(password) {
  */
 export async function runLoops(connections, { maxPerLoop, maxMs, stop = () => false }, step) {
   const deadline = Date.now() + maxMs;
-  await Promise.all(Array.from({ length: connections }, async (_, loop) => {
-    for (let i = 0; i < maxPerLoop && Date.now() < deadline && !stop(); i++) {
-      if ((await step(loop, i)) === false) break;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: connections }, async (_, loop) => {
+      for (let i = 0; i < maxPerLoop && Date.now() < deadline && !stop(); i++) {
+        if ((await step(loop, i)) === false) break;
+      }
+    }),
+  );
 }
 
 /** A seeded PRNG (mulberry32), so a fuzz run that finds something can be replayed with its seed. */

@@ -16,9 +16,15 @@ export function readStore(dataDir, storage = 'sqlite') {
   if (storage === 'json') return readJsonStore(dataDir);
   const db = new DatabaseSync(join(dataDir, SQLITE_FILE), { readOnly: true });
   try {
-    const integrity = db.prepare('PRAGMA integrity_check').all().map((r) => r.integrity_check).join('; ');
-    const rows = db.prepare(`SELECT v.session AS session, s.text AS path FROM events e
-      JOIN visits v ON v.id = e.visit JOIN strings s ON s.id = e.path`).all();
+    const integrity = db
+      .prepare('PRAGMA integrity_check')
+      .all()
+      .map((r) => r.integrity_check)
+      .join('; ');
+    const rows = db
+      .prepare(`SELECT v.session AS session, s.text AS path FROM events e
+      JOIN visits v ON v.id = e.visit JOIN strings s ON s.id = e.path`)
+      .all();
     const counts = new Map();
     for (const r of rows) {
       const key = `${r.session} ${r.path}`;

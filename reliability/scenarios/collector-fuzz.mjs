@@ -7,25 +7,65 @@ import { readStore } from '../lib/store.mjs';
 import { withServer } from '../lib/server.mjs';
 
 const PROTO = ['__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty', 'prototype', 'isPrototypeOf'];
-const FRAGMENTS = ['', '{', '}', '[]', '[', '"', 'null', 'true', '0', '-0', '1e999', '"k"', '{"k"}', '{"k":}', '{"k":"p",}', '{"k":"p" "u":"x"}',
-  '{"k":"p","u":', '{"k":"p","u":"https://site.test/"', '\u0000', '{"k":"p","u":"https://site.test/"}garbage', '{"k":"p","u":"https://site.test/"}{}',
-  '\ufeff{"k":"p","u":"https://site.test/"}', '{"k":"p","k":"__proto__","u":"https://site.test/"}', "{'k':'p'}", '{"k":NaN}', '{"k":"p","g":Infinity}'];
+const FRAGMENTS = [
+  '',
+  '{',
+  '}',
+  '[]',
+  '[',
+  '"',
+  'null',
+  'true',
+  '0',
+  '-0',
+  '1e999',
+  '"k"',
+  '{"k"}',
+  '{"k":}',
+  '{"k":"p",}',
+  '{"k":"p" "u":"x"}',
+  '{"k":"p","u":',
+  '{"k":"p","u":"https://site.test/"',
+  '\u0000',
+  '{"k":"p","u":"https://site.test/"}garbage',
+  '{"k":"p","u":"https://site.test/"}{}',
+  '\ufeff{"k":"p","u":"https://site.test/"}',
+  '{"k":"p","k":"__proto__","u":"https://site.test/"}',
+  "{'k':'p'}",
+  '{"k":NaN}',
+  '{"k":"p","g":Infinity}',
+];
 const LONE = ['\\ud800', '\\udfff', '\\ud83d', 'a\\udc00b', '\\ud800\\ud800'];
 
 function value(rng, depth = 0) {
   switch (rng.int(depth > 2 ? 9 : 12)) {
-    case 0: return rng.pick([0, -1, 1.5, 2 ** 53 + 2, -(2 ** 63), 1e308, -1e308, Number.MIN_VALUE, 86_400_001]);
-    case 1: return '';
-    case 2: return 'x'.repeat(rng.pick([1, 64, 65, 121, 2001, 9000]));
-    case 3: return rng.pick(PROTO);
-    case 4: return null;
-    case 5: return rng.chance(0.5);
-    case 6: return `https://site.test/${'a/'.repeat(rng.int(50))}?utm_source=${rng.pick(PROTO)}#x`;
-    case 7: return rng.pick(['javascript:alert(1)', 'data:text/html,x', 'ftp://x/', 'https://', 'http://[::1', '//site.test/', 'https://site.test/\u0007', 'https://site.test/\u202e']);
-    case 8: return String.fromCharCode(rng.int(0x10000)).repeat(1 + rng.int(3));
-    case 9: return [value(rng, depth + 1), value(rng, depth + 1)];
-    case 10: return Object.fromEntries([[rng.pick(PROTO), value(rng, depth + 1)], [`p${rng.int(40)}`, value(rng, depth + 1)]]);
-    default: return { __proto__: null, ...Object.fromEntries(Array.from({ length: rng.int(35) }, (_, i) => [`k${i}`, `v${i}`])) };
+    case 0:
+      return rng.pick([0, -1, 1.5, 2 ** 53 + 2, -(2 ** 63), 1e308, -1e308, Number.MIN_VALUE, 86_400_001]);
+    case 1:
+      return '';
+    case 2:
+      return 'x'.repeat(rng.pick([1, 64, 65, 121, 2001, 9000]));
+    case 3:
+      return rng.pick(PROTO);
+    case 4:
+      return null;
+    case 5:
+      return rng.chance(0.5);
+    case 6:
+      return `https://site.test/${'a/'.repeat(rng.int(50))}?utm_source=${rng.pick(PROTO)}#x`;
+    case 7:
+      return rng.pick(['javascript:alert(1)', 'data:text/html,x', 'ftp://x/', 'https://', 'http://[::1', '//site.test/', 'https://site.test/\u0007', 'https://site.test/\u202e']);
+    case 8:
+      return String.fromCharCode(rng.int(0x10000)).repeat(1 + rng.int(3));
+    case 9:
+      return [value(rng, depth + 1), value(rng, depth + 1)];
+    case 10:
+      return Object.fromEntries([
+        [rng.pick(PROTO), value(rng, depth + 1)],
+        [`p${rng.int(40)}`, value(rng, depth + 1)],
+      ]);
+    default:
+      return { __proto__: null, ...Object.fromEntries(Array.from({ length: rng.int(35) }, (_, i) => [`k${i}`, `v${i}`])) };
   }
 }
 
@@ -46,7 +86,8 @@ export function fuzzBody(rng) {
   const kind = rng.pick(['mutated', 'mutated', 'mutated', 'fragment', 'truncated', 'bytes', 'huge-number', 'surrogate', 'prototype', 'deep', 'oversized', 'valid']);
   const base = validBeacon(rng);
   switch (kind) {
-    case 'valid': return { kind, body: JSON.stringify(base) };
+    case 'valid':
+      return { kind, body: JSON.stringify(base) };
     case 'mutated': {
       const o = { ...base };
       for (let i = 0, n = 1 + rng.int(3); i < n; i++) {
@@ -57,33 +98,65 @@ export function fuzzBody(rng) {
       }
       return { kind, body: JSON.stringify(o) };
     }
-    case 'fragment': return { kind, body: rng.pick(FRAGMENTS) };
+    case 'fragment':
+      return { kind, body: rng.pick(FRAGMENTS) };
     case 'truncated': {
       const text = JSON.stringify(base);
       return { kind, body: text.slice(0, rng.int(text.length)) };
     }
-    case 'bytes': return { kind, body: randomBytes(rng.int(2048)) };
+    case 'bytes':
+      return { kind, body: randomBytes(rng.int(2048)) };
     case 'huge-number': {
-      const n = rng.pick(['1e999', '-1e999', '1e-400', '9007199254740993', '123456789012345678901234567890', '-0', '0.0000001', '1' + '0'.repeat(400)]);
-      return { kind, body: rng.pick([`{"k":"g","u":"https://site.test/","s":"h1","g":${n}}`, `{"k":"p","u":"https://site.test/","s":${n}}`, `{"k":${n},"u":"https://site.test/"}`, `{"k":"e","u":"https://site.test/","n":"E","p":{"a":${n}}}`]) };
+      const n = rng.pick(['1e999', '-1e999', '1e-400', '9007199254740993', '123456789012345678901234567890', '-0', '0.0000001', `1${'0'.repeat(400)}`]);
+      return {
+        kind,
+        body: rng.pick([
+          `{"k":"g","u":"https://site.test/","s":"h1","g":${n}}`,
+          `{"k":"p","u":"https://site.test/","s":${n}}`,
+          `{"k":${n},"u":"https://site.test/"}`,
+          `{"k":"e","u":"https://site.test/","n":"E","p":{"a":${n}}}`,
+        ]),
+      };
     }
     case 'surrogate': {
       const l = rng.pick(LONE);
-      return { kind, body: rng.pick([`{"k":"p","u":"https://site.test/${l}","s":"s1"}`, `{"k":"e","u":"https://site.test/","n":"${l}"}`, `{"k":"e","u":"https://site.test/","n":"E","p":{"${l}":"v"}}`,
-        `{"k":"e","u":"https://site.test/","n":"E","p":{"k":"${l}"}}`, `{"k":"p","u":"https://site.test/","r":"https://r.test/${l}"}`, `{"${l}":"p","u":"https://site.test/"}`]) };
+      return {
+        kind,
+        body: rng.pick([
+          `{"k":"p","u":"https://site.test/${l}","s":"s1"}`,
+          `{"k":"e","u":"https://site.test/","n":"${l}"}`,
+          `{"k":"e","u":"https://site.test/","n":"E","p":{"${l}":"v"}}`,
+          `{"k":"e","u":"https://site.test/","n":"E","p":{"k":"${l}"}}`,
+          `{"k":"p","u":"https://site.test/","r":"https://r.test/${l}"}`,
+          `{"${l}":"p","u":"https://site.test/"}`,
+        ]),
+      };
     }
     case 'prototype': {
       const key = rng.pick(PROTO);
-      return { kind, body: rng.pick([`{"__proto__":{"k":"p","u":"https://site.test/polluted"}}`, `{"k":"p","u":"https://site.test/","__proto__":{"admin":true}}`,
-        `{"k":"e","u":"https://site.test/","n":"${key}","p":{"${key}":"x"}}`, `{"k":"e","u":"https://site.test/","n":"E","p":{"__proto__":{"x":"y"}}}`,
-        `{"constructor":{"prototype":{"k":"p"}},"k":"p","u":"https://site.test/"}`, `{"k":"p","u":"https://site.test/${key}","s":"${key}"}`,
-        `{"type":"event","url":"https://site.test/","name":"${key}","props":{"${key}":"${key}"}}`, `{"k":"${key}","u":"https://site.test/"}`]) };
+      return {
+        kind,
+        body: rng.pick([
+          `{"__proto__":{"k":"p","u":"https://site.test/polluted"}}`,
+          `{"k":"p","u":"https://site.test/","__proto__":{"admin":true}}`,
+          `{"k":"e","u":"https://site.test/","n":"${key}","p":{"${key}":"x"}}`,
+          `{"k":"e","u":"https://site.test/","n":"E","p":{"__proto__":{"x":"y"}}}`,
+          `{"constructor":{"prototype":{"k":"p"}},"k":"p","u":"https://site.test/"}`,
+          `{"k":"p","u":"https://site.test/${key}","s":"${key}"}`,
+          `{"type":"event","url":"https://site.test/","name":"${key}","props":{"${key}":"${key}"}}`,
+          `{"k":"${key}","u":"https://site.test/"}`,
+        ]),
+      };
     }
     case 'deep': {
       const depth = 100 + rng.int(7000);
-      return { kind, body: rng.chance(0.5) ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `{"k":"e","u":"https://site.test/","n":"E","p":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}` };
+      return {
+        kind,
+        body: rng.chance(0.5) ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `{"k":"e","u":"https://site.test/","n":"E","p":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`,
+      };
     }
-    default: return { kind: 'oversized', body: JSON.stringify({ ...base, n: 'x'.repeat(16_384 + rng.int(50_000)) }) };
+    default:
+      return { kind: 'oversized', body: JSON.stringify({ ...base, n: 'x'.repeat(16_384 + rng.int(50_000)) }) };
   }
 }
 
@@ -119,12 +192,20 @@ export async function collectorFuzz({ bodies = 5000, connections = 8, seed = Dat
     await server.stop();
     const store = readStore(dataDir);
     const out = {
-      seed, bodies: next, statuses: statuses.counts,
+      seed,
+      bodies: next,
+      statuses: statuses.counts,
       by_kind: Object.fromEntries(Object.entries(byKind).map(([k, t]) => [k, t.counts])),
-      five_xx: Object.entries(statuses.counts).filter(([k]) => Number(k) >= 500).reduce((n, [, v]) => n + v, 0),
+      five_xx: Object.entries(statuses.counts)
+        .filter(([k]) => Number(k) >= 500)
+        .reduce((n, [, v]) => n + v, 0),
       no_answer: statuses.counts['no answer'] ?? 0,
       five_xx_samples: fiveHundreds,
-      acknowledged: stored, rows: store.events, integrity: store.integrity, alive_after: alive, log_lines: logLines,
+      acknowledged: stored,
+      rows: store.events,
+      integrity: store.integrity,
+      alive_after: alive,
+      log_lines: logLines,
     };
     log(`collector fuzz: ${JSON.stringify(out)}`);
     return out;
@@ -135,7 +216,10 @@ export function collectorFuzzRow(r) {
   const ok = r.five_xx === 0 && r.alive_after && r.acknowledged === r.rows && r.integrity === 'ok';
   return {
     name: `collector fuzz, ${r.bodies.toLocaleString('en')} bodies`,
-    measured: `${Object.entries(r.statuses).sort().map(([k, v]) => `${v}x${k}`).join(' ')}; 5xx: ${r.five_xx}; ${r.acknowledged} acknowledged = ${r.rows} rows stored; server up after: ${r.alive_after}`,
+    measured: `${Object.entries(r.statuses)
+      .sort()
+      .map(([k, v]) => `${v}x${k}`)
+      .join(' ')}; 5xx: ${r.five_xx}; ${r.acknowledged} acknowledged = ${r.rows} rows stored; server up after: ${r.alive_after}`,
     ok,
   };
 }

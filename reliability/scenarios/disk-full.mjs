@@ -64,7 +64,11 @@ export async function diskFull({ storage = 'sqlite', before = 20, whileFull = 10
       await server.stop();
     } catch (error) {
       // Its own last words say why (the message of the error that stopped it).
-      out.start_on_full_disk = `did not start: ${error.message.split('\n').filter((l) => l.trim()).at(-1).replace('reliability server: Footfall did not start: ', '')}`;
+      out.start_on_full_disk = `did not start: ${error.message
+        .split('\n')
+        .filter((l) => l.trim())
+        .at(-1)
+        .replace('reliability server: Footfall did not start: ', '')}`;
     }
     fs.free();
 
@@ -82,11 +86,22 @@ export async function diskFull({ storage = 'sqlite', before = 20, whileFull = 10
 export function diskFullRow(r) {
   const name = `disk full (4 MiB tmpfs${r.storage === 'json' ? ', JSON engine' : ''})`;
   if (r.skipped) return { name, measured: `not run: ${r.skipped}`, ok: true };
-  const s = (x) => Object.entries(x.statuses).map(([k, v]) => `${v}x${k}`).join(' ');
-  const ok = r.lost === 0 && r.duplicated === 0 && r.integrity === 'ok' && r.restart_accepts && r.while_full.retry_after_missing === 0 && !('500' in r.while_full.statuses) && r.log_lines_disk_full > 0;
+  const s = (x) =>
+    Object.entries(x.statuses)
+      .map(([k, v]) => `${v}x${k}`)
+      .join(' ');
+  const ok =
+    r.lost === 0 &&
+    r.duplicated === 0 &&
+    r.integrity === 'ok' &&
+    r.restart_accepts &&
+    r.while_full.retry_after_missing === 0 &&
+    !('500' in r.while_full.statuses) &&
+    r.log_lines_disk_full > 0;
   return {
     name,
-    measured: `while full: ${s(r.while_full)} (Retry-After missing on ${r.while_full.retry_after_missing}); after freeing: ${s(r.after)}; ` +
+    measured:
+      `while full: ${s(r.while_full)} (Retry-After missing on ${r.while_full.retry_after_missing}); after freeing: ${s(r.after)}; ` +
       `${r.acknowledged} acknowledged, ${r.stored} stored once, ${r.lost} lost, ${r.duplicated} twice; integrity ${r.integrity}; ` +
       `${r.log_lines_disk_full} log line(s) naming the full disk; restart ok: ${r.restart_accepts}; start on a full disk: ${r.start_on_full_disk}`,
     ok,

@@ -54,7 +54,9 @@ export async function killNine({ storage = 'sqlite', rounds = 3, connections = 1
       const check = checkAcknowledged(store, acked);
       const figures = { sent, ...check, unanswered, other_answers: otherAnswers, killed_mid_load: killedMidLoad, signal: exit.signal, integrity: store.integrity, restarted: true };
       out.rounds.push(figures);
-      log(`kill -9 (${storage}) round ${round + 1}: ${check.acknowledged} acknowledged, ${check.stored} stored, ${check.lost} lost, ${unanswered} unanswered, integrity ${store.integrity}`);
+      log(
+        `kill -9 (${storage}) round ${round + 1}: ${check.acknowledged} acknowledged, ${check.stored} stored, ${check.lost} lost, ${unanswered} unanswered, integrity ${store.integrity}`,
+      );
     }
     // The restarted server still takes beacons and the file is still sound after all rounds.
     const after = await sendBeacon(server.url, pageview('after-kills'));

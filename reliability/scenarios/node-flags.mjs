@@ -23,7 +23,10 @@ export async function nodeFlags({ flags = FLAGS, storage = 'sqlite', log = () =>
         await server.stop();
       }
     } catch (error) {
-      out.flags[flag] = `did not start: ${error.message.split('\n').filter((l) => l.trim()).at(-1)}`;
+      out.flags[flag] = `did not start: ${error.message
+        .split('\n')
+        .filter((l) => l.trim())
+        .at(-1)}`;
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
@@ -38,9 +41,10 @@ export function nodeFlagsRow(r) {
   const reasons = [...new Set(failing.map(([flag, v]) => v.replace(/^did not start: (reliability server: Footfall did not start: )?/, '').replace(flag, '<flag>')))];
   return {
     name: `start under node flags (${Object.keys(r.flags).length})`,
-    measured: failing.length === 0
-      ? `starts, stores and answers under ${Object.keys(r.flags).join(' ')}`
-      : `${Object.keys(r.flags).length - failing.length} ok; does not start under ${failing.map(([f]) => f).join(' ')}: ${reasons.join('; ')}`,
+    measured:
+      failing.length === 0
+        ? `starts, stores and answers under ${Object.keys(r.flags).join(' ')}`
+        : `${Object.keys(r.flags).length - failing.length} ok; does not start under ${failing.map(([f]) => f).join(' ')}: ${reasons.join('; ')}`,
     ok: failing.length === 0,
   };
 }

@@ -12,13 +12,20 @@ export async function passwords({ seconds = 10, connections = 4, log = () => {} 
   return withServer('pw', { FOOTFALL_TRUSTED_PROXIES: '127.0.0.1' }, async (server) => {
     // The owner signs in first (from the guesser's own address, the hardest case).
     const login = await request(server.url, '/_analytics/login', {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `password=${encodeURIComponent(PASSWORD)}`,
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `password=${encodeURIComponent(PASSWORD)}`,
     });
-    const cookie = [login.headers['set-cookie'] ?? []].flat().map((c) => c.split(';')[0]).find((c) => c.startsWith('footfall_owner='));
+    const cookie = [login.headers['set-cookie'] ?? []]
+      .flat()
+      .map((c) => c.split(';')[0])
+      .find((c) => c.startsWith('footfall_owner='));
 
     let guess = 0;
     const result = await autocannon({
-      url: `${server.url}/_analytics/api/summary`, connections, duration: seconds,
+      url: `${server.url}/_analytics/api/summary`,
+      connections,
+      duration: seconds,
       requests: [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, ...bearer(`guess-${guess++}-${Math.random()}`) } }) }],
     });
     const statuses = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([k, v]) => [k, v.count]));
@@ -27,7 +34,11 @@ export async function passwords({ seconds = 10, connections = 4, log = () => {} 
     const rightFromGuesser = await request(server.url, summary, { headers: bearer(PASSWORD) });
     const rightFromOwner = (await request(server.url, summary, { headers: { ...bearer(PASSWORD), 'x-forwarded-for': OWNER_ADDRESS } })).status;
     const out = {
-      seconds, connections, login: login.status, guesses: result.requests.total, statuses,
+      seconds,
+      connections,
+      login: login.status,
+      guesses: result.requests.total,
+      statuses,
       checked_per_minute: Math.round(((statuses['401'] ?? 0) / seconds) * 60),
       refused_429: statuses['429'] ?? 0,
       session_cookie_after: withCookie,
@@ -44,7 +55,8 @@ export async function passwords({ seconds = 10, connections = 4, log = () => {} 
 export function passwordsRow(r) {
   return {
     name: `password guessing, ${r.seconds} s, one client`,
-    measured: `${r.guesses.toLocaleString('en')} wrong guesses: ${r.statuses['401'] ?? 0} checked (401; ${r.checked_per_minute}/min over the run), ${r.refused_429.toLocaleString('en')} refused unchecked (429); ` +
+    measured:
+      `${r.guesses.toLocaleString('en')} wrong guesses: ${r.statuses['401'] ?? 0} checked (401; ${r.checked_per_minute}/min over the run), ${r.refused_429.toLocaleString('en')} refused unchecked (429); ` +
       `then: the owner's session cookie ${r.session_cookie_after}, the right password from the guesser's address ${r.right_password_same_client}` +
       `${r.retry_after_s !== undefined ? ` (Retry-After ${r.retry_after_s} s)` : ''}, from another address ${r.right_password_other_client}`,
     // Behaviour, not a rate limit: every guess is answered 401 or 429, and the owner gets in.

@@ -65,12 +65,16 @@ export async function poisonPill({ legit = 2000, legitConnections = 4, attackCon
 }
 
 export function poisonPillRow(r) {
-  const attackNon400 = Object.entries(r.attack_statuses).filter(([k]) => k !== '400').reduce((n, [, v]) => n + v, 0);
+  const attackNon400 = Object.entries(r.attack_statuses)
+    .filter(([k]) => k !== '400')
+    .reduce((n, [, v]) => n + v, 0);
   const ok = r.acknowledged === r.legit_sent && r.lost === 0 && attackNon400 === 0 && r.attack_stored === 0 && r.integrity === 'ok';
   return {
     name: 'poison pill (2 attacking connections)',
-    measured: `legitimate: ${r.acknowledged} / ${r.legit_sent} accepted, ${r.stored} stored; attack: ${Object.entries(r.attack_statuses).map(([k, v]) => `${v}x${k}`).join(' ')}, ` +
-      `${r.attack_stored} stored; ${r.log_lines} server log line(s) during the run`,
+    measured:
+      `legitimate: ${r.acknowledged} / ${r.legit_sent} accepted, ${r.stored} stored; attack: ${Object.entries(r.attack_statuses)
+        .map(([k, v]) => `${v}x${k}`)
+        .join(' ')}, ` + `${r.attack_stored} stored; ${r.log_lines} server log line(s) during the run`,
     ok,
   };
 }

@@ -58,7 +58,10 @@ export async function slowBodies({ bodies = 100, headers = 20, maxMs = 60_000, l
 }
 
 export function slowBodiesRow(r) {
-  const part = (x) => `cut after ${x.cut_after_s.median} s (max ${x.cut_after_s.max} s): ${Object.entries(x.answers).map(([k, v]) => `${v}x${k}`).join(' ')}`;
+  const part = (x) =>
+    `cut after ${x.cut_after_s.median} s (max ${x.cut_after_s.max} s): ${Object.entries(x.answers)
+      .map(([k, v]) => `${v}x${k}`)
+      .join(' ')}`;
   return {
     name: `slow clients, ${r.bodies.count} bodies + ${r.headers?.count ?? 0} headers a byte/s`,
     measured: `bodies ${part(r.bodies)}${r.headers ? `; headers ${part(r.headers)}` : ''}; server up after: ${r.alive_after}`,

@@ -151,8 +151,7 @@ export function captureBeacons(source: BeaconSource, opts: CaptureOptions = {}):
           waiters.delete(check);
           reject(
             new Error(
-              `waited ${timeoutMs} ms for ${count} beacon(s) matching ${JSON.stringify(partial)}; ` +
-                `got ${matching(partial).length}. All beacons: ${JSON.stringify(beacons)}`,
+              `waited ${timeoutMs} ms for ${count} beacon(s) matching ${JSON.stringify(partial)}; ` + `got ${matching(partial).length}. All beacons: ${JSON.stringify(beacons)}`,
             ),
           );
         }, timeoutMs);

@@ -20,7 +20,9 @@ export const PASSWORD = 'framework-site-password';
 /** The user's environment: nothing of this workspace's test run leaks into the site. */
 export function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   // Vitest sets TEST=true too, which Nuxt takes for its own test mode (silent builds).
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('FOOTFALL_') && !key.startsWith('VITEST') && key !== 'NODE_ENV' && key !== 'TEST'));
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith('FOOTFALL_') && !key.startsWith('VITEST') && key !== 'NODE_ENV' && key !== 'TEST'),
+  );
   return { ...clean, ASTRO_TELEMETRY_DISABLED: '1', NUXT_TELEMETRY_DISABLED: '1', ...extra };
 }
 
@@ -43,12 +45,19 @@ export async function installSite(name: string, spec: SiteSpec): Promise<string>
   await run('npm', ['pack', '--silent', '--pack-destination', dir, '-w', '@footfall/runtime', '-w', '@footfall/vite'], { cwd: ROOT, env: userEnv() });
   const tarballs = readdirSync(dir).filter((f) => f.endsWith('.tgz'));
   const tarball = (prefix: string) => `file:./${tarballs.find((f) => f.startsWith(prefix))!}`;
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({
-    name: `footfall-${name}-site`,
-    private: true,
-    type: 'module',
-    dependencies: { '@footfall/runtime': tarball('footfall-runtime-'), '@footfall/vite': tarball('footfall-vite-'), ...spec.dependencies },
-  }, null, 2));
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify(
+      {
+        name: `footfall-${name}-site`,
+        private: true,
+        type: 'module',
+        dependencies: { '@footfall/runtime': tarball('footfall-runtime-'), '@footfall/vite': tarball('footfall-vite-'), ...spec.dependencies },
+      },
+      null,
+      2,
+    ),
+  );
   for (const [path, text] of Object.entries(spec.files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
@@ -89,11 +98,15 @@ export interface RunningServer {
  */
 export async function startServer(dir: string, args: readonly string[], env: Record<string, string> = {}): Promise<RunningServer> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, args.map((a) => a.replace('{port}', String(port))), {
-    cwd: dir,
-    env: userEnv({ PORT: String(port), HOST: '127.0.0.1', NITRO_PORT: String(port), NITRO_HOST: '127.0.0.1', ...env }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    args.map((a) => a.replace('{port}', String(port))),
+    {
+      cwd: dir,
+      env: userEnv({ PORT: String(port), HOST: '127.0.0.1', NITRO_PORT: String(port), NITRO_HOST: '127.0.0.1', ...env }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const base = `http://127.0.0.1:${port}`;
   // Every one of these servers prints its address once it listens (Vite and Nuxt in colour):

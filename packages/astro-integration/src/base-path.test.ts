@@ -42,14 +42,17 @@ async function started(server: Promise<RunningServer>): Promise<RunningServer> {
 
 /** A visit to the home page and one to another page, from a search engine, through the tracker's URL. */
 async function seed(server: RunningServer, collector: string, home: string): Promise<void> {
-  for (const [path, s] of [[home, 'visit1'], [`${home}${home.endsWith('/') ? '' : '/'}guide`, 'visit2']] as const) {
+  for (const [path, s] of [
+    [home, 'visit1'],
+    [`${home}${home.endsWith('/') ? '' : '/'}guide`, 'visit2'],
+  ] as const) {
     const response = await postBeacon(server.url, { k: 'p', u: `${server.url}${path}`, s, r: 'https://www.google.com/' }, collector);
     expect(response.status, server.output()).toBe(202);
     expect(response.headers.get('x-footfall-dropped')).toBeNull();
   }
 }
 
-describe.each(SITES)('a site under /docs with trailingSlash $trailingSlash', ({ fixture, trailingSlash, slash }) => {
+describe.each(SITES)('a site under /docs with trailingSlash $trailingSlash', ({ fixture, slash }) => {
   const home = `/docs${slash}`;
   const collector = `/docs/_footfall/e${slash}`;
   const dashboard = `/docs/_analytics${slash}`;

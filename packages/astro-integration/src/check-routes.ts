@@ -17,7 +17,9 @@ export function routeConflicts(routes: readonly IntegrationResolvedRoute[], base
     if (isOurs(route, patterns)) continue;
     const base = bases.find((b) => route.pattern === b || route.pattern.startsWith(`${b}/`));
     if (base) {
-      warnings.push(`the route ${route.pattern} (${route.entrypoint}) is under ${base}, where Footfall answers; move it, or choose another base in footfall({ collectorBase, dashboardBase }).`);
+      warnings.push(
+        `the route ${route.pattern} (${route.entrypoint}) is under ${base}, where Footfall answers; move it, or choose another base in footfall({ collectorBase, dashboardBase }).`,
+      );
     }
   }
   return warnings;

@@ -33,7 +33,9 @@ export function serverOptions(config: RouteConfig, env: Env, warn: (message: str
     ['FOOTFALL_DASHBOARD_BASE', dashboard, config.dashboardBase],
   ] as const) {
     if (value?.trim() && value.trim() !== built) {
-      warn(`@footfall/astro: ${name}=${value.trim()} is ignored: the site was built with ${built}. Routes and the tracker are fixed at build time; set it when you run \`astro build\`.`);
+      warn(
+        `@footfall/astro: ${name}=${value.trim()} is ignored: the site was built with ${built}. Routes and the tracker are fixed at build time; set it when you run \`astro build\`.`,
+      );
     }
   }
   return resolveOptions(

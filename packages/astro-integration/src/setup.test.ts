@@ -151,7 +151,14 @@ describe('the options plugin', () => {
 });
 
 describe('serverOptions', () => {
-  const config: RouteConfig = { options: { privacyMode: 'strict', dataDir: 'data' }, dev: false, sitePrefix: '/docs', trailingSlash: 'always', collectorBase: '/_footfall', dashboardBase: '/_analytics' };
+  const config: RouteConfig = {
+    options: { privacyMode: 'strict', dataDir: 'data' },
+    dev: false,
+    sitePrefix: '/docs',
+    trailingSlash: 'always',
+    collectorBase: '/_footfall',
+    dashboardBase: '/_analytics',
+  };
 
   it("lets the server's environment win over the build's options", () => {
     const options = serverOptions(config, { FOOTFALL_PRIVACY_MODE: 'paranoid' });

@@ -30,9 +30,7 @@ export function optionsPlugin(config: RouteConfig) {
     [`\0${OPTIONS_ID}`, `export default ${JSON.stringify(config)};\n`],
     [
       `\0${STARTUP_ID}`,
-      `import config from ${JSON.stringify(OPTIONS_ID)};\n` +
-        `import { sharedFootfall } from ${JSON.stringify(ROUTE_HANDLER)};\n` +
-        'await sharedFootfall(config);\n',
+      `import config from ${JSON.stringify(OPTIONS_ID)};\n` + `import { sharedFootfall } from ${JSON.stringify(ROUTE_HANDLER)};\n` + 'await sharedFootfall(config);\n',
     ],
   ]);
   return {

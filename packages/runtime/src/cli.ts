@@ -54,7 +54,9 @@ async function migrate(rest: string[]): Promise<number> {
   const options = resolveOptions({}, env);
   const open = bucketAt(Date.now(), options.hashRotationHours, options.timezone);
   const report = await migrateToClickHouse(options.dataDir, options.clickhouse!, open.start, (line) => console.log(line));
-  console.log(`footfall: copied ${report.events} events (${report.copiedDays} day(s); ${report.skippedDays} day(s) already there) from the ${report.source} store in ${options.dataDir} into ClickHouse database ${options.clickhouse!.database}.`);
+  console.log(
+    `footfall: copied ${report.events} events (${report.copiedDays} day(s); ${report.skippedDays} day(s) already there) from the ${report.source} store in ${options.dataDir} into ClickHouse database ${options.clickhouse!.database}.`,
+  );
   console.log('footfall: now set FOOTFALL_STORAGE=clickhouse (and FOOTFALL_CLICKHOUSE_URL) on every instance and restart them. The local files were left as they were.');
   return 0;
 }

@@ -45,13 +45,19 @@ describe('node:http adapter', () => {
   it('serves the collector and API over a real socket and passes other paths to next()', async () => {
     h = await harness({ publicDashboard: true });
     const middleware = footfallMiddleware(h.ff);
-    const server = createServer((req, res) => middleware(req, res, () => {
-      res.end('the site itself');
-    }));
+    const server = createServer((req, res) =>
+      middleware(req, res, () => {
+        res.end('the site itself');
+      }),
+    );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      const post = await fetch(`${base}/_footfall/e`, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': CHROME_UA }, body: JSON.stringify(pageview(`${base}/hello`)) });
+      const post = await fetch(`${base}/_footfall/e`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': CHROME_UA },
+        body: JSON.stringify(pageview(`${base}/hello`)),
+      });
       expect(post.status).toBe(202);
       expect(post.headers.get('access-control-allow-origin')).toBe('*');
       const big = await fetch(`${base}/_footfall/e`, { method: 'POST', headers: { 'user-agent': CHROME_UA }, body: 'x'.repeat(20_000) });
@@ -74,7 +80,9 @@ describe('node:http adapter', () => {
     const { port } = server.address() as AddressInfo;
     try {
       const status = await new Promise<number>((resolve, reject) => {
-        const req = httpRequest({ port, host: '127.0.0.1', method: 'POST', path: '/_footfall/e', headers: { 'transfer-encoding': 'chunked', 'user-agent': CHROME_UA } }, (res) => resolve(res.statusCode!));
+        const req = httpRequest({ port, host: '127.0.0.1', method: 'POST', path: '/_footfall/e', headers: { 'transfer-encoding': 'chunked', 'user-agent': CHROME_UA } }, (res) =>
+          resolve(res.statusCode!),
+        );
         req.on('error', reject);
         // 64 KiB in 1 KiB chunks, no Content-Length: only counting can catch it.
         for (let i = 0; i < 64; i++) req.write('x'.repeat(1024));
@@ -106,7 +114,11 @@ describe('node:http adapter', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      const post = await fetch(`${base}/_footfall/e`, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': CHROME_UA }, body: JSON.stringify(pageview(`${base}/parsed`)) });
+      const post = await fetch(`${base}/_footfall/e`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': CHROME_UA },
+        body: JSON.stringify(pageview(`${base}/parsed`)),
+      });
       expect(post.status).toBe(202);
       expect(await h.api('summary?period=today')).toMatchObject({ pageviews: 1 });
     } finally {

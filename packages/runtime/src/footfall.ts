@@ -167,8 +167,6 @@ export async function createFootfall(input: FootfallOptions | ResolvedOptions = 
   };
 }
 
-
-
 function preflight(): Response {
   return new Response(null, {
     status: 204,

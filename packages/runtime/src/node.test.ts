@@ -52,7 +52,8 @@ describe('routing', () => {
 });
 
 describe('slow and unread bodies', () => {
-  const head = (path: string, extra = '') => `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: ${CHROME_UA}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n${extra}\r\n`;
+  const head = (path: string, extra = '') =>
+    `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: ${CHROME_UA}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n${extra}\r\n`;
 
   it('answers 408 to a beacon that trickles in, and closes the connection', async () => {
     const port = await serve({ publicDashboard: true }, { bodyTimeoutMs: 50 });
@@ -63,7 +64,7 @@ describe('slow and unread bodies', () => {
 
   it('answers 408 to a login form that trickles in, and closes the connection', async () => {
     const port = await serve({ password: 'correct horse' }, { bodyTimeoutMs: 50 });
-    const answer = await untilClosed(port, head('/_analytics/login').replace('application/json', 'application/x-www-form-urlencoded') + 'password=cor');
+    const answer = await untilClosed(port, `${head('/_analytics/login').replace('application/json', 'application/x-www-form-urlencoded')}password=cor`);
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
     expect(answer).toMatch(/\r\nconnection: close\r\n/i);
   });

@@ -7,9 +7,17 @@ describe('resolveOptions', () => {
   it('fills defaults', () => {
     const o = resolveOptions({}, {}, '/srv/site');
     expect(o).toMatchObject({
-      dataDir: '/srv/site/.footfall', storage: 'sqlite', privacyMode: 'standard', hashRotationHours: 24,
-      retentionDays: undefined, collectorBase: '/_footfall', dashboardBase: '/_analytics', trackOutbound: true,
-      allowLocalhost: false, publicDashboard: false, geoDb: { source: 'built-in' },
+      dataDir: '/srv/site/.footfall',
+      storage: 'sqlite',
+      privacyMode: 'standard',
+      hashRotationHours: 24,
+      retentionDays: undefined,
+      collectorBase: '/_footfall',
+      dashboardBase: '/_analytics',
+      trackOutbound: true,
+      allowLocalhost: false,
+      publicDashboard: false,
+      geoDb: { source: 'built-in' },
     });
   });
 
@@ -85,7 +93,9 @@ describe('resolveOptions', () => {
     expect(resolveOptions({}, { FOOTFALL_GEO_DB: 'a.mmdb, /b.mmdb' }, '/srv').geoDb).toEqual({ source: 'files', paths: ['/srv/a.mmdb', '/b.mmdb'] });
     expect(resolveOptions({ geoDb: false }, {}, '/srv').geoDb).toEqual({ source: 'off' });
     expect(resolveOptions({ geoDb: 'geo/City.mmdb' }, { FOOTFALL_GEO_DB: 'OFF' }, '/srv').geoDb).toEqual({ source: 'off' });
-    expect(() => resolveOptions({ geoDb: [] }, {}, '/')).toThrow(/footfall\(\{ geoDb \}\) \(or FOOTFALL_GEO_DB\) is \[\]; allowed: paths to \.mmdb files separated by commas, or off/);
+    expect(() => resolveOptions({ geoDb: [] }, {}, '/')).toThrow(
+      /footfall\(\{ geoDb \}\) \(or FOOTFALL_GEO_DB\) is \[\]; allowed: paths to \.mmdb files separated by commas, or off/,
+    );
     expect(() => resolveOptions({ geoDb: true as never }, {}, '/')).toThrow(/FOOTFALL_GEO_DB\) is true; allowed/);
   });
 

@@ -52,14 +52,20 @@ const input = <T>(): T => undefined as T;
 export const SETTINGS = {
   /** Where the database lives. Default `.footfall` in the server's working directory. */
   dataDir: {
-    input: input<string>(), env: 'FOOTFALL_DATA_DIR', readAt: 'start',
-    default: "`.footfall` in the server's working directory", allowed: 'a writable directory',
+    input: input<string>(),
+    env: 'FOOTFALL_DATA_DIR',
+    readAt: 'start',
+    default: "`.footfall` in the server's working directory",
+    allowed: 'a writable directory',
     parse: (s, c) => resolve(c.cwd, text(s, c) ?? '.footfall'),
   },
   /** The storage engine. Default `sqlite`. */
   storage: {
-    input: input<StorageEngine>(), env: 'FOOTFALL_STORAGE', readAt: 'start',
-    default: '`sqlite`', allowed: '`sqlite`, `json`, `clickhouse`',
+    input: input<StorageEngine>(),
+    env: 'FOOTFALL_STORAGE',
+    readAt: 'start',
+    default: '`sqlite`',
+    allowed: '`sqlite`, `json`, `clickhouse`',
     parse: (s, c) => oneOf(s, c, STORAGE_ENGINES) ?? 'sqlite',
   },
   /**
@@ -67,65 +73,98 @@ export const SETTINGS = {
    * User, password and database may instead come from their own settings below.
    */
   clickhouseUrl: {
-    input: input<string>(), env: 'FOOTFALL_CLICKHOUSE_URL', readAt: 'start',
-    default: 'none (required with `clickhouse`)', allowed: "`http(s)://[user[:password]@]host:port[/database]`, ClickHouse's HTTP interface",
+    input: input<string>(),
+    env: 'FOOTFALL_CLICKHOUSE_URL',
+    readAt: 'start',
+    default: 'none (required with `clickhouse`)',
+    allowed: "`http(s)://[user[:password]@]host:port[/database]`, ClickHouse's HTTP interface",
     parse: (s): string | undefined => (s ? String(s.value) : undefined),
   },
   clickhouseUser: {
-    input: input<string>(), env: 'FOOTFALL_CLICKHOUSE_USER', readAt: 'start',
-    default: "the URL's user, else `default`", allowed: 'a ClickHouse user',
+    input: input<string>(),
+    env: 'FOOTFALL_CLICKHOUSE_USER',
+    readAt: 'start',
+    default: "the URL's user, else `default`",
+    allowed: 'a ClickHouse user',
     parse: (s, c) => text(s, c),
   },
   clickhousePassword: {
-    input: input<string>(), env: 'FOOTFALL_CLICKHOUSE_PASSWORD', readAt: 'start',
-    default: "the URL's password, else none", allowed: 'its password (never echoed in errors)',
+    input: input<string>(),
+    env: 'FOOTFALL_CLICKHOUSE_PASSWORD',
+    readAt: 'start',
+    default: "the URL's password, else none",
+    allowed: 'its password (never echoed in errors)',
     parse: (s) => (s ? String(s.value) : undefined),
   },
   /** Default `footfall` (created if missing). */
   clickhouseDatabase: {
-    input: input<string>(), env: 'FOOTFALL_CLICKHOUSE_DATABASE', readAt: 'start',
-    default: "the URL's path, else `footfall`", allowed: 'letters, digits, `_`; created if missing',
+    input: input<string>(),
+    env: 'FOOTFALL_CLICKHOUSE_DATABASE',
+    readAt: 'start',
+    default: "the URL's path, else `footfall`",
+    allowed: 'letters, digits, `_`; created if missing',
     parse: (s, c) => text(s, c),
   },
   privacyMode: {
-    input: input<PrivacyMode>(), env: 'FOOTFALL_PRIVACY_MODE', readAt: 'start',
-    default: '`standard`', allowed: '`standard`, `strict`, `paranoid` (see below)',
+    input: input<PrivacyMode>(),
+    env: 'FOOTFALL_PRIVACY_MODE',
+    readAt: 'start',
+    default: '`standard`',
+    allowed: '`standard`, `strict`, `paranoid` (see below)',
     parse: (s, c) => oneOf(s, c, PRIVACY_MODES) ?? 'standard',
   },
   /** Hours a visitor-hash salt lives before it is destroyed (1-8760). Default 24. */
   hashRotationHours: {
-    input: input<number>(), env: 'FOOTFALL_HASH_ROTATION_HOURS', readAt: 'start',
-    default: '`24`', allowed: "1-8760; 24 h buckets (and multiples) start at the site's midnight",
+    input: input<number>(),
+    env: 'FOOTFALL_HASH_ROTATION_HOURS',
+    readAt: 'start',
+    default: '`24`',
+    allowed: "1-8760; 24 h buckets (and multiples) start at the site's midnight",
     parse: (s, c) => integer(s, c, 1, 8760) ?? 24,
   },
   /** Delete events older than this many days. Default: keep everything. */
   retentionDays: {
-    input: input<number>(), env: 'FOOTFALL_RETENTION_DAYS', readAt: 'start',
-    default: 'keep everything', allowed: '1-36500: older events are deleted automatically (hourly)',
+    input: input<number>(),
+    env: 'FOOTFALL_RETENTION_DAYS',
+    readAt: 'start',
+    default: 'keep everything',
+    allowed: '1-36500: older events are deleted automatically (hourly)',
     parse: (s, c) => integer(s, c, 1, 36500),
   },
   /** Proxies whose X-Forwarded-For is believed: IPs or CIDRs. */
   trustedProxies: {
-    input: input<string | string[]>(), env: 'FOOTFALL_TRUSTED_PROXIES', readAt: 'start',
-    default: 'none', allowed: 'IPs / CIDRs, comma-separated; only their `X-Forwarded-For` is believed',
+    input: input<string | string[]>(),
+    env: 'FOOTFALL_TRUSTED_PROXIES',
+    readAt: 'start',
+    default: 'none',
+    allowed: 'IPs / CIDRs, comma-separated; only their `X-Forwarded-For` is believed',
     parse: (s, c): readonly Cidr[] => list(s).map((item) => parseCidr(item) ?? fail(s!, c, item, 'IP addresses or CIDR ranges such as 10.0.0.0/8 or ::1, separated by commas')),
   },
   /** Lets a server-side caller assert the visitor's IP with `Authorization: Bearer <key>`. */
   serverKey: {
-    input: input<string>(), env: 'FOOTFALL_SERVER_KEY', readAt: 'start',
-    default: 'none', allowed: '16+ characters; lets server-side calls assert the visitor IP',
+    input: input<string>(),
+    env: 'FOOTFALL_SERVER_KEY',
+    readAt: 'start',
+    default: 'none',
+    allowed: '16+ characters; lets server-side calls assert the visitor IP',
     parse: (s, c) => secret(s, c, 16),
   },
   /** Protects the dashboard and API. Required in production unless `publicDashboard`. */
   password: {
-    input: input<string>(), env: 'FOOTFALL_PASSWORD', readAt: 'start',
-    default: 'none', allowed: '8+ characters; required for the dashboard in production',
+    input: input<string>(),
+    env: 'FOOTFALL_PASSWORD',
+    readAt: 'start',
+    default: 'none',
+    allowed: '8+ characters; required for the dashboard in production',
     parse: (s, c) => secret(s, c, 8),
   },
   /** Serve the dashboard without a password in production. */
   publicDashboard: {
-    input: input<boolean>(), env: 'FOOTFALL_PUBLIC_DASHBOARD', readAt: 'start',
-    default: '`false`', allowed: '`true` serves the dashboard without a password',
+    input: input<boolean>(),
+    env: 'FOOTFALL_PUBLIC_DASHBOARD',
+    readAt: 'start',
+    default: '`false`',
+    allowed: '`true` serves the dashboard without a password',
     parse: (s, c) => bool(s, c) ?? false,
   },
   /**
@@ -134,62 +173,92 @@ export const SETTINGS = {
    * FOOTFALL_GEO_DB=off) turns it off.
    */
   geoDb: {
-    input: input<string | string[] | false>(), env: 'FOOTFALL_GEO_DB', readAt: 'start',
-    default: 'the built-in country database', allowed: 'path(s) to MaxMind-format `.mmdb` files, comma-separated, or `off` (`false` in code)',
+    input: input<string | string[] | false>(),
+    env: 'FOOTFALL_GEO_DB',
+    readAt: 'start',
+    default: 'the built-in country database',
+    allowed: 'path(s) to MaxMind-format `.mmdb` files, comma-separated, or `off` (`false` in code)',
     parse: (s, c) => geoSetting(s, c),
   },
   /** IANA zone the site's days start in. Default: the server's zone. */
   timezone: {
-    input: input<string>(), env: 'FOOTFALL_TIMEZONE', readAt: 'start',
-    default: "the server's zone", allowed: "an IANA zone (`Europe/Berlin`): when the site's days start",
+    input: input<string>(),
+    env: 'FOOTFALL_TIMEZONE',
+    readAt: 'start',
+    default: "the server's zone",
+    allowed: "an IANA zone (`Europe/Berlin`): when the site's days start",
     parse: (s, c) => timezone(s, c),
   },
   /** Query parameters kept besides UTM ones (the rest carry emails and tokens). */
   queryAllowlist: {
-    input: input<string[]>(), env: 'FOOTFALL_QUERY_ALLOWLIST', readAt: 'start',
-    default: 'none', allowed: 'query parameters to keep besides UTM (e.g. `q,page`)',
+    input: input<string[]>(),
+    env: 'FOOTFALL_QUERY_ALLOWLIST',
+    readAt: 'start',
+    default: 'none',
+    allowed: 'query parameters to keep besides UTM (e.g. `q,page`)',
     parse: (s): readonly string[] => list(s),
   },
   /** Tracker: record outbound link clicks. Default true. */
   trackOutbound: {
-    input: input<boolean>(), env: 'FOOTFALL_TRACK_OUTBOUND', readAt: 'start',
-    default: '`true`', allowed: 'record clicks on links to other hosts',
+    input: input<boolean>(),
+    env: 'FOOTFALL_TRACK_OUTBOUND',
+    readAt: 'start',
+    default: '`true`',
+    allowed: 'record clicks on links to other hosts',
     parse: (s, c) => bool(s, c) ?? true,
   },
   /** Tracker: record file downloads. Default true. */
   trackDownloads: {
-    input: input<boolean>(), env: 'FOOTFALL_TRACK_DOWNLOADS', readAt: 'start',
-    default: '`true`', allowed: 'record clicks on links to files',
+    input: input<boolean>(),
+    env: 'FOOTFALL_TRACK_DOWNLOADS',
+    readAt: 'start',
+    default: '`true`',
+    allowed: 'record clicks on links to files',
     parse: (s, c) => bool(s, c) ?? true,
   },
   /** Tracker: send nothing when the browser sends Do Not Track or Global Privacy Control. */
   respectDnt: {
-    input: input<boolean>(), env: 'FOOTFALL_RESPECT_DNT', readAt: 'start',
-    default: '`false`', allowed: '`true` stores nothing from browsers sending Do Not Track / Global Privacy Control',
+    input: input<boolean>(),
+    env: 'FOOTFALL_RESPECT_DNT',
+    readAt: 'start',
+    default: '`false`',
+    allowed: '`true` stores nothing from browsers sending Do Not Track / Global Privacy Control',
     parse: (s, c) => bool(s, c) ?? false,
   },
   /** Keep `#fragments` as part of the page (for hash-routed apps). */
   hashRouting: {
-    input: input<boolean>(), env: 'FOOTFALL_HASH_ROUTING', readAt: 'build and start',
-    default: '`false`', allowed: '`true` counts `#/route` changes as pages and keeps fragments',
+    input: input<boolean>(),
+    env: 'FOOTFALL_HASH_ROUTING',
+    readAt: 'build and start',
+    default: '`false`',
+    allowed: '`true` counts `#/route` changes as pages and keeps fragments',
     parse: (s, c) => bool(s, c) ?? false,
   },
   /** Tracker: also count visits to localhost. Default false. */
   allowLocalhost: {
-    input: input<boolean>(), env: 'FOOTFALL_ALLOW_LOCALHOST', readAt: 'build',
-    default: '`false`', allowed: '`true` also counts visits to localhost',
+    input: input<boolean>(),
+    env: 'FOOTFALL_ALLOW_LOCALHOST',
+    readAt: 'build',
+    default: '`false`',
+    allowed: '`true` also counts visits to localhost',
     parse: (s, c) => bool(s, c) ?? false,
   },
   /** Base path of the collector routes. Default `/_footfall`. */
   collectorBase: {
-    input: input<string>(), env: 'FOOTFALL_COLLECTOR_BASE', readAt: 'build',
-    default: '`/_footfall`', allowed: 'a path; the collector is `<base>/e`',
+    input: input<string>(),
+    env: 'FOOTFALL_COLLECTOR_BASE',
+    readAt: 'build',
+    default: '`/_footfall`',
+    allowed: 'a path; the collector is `<base>/e`',
     parse: (s, c) => basePath(s, c) ?? '/_footfall',
   },
   /** Base path of the dashboard. Default `/_analytics`. */
   dashboardBase: {
-    input: input<string>(), env: 'FOOTFALL_DASHBOARD_BASE', readAt: 'build',
-    default: '`/_analytics`', allowed: 'a path',
+    input: input<string>(),
+    env: 'FOOTFALL_DASHBOARD_BASE',
+    readAt: 'build',
+    default: '`/_analytics`',
+    allowed: 'a path',
     parse: (s, c) => basePath(s, c) ?? '/_analytics',
   },
   /**
@@ -197,8 +266,11 @@ export const SETTINGS = {
    * (for statically hosted sites). Default `<collectorBase>/e` on the site itself.
    */
   endpoint: {
-    input: input<string>(), env: 'FOOTFALL_ENDPOINT', readAt: 'build',
-    default: '`<collectorBase>/e`', allowed: 'where the tracker sends beacons: a path, or the full URL of another Footfall server',
+    input: input<string>(),
+    env: 'FOOTFALL_ENDPOINT',
+    readAt: 'build',
+    default: '`<collectorBase>/e`',
+    allowed: 'where the tracker sends beacons: a path, or the full URL of another Footfall server',
     parse: (s, c) => endpoint(s, c) ?? `${c.resolved('collectorBase') as string}/e`,
   },
 } as const satisfies Record<string, Setting<unknown, unknown>>;
@@ -347,14 +419,20 @@ function clickhouse(read: (key: SettingName) => Source): ClickHouseSettings {
     throw new FootfallConfigError('FOOTFALL_CLICKHOUSE_URL', `${source.from} is not a URL; allowed: ${allowed}.`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new FootfallConfigError('FOOTFALL_CLICKHOUSE_URL', `${source.from} is ${JSON.stringify(shown(url))}; allowed: ${allowed} (http: or https:, ClickHouse's HTTP interface).`);
+    throw new FootfallConfigError(
+      'FOOTFALL_CLICKHOUSE_URL',
+      `${source.from} is ${JSON.stringify(shown(url))}; allowed: ${allowed} (http: or https:, ClickHouse's HTTP interface).`,
+    );
   }
   if (url.search || url.hash) throw new FootfallConfigError('FOOTFALL_CLICKHOUSE_URL', `${source.from} has a query or fragment; allowed: ${allowed}.`);
   const fromPath = decodeURIComponent(url.pathname.replace(/^\/+|\/+$/g, ''));
   const context = (key: SettingName): ParseContext => ({ key, cwd: '', resolved: () => undefined });
   const database = text(read('clickhouseDatabase'), context('clickhouseDatabase')) ?? (fromPath || 'footfall');
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(database)) {
-    throw new FootfallConfigError('FOOTFALL_CLICKHOUSE_DATABASE', `the ClickHouse database is ${JSON.stringify(database)}; allowed: letters, digits and underscores, not starting with a digit.`);
+    throw new FootfallConfigError(
+      'FOOTFALL_CLICKHOUSE_DATABASE',
+      `the ClickHouse database is ${JSON.stringify(database)}; allowed: letters, digits and underscores, not starting with a digit.`,
+    );
   }
   const username = text(read('clickhouseUser'), context('clickhouseUser')) ?? (decodeURIComponent(url.username) || 'default');
   const passwordSource = read('clickhousePassword');

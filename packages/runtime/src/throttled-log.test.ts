@@ -5,7 +5,11 @@ describe('throttled log', () => {
   it('says each kind of trouble once per interval and then how many repeats it held back', () => {
     const lines: string[] = [];
     let t = 0;
-    const warn = throttledLog((m) => lines.push(m), () => t, 10_000);
+    const warn = throttledLog(
+      (m) => lines.push(m),
+      () => t,
+      10_000,
+    );
     for (let i = 0; i < 1000; i++) warn('disk', 'disk full');
     warn('other', 'something else');
     expect(lines).toEqual(['disk full', 'something else']);

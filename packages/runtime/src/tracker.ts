@@ -30,8 +30,7 @@ function readMinified(): string {
       code = readFileSync(url, 'utf8');
     } catch (cause) {
       const error = new Error(
-        `@footfall/runtime: the browser tracker is not built (${url.pathname} is missing). ` +
-          'Run `npm run build:tracker -w @footfall/runtime` (or `npm run build`) first.',
+        `@footfall/runtime: the browser tracker is not built (${url.pathname} is missing). Run \`npm run build:tracker -w @footfall/runtime\` (or \`npm run build\`) first.`,
         { cause },
       );
       error.name = 'FootfallTrackerMissingError';

@@ -46,13 +46,18 @@ export async function startClickHouse(): Promise<ClickHouseServer> {
   mkdirSync(dataDir);
   const [http, tcp, interserver] = [await freePort(), await freePort(), await freePort()];
   // users.xml: one passwordless `default` user reachable from loopback only.
-  writeFileSync(join(root, 'users.xml'), `<?xml version="1.0"?>
+  writeFileSync(
+    join(root, 'users.xml'),
+    `<?xml version="1.0"?>
 <yandex>
   <profiles><default><max_memory_usage>4000000000</max_memory_usage></default></profiles>
   <users><default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></default></users>
   <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
-</yandex>`);
-  writeFileSync(join(root, 'config.xml'), `<?xml version="1.0"?>
+</yandex>`,
+  );
+  writeFileSync(
+    join(root, 'config.xml'),
+    `<?xml version="1.0"?>
 <yandex>
   <!-- On stderr: the test waits for "Ready for connections." and shows the tail if start fails. -->
   <logger><level>information</level><console>1</console></logger>
@@ -70,11 +75,16 @@ export async function startClickHouse(): Promise<ClickHouseServer> {
   <mark_cache_size>268435456</mark_cache_size>
   <max_concurrent_queries>100</max_concurrent_queries>
   <merge_tree><old_parts_lifetime>30</old_parts_lifetime></merge_tree>
-</yandex>`);
-  const child: ChildProcess = spawn(CLICKHOUSE_BINARY, [`--config-file=${join(root, 'config.xml')}`, '--', `--path=${dataDir}/`, `--http_port=${http}`, `--tcp_port=${tcp}`, '--listen_host=127.0.0.1'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    cwd: root,
-  });
+</yandex>`,
+  );
+  const child: ChildProcess = spawn(
+    CLICKHOUSE_BINARY,
+    [`--config-file=${join(root, 'config.xml')}`, '--', `--path=${dataDir}/`, `--http_port=${http}`, `--tcp_port=${tcp}`, '--listen_host=127.0.0.1'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      cwd: root,
+    },
+  );
   let stderr = '';
   let exited = false;
   const ready = new Promise<void>((resolve, reject) => {
@@ -107,13 +117,16 @@ export async function startClickHouse(): Promise<ClickHouseServer> {
     url,
     dataDir,
     pid: child.pid!,
-    files: () => readdirSync(dataDir, { recursive: true, encoding: 'utf8' }).map((f) => join(dataDir, f)).filter((f) => {
-      try {
-        return statSync(f).isFile();
-      } catch {
-        return false; // removed by a merge while listing
-      }
-    }),
+    files: () =>
+      readdirSync(dataDir, { recursive: true, encoding: 'utf8' })
+        .map((f) => join(dataDir, f))
+        .filter((f) => {
+          try {
+            return statSync(f).isFile();
+          } catch {
+            return false; // removed by a merge while listing
+          }
+        }),
     pause: () => void child.kill('SIGSTOP'),
     resume: () => void child.kill('SIGCONT'),
     async stop() {

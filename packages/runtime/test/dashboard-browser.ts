@@ -43,16 +43,18 @@ export interface CardRow {
 }
 
 export function cardRows(page: Page, cardId: string): Promise<CardRow[]> {
-  return page.locator(`#${cardId} tbody tr`).evaluateAll((rows) => rows.map((tr) => {
-    const cell = tr.querySelector('td.v a, td.v .label')!;
-    const href = tr.querySelector('td.v a')?.getAttribute('href');
-    const flag = cell.querySelector('.flag')?.textContent ?? '';
-    return {
-      label: (cell.textContent ?? '').slice(flag.length),
-      filter: href ? new URL(href, location.href).searchParams.getAll('filter').at(-1) : undefined,
-      cells: [...tr.querySelectorAll('td.n')].map((td) => td.textContent ?? ''),
-    };
-  }));
+  return page.locator(`#${cardId} tbody tr`).evaluateAll((rows) =>
+    rows.map((tr) => {
+      const cell = tr.querySelector('td.v a, td.v .label')!;
+      const href = tr.querySelector('td.v a')?.getAttribute('href');
+      const flag = cell.querySelector('.flag')?.textContent ?? '';
+      return {
+        label: (cell.textContent ?? '').slice(flag.length),
+        filter: href ? new URL(href, location.href).searchParams.getAll('filter').at(-1) : undefined,
+        cells: [...tr.querySelectorAll('td.n')].map((td) => td.textContent ?? ''),
+      };
+    }),
+  );
 }
 
 export async function statText(page: Page, key: string): Promise<string> {

@@ -48,11 +48,14 @@ export async function startDashboardServer(options: FootfallOptions = {}, traffi
       return (await res.json()) as never;
     },
     async send(body, ip = '81.2.69.150') {
-      const res = await ff.fetch(new Request(`https://example.com${ff.options.collectorBase}/e`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0' },
-        body: JSON.stringify(body),
-      }), { clientAddress: ip });
+      const res = await ff.fetch(
+        new Request(`https://example.com${ff.options.collectorBase}/e`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0' },
+          body: JSON.stringify(body),
+        }),
+        { clientAddress: ip },
+      );
       if (res.status !== 202 || res.headers.has('x-footfall-dropped')) throw new Error(`beacon not stored: ${res.status} ${await res.text()}`);
     },
     async close() {

@@ -30,13 +30,18 @@ export async function harness(options: FootfallOptions = {}, context: FootfallCo
   if (clickhouse) options = { ...options, clickhouseUrl: clickhouse.url, clickhouseDatabase: uniqueDatabase() };
   const ff = await createFootfall({ dataDir: dir, timezone: 'UTC', ...options }, { env: {}, now: () => clock.now, timers: false, log: () => {}, ...context });
   const h: Harness = {
-    ff, dir, clock,
+    ff,
+    dir,
+    clock,
     send(body, init = {}) {
-      return ff.fetch(new Request('http://site.test/_footfall/e', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': CHROME_UA, ...init.headers },
-        body: init.raw ?? JSON.stringify(body),
-      }), { clientAddress: init.ip ?? '203.0.113.9' });
+      return ff.fetch(
+        new Request('http://site.test/_footfall/e', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'user-agent': CHROME_UA, ...init.headers },
+          body: init.raw ?? JSON.stringify(body),
+        }),
+        { clientAddress: init.ip ?? '203.0.113.9' },
+      );
     },
     get(path, headers = {}) {
       return ff.fetch(new Request(`http://site.test${path}`, { headers }), { clientAddress: '127.0.0.1' });
@@ -47,7 +52,12 @@ export async function harness(options: FootfallOptions = {}, context: FootfallCo
       return (await res.json()) as never;
     },
     // With ClickHouse, the server's data directory is part of what is on disk.
-    files: () => [...readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f)).filter((f) => statSync(f).isFile()), ...(clickhouse?.files() ?? [])],
+    files: () => [
+      ...readdirSync(dir, { recursive: true, encoding: 'utf8' })
+        .map((f) => join(dir, f))
+        .filter((f) => statSync(f).isFile()),
+      ...(clickhouse?.files() ?? []),
+    ],
     async close() {
       await ff.close();
       rmSync(dir, { recursive: true, force: true });
@@ -62,11 +72,13 @@ export function pageview(url = 'https://site.test/', extra: Record<string, unkno
 
 export function readAll(files: string[]): Buffer {
   // A ClickHouse merge may remove a part between listing and reading: its data lives on in the new part.
-  return Buffer.concat(files.map((f) => {
-    try {
-      return readFileSync(f);
-    } catch {
-      return Buffer.alloc(0);
-    }
-  }));
+  return Buffer.concat(
+    files.map((f) => {
+      try {
+        return readFileSync(f);
+      } catch {
+        return Buffer.alloc(0);
+      }
+    }),
+  );
 }

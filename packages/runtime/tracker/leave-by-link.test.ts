@@ -27,11 +27,14 @@ beforeAll(async () => {
   const tracker = trackerScript({ allowLocalhost: true });
   const collector = footfallMiddleware(ff);
   // Every other path is a page with the tracker and a plain link to `?next=`.
-  server = createServer((req, res) => collector(req, res, () => {
-    const next = new URL(req.url ?? '/', 'http://x').searchParams.get('next') ?? '/';
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-      .end(`<!doctype html><html><head><meta charset="utf-8"><title>t</title><script>${tracker}</script></head><body><a id="next" href="${next}">next</a></body></html>`);
-  }));
+  server = createServer((req, res) =>
+    collector(req, res, () => {
+      const next = new URL(req.url ?? '/', 'http://x').searchParams.get('next') ?? '/';
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end(`<!doctype html><html><head><meta charset="utf-8"><title>t</title><script>${tracker}</script></head><body><a id="next" href="${next}">next</a></body></html>`);
+    }),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // The browser's own user agent must be a person's too: see launchBrowser.
@@ -77,7 +80,8 @@ async function leaveByLink(from: string, to: string, init?: () => void): Promise
   await context.clock.install();
   const page = await context.newPage();
   // The pageview of `path` (the browser reports the requests of a loaded page, not of one unloading).
-  const collected = (path: string) => page.waitForResponse((r) => r.url().endsWith('/_footfall/e') && /"k":"p"/.test(r.request().postData() ?? '') && r.request().postData()!.includes(`"u":"${origin}${path}`));
+  const collected = (path: string) =>
+    page.waitForResponse((r) => r.url().endsWith('/_footfall/e') && /"k":"p"/.test(r.request().postData() ?? '') && r.request().postData()!.includes(`"u":"${origin}${path}`));
   const first = collected(from);
   await page.goto(`${origin}${from}?next=${encodeURIComponent(to)}`);
   expect((await first).status()).toBe(202);

@@ -211,7 +211,7 @@ describe('pageviews', () => {
   it('counts hash routes as pages when hashRouting is on', async () => {
     const { context, beacons } = await humanWithBeacons();
     const page = await context.newPage();
-    await page.goto(site.page('/hash', { config: { hashRouting: true } }) + '#/home');
+    await page.goto(`${site.page('/hash', { config: { hashRouting: true } })}#/home`);
     await beacons.waitFor({ k: 'p' });
     await page.evaluate(() => {
       location.hash = '#/pricing';
@@ -370,7 +370,7 @@ describe('never tracks', () => {
     await page.goto(url);
     // Site code may still call the API: it exists and does nothing.
     await page.evaluate(() => (window as any).footfall('Signup', { plan: 'pro' }));
-    await page.evaluate(() => history.pushState({}, '', location.pathname + '/next'));
+    await page.evaluate(() => history.pushState({}, '', `${location.pathname}/next`));
     await sentinel(page);
     expect(requests).toEqual([]);
     expect(site.received.filter((b) => String(b.u).startsWith(url))).toEqual([]);

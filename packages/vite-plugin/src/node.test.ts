@@ -16,7 +16,10 @@ afterEach(async () => {
 
 function footfall(dataDir = mkdtempSync(join(tmpdir(), 'footfall-node-'))): FootfallMiddleware {
   const middleware = createFootfallMiddleware({ dataDir, password: PASSWORD }, { env: {}, timers: false, log: () => {} });
-  cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }), () => middleware.close());
+  cleanup.push(
+    () => rmSync(dataDir, { recursive: true, force: true }),
+    () => middleware.close(),
+  );
   return middleware;
 }
 

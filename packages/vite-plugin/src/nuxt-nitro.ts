@@ -64,5 +64,7 @@ export function addToNitro(nitro: NitroConfig, setup: NitroSetup): void {
 /** The runtime's worker-thread entry files, as installed beside this package. */
 function runtimeWorkers(): string[] {
   const dir = join(dirname(createRequire(import.meta.url).resolve('@footfall/runtime')), 'store/sqlite');
-  return readdirSync(dir).filter((file) => file.endsWith('-worker.js')).map((file) => join(dir, file));
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('-worker.js'))
+    .map((file) => join(dir, file));
 }

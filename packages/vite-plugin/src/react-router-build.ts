@@ -22,8 +22,14 @@ export interface ServerBuildCheck {
 /** The server build's code with documents tracked, or undefined to leave the module alone. */
 export function trackServerBuild(code: string, id: string, check: ServerBuildCheck): string | undefined {
   if (!id.startsWith(SERVER_BUILD_ID) || !code.includes(JSON.stringify(COLLECTOR_ROUTE_ID))) return undefined;
-  for (const [routeId, option, base] of [[COLLECTOR_ROUTE_ID, 'collectorBase', check.collectorBase], [DASHBOARD_ROUTE_ID, 'dashboardBase', check.dashboardBase]] as const) {
-    if (!code.includes(JSON.stringify(splat(base)))) check.warn(`@footfall/vite: footfall() uses ${option} ${base}, but the ${routeId} route of footfallRoutes() in app/routes.ts does not serve it. To fix it, pass the same bases: footfallRoutes({ ${option}: '${base}' }).`);
+  for (const [routeId, option, base] of [
+    [COLLECTOR_ROUTE_ID, 'collectorBase', check.collectorBase],
+    [DASHBOARD_ROUTE_ID, 'dashboardBase', check.dashboardBase],
+  ] as const) {
+    if (!code.includes(JSON.stringify(splat(base))))
+      check.warn(
+        `@footfall/vite: footfall() uses ${option} ${base}, but the ${routeId} route of footfallRoutes() in app/routes.ts does not serve it. To fix it, pass the same bases: footfallRoutes({ ${option}: '${base}' }).`,
+      );
   }
   if (!/\bexport const entry\b/.test(code)) {
     check.warn('@footfall/vite: this React Router version builds its server differently, so pages will not carry the tracker. Please report it, with the version.');
@@ -37,4 +43,3 @@ export function trackServerBuild(code: string, id: string, check: ServerBuildChe
     '',
   ].join('\n');
 }
-

@@ -66,7 +66,7 @@ describe('trackServerBuild', () => {
     const code = serverBuild(footfallRoutes());
     const out = trackServerBuild(code, ID, { ...bases, warn: (m) => warnings.push(m) });
     expect(out).toMatch(/__footfallTrackDocuments\(entry, __footfallConfig\.tracker\);/);
-    expect(out).toContain("from \"virtual:@footfall/vite/config\"");
+    expect(out).toContain('from "virtual:@footfall/vite/config"');
     expect(warnings).toEqual([]);
     expect(trackServerBuild(code, '/app/root.tsx', { ...bases, warn: () => {} })).toBeUndefined();
   });

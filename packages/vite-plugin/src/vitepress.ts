@@ -2,6 +2,7 @@ import { trackerElement } from '@footfall/runtime';
 
 /** The part of VitePress's SiteConfig used here (VitePress is not a dependency). */
 interface VitePressSiteConfig {
+  // biome-ignore lint/suspicious/noConfusingVoidType: VitePress's own type for this hook, spelled as it does.
   transformHtml?: (code: string, id: string, ctx: unknown) => string | void | Promise<string | void>;
 }
 

@@ -96,12 +96,7 @@ export function decodeBody(bytes: Uint8Array, limit = MAX_BODY_BYTES): BodyResul
  * On a Node request, stopping does not wait for a pending read: the caller answers with
  * `Connection: close`, and Node closes the socket once the answer is out.
  */
-export async function readLimitedStream(
-  stream: AsyncIterable<Uint8Array>,
-  declaredLength: number,
-  limit = MAX_BODY_BYTES,
-  timeoutMs = BODY_TIMEOUT_MS,
-): Promise<BodyResult> {
+export async function readLimitedStream(stream: AsyncIterable<Uint8Array>, declaredLength: number, limit = MAX_BODY_BYTES, timeoutMs = BODY_TIMEOUT_MS): Promise<BodyResult> {
   if (declaredLength > limit) return TOO_LARGE(limit);
   const iterator = stream[Symbol.asyncIterator]();
   const stop = () => void iterator.return?.()?.catch(() => {});

@@ -108,7 +108,10 @@ describe('input limits and validation', () => {
         controller.enqueue(new Uint8Array(4096).fill(32));
       },
     });
-    const res = await h.ff.fetch(new Request('http://site.test/_footfall/e', { method: 'POST', body: stream, duplex: 'half', headers: { 'user-agent': CHROME_UA } } as RequestInit), { clientAddress: '203.0.113.9' });
+    const res = await h.ff.fetch(
+      new Request('http://site.test/_footfall/e', { method: 'POST', body: stream, duplex: 'half', headers: { 'user-agent': CHROME_UA } } as RequestInit),
+      { clientAddress: '203.0.113.9' },
+    );
     expect(res.status).toBe(413);
     expect(pulls).toBeLessThan(10);
   });
@@ -136,15 +139,12 @@ describe('what the server decides for the tracker', () => {
     expect((await h.send({ k: 'l', u: page, s: 's1', h: 'https://partner.test/deal?id=7' })).status).toBe(202);
     const internal = await h.send({ k: 'l', u: page, s: 's1', h: 'https://site.test/about.php' });
     expect(internal.headers.get('x-footfall-dropped')).toBe('internal-link');
-    expect(await events(h)).toEqual([
-      expect.objectContaining({ value: 'File Download', events: 1 }),
-      expect.objectContaining({ value: 'Outbound Link: Click', events: 1 }),
-    ]);
+    expect(await events(h)).toEqual([expect.objectContaining({ value: 'File Download', events: 1 }), expect.objectContaining({ value: 'Outbound Link: Click', events: 1 })]);
     const urls = await h.api<{ results: { value: string }[] }>('breakdown?property=prop:url&period=today');
     expect(urls.results.map((r) => r.value).sort()).toEqual(['https://cdn.other.test/report.pdf', 'https://partner.test/deal']);
   });
 
-  it('applies the owner\'s switches for link events at run time, from the environment too', async () => {
+  it("applies the owner's switches for link events at run time, from the environment too", async () => {
     h = await harness({ publicDashboard: true }, { env: { FOOTFALL_TRACK_OUTBOUND: 'false', FOOTFALL_TRACK_DOWNLOADS: 'false' } });
     const out = await h.send({ k: 'l', u: 'https://site.test/', s: 's1', h: 'https://partner.test/' });
     expect(out.headers.get('x-footfall-dropped')).toBe('outbound-off');
@@ -153,7 +153,7 @@ describe('what the server decides for the tracker', () => {
     expect(await events(h)).toEqual([]);
   });
 
-  it('reads a tagged element\'s event and data-footfall-prop-* values from its dataset, nothing else', async () => {
+  it("reads a tagged element's event and data-footfall-prop-* values from its dataset, nothing else", async () => {
     h = await harness({ publicDashboard: true });
     const dataset = { footfallEvent: 'Buy', footfallPropPlan: 'pro', footfallPropBillingPeriod: 'yearly', userEmail: 'a@b.c' };
     expect((await h.send({ k: 't', u: 'https://site.test/', s: 's1', p: dataset })).status).toBe(202);
@@ -173,7 +173,7 @@ describe('what the server decides for the tracker', () => {
     expect((await h.send(pageview(), { headers: { dnt: '1', 'sec-gpc': '1' } })).headers.get('x-footfall-dropped')).toBeNull();
   });
 
-  it('ignores beacons from the dashboard\'s own pages', async () => {
+  it("ignores beacons from the dashboard's own pages", async () => {
     h = await harness({ publicDashboard: true });
     const res = await h.send(pageview('https://site.test/_analytics?period=7d'));
     expect(res.headers.get('x-footfall-dropped')).toBe('dashboard');

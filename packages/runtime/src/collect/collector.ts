@@ -144,16 +144,22 @@ function parsedOrUndefined(text: string): URL | undefined {
  * The stored event. Fields are assigned one by one, not spread from the parts: this runs for
  * every event, and the privacy projection after it keeps only what the mode allows anyway.
  */
-function enrich(incoming: IncomingEvent, referrer: URL | undefined, headers: HeaderSource, socketAddress: string | undefined, ts: number, salt: CurrentSalt, deps: CollectorDeps): StoredEvent {
+function enrich(
+  incoming: IncomingEvent,
+  referrer: URL | undefined,
+  headers: HeaderSource,
+  socketAddress: string | undefined,
+  ts: number,
+  salt: CurrentSalt,
+  deps: CollectorDeps,
+): StoredEvent {
   const { options } = deps;
   const page = cleanPageUrl(incoming.url, options);
   const ip = clientIp(socketAddress, headers, options) ?? '';
   const userAgent = headers.get('user-agent') ?? '';
   const site = page.hostname.startsWith('www.') ? page.hostname.slice(4) : page.hostname;
   const visitor = salt.hasher.hash(site, ip, userAgent);
-  const session = incoming.session && keepsTrackerSession(options.privacyMode)
-    ? incoming.session
-    : deps.visits.sessionFor(visitor, ts);
+  const session = incoming.session && keepsTrackerSession(options.privacyMode) ? incoming.session : deps.visits.sessionFor(visitor, ts);
   const paranoid = options.privacyMode === 'paranoid';
   const geo = paranoid ? undefined : deps.geo(ip);
   const ua = paranoid ? undefined : parseUserAgent(userAgent);

@@ -10,7 +10,10 @@ const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'toString', 'valueOf', 'hasO
 describe.each(['sqlite', 'json'] as const)('hostile beacons on %s', (storage) => {
   it.each(PROTOTYPE_KEYS)('refuses %s as a kind or type with a 400 and stores nothing', async (key) => {
     h = await harness({ storage, publicDashboard: true });
-    for (const body of [{ k: key, u: 'https://site.test/' }, { type: key, url: 'https://site.test/' }]) {
+    for (const body of [
+      { k: key, u: 'https://site.test/' },
+      { type: key, url: 'https://site.test/' },
+    ]) {
       const res = await h.send(body);
       expect(res.status).toBe(400);
       expect(((await res.json()) as { error: string }).error).toMatch(/k must be|type must be/);
@@ -18,7 +21,7 @@ describe.each(['sqlite', 'json'] as const)('hostile beacons on %s', (storage) =>
     expect(await h.api('summary?period=today')).toMatchObject({ pageviews: 0, events: 0 });
   });
 
-  it('never lets an attacker\'s beacons make other visitors\' beacons fail', async () => {
+  it("never lets an attacker's beacons make other visitors' beacons fail", async () => {
     h = await harness({ storage, publicDashboard: true });
     const legit = Array.from({ length: 120 }, (_, i) => h.send(pageview(`https://site.test/p${i % 7}`, { s: `visit${i}` }), { ip: `198.51.100.${i}` }));
     const hostile = Array.from({ length: 120 }, (_, i) => h.send({ k: PROTOTYPE_KEYS[i % PROTOTYPE_KEYS.length], u: 'https://site.test/', s: `evil${i}` }));

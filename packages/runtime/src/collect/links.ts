@@ -1,5 +1,6 @@
 /** File types whose links count as downloads. */
-const DOWNLOAD = /\.(pdf|zip|gz|tgz|bz2|xz|7z|rar|dmg|exe|msi|pkg|deb|rpm|apk|appimage|iso|img|docx?|xlsx?|pptx?|odt|ods|odp|csv|txt|rtf|epub|mobi|mp3|mp4|m4a|mov|avi|mkv|webm|wav|flac|ogg|key|numbers|pages|sketch|fig|psd|ai|svg|ics|vcf)$/i;
+const DOWNLOAD =
+  /\.(pdf|zip|gz|tgz|bz2|xz|7z|rar|dmg|exe|msi|pkg|deb|rpm|apk|appimage|iso|img|docx?|xlsx?|pptx?|odt|ods|odp|csv|txt|rtf|epub|mobi|mp3|mp4|m4a|mov|avi|mkv|webm|wav|flac|ogg|key|numbers|pages|sketch|fig|psd|ai|svg|ics|vcf)$/i;
 
 export type LinkKind = 'File Download' | 'Outbound Link: Click';
 

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nonHumanReason } from './non-human.ts';
 
-const CHROME =
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
+const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 
 const headers = (init: Record<string, string>) => new Headers(init);
 
@@ -13,7 +12,10 @@ describe('nonHumanReason', () => {
     ['Firefox on Linux', 'Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0'],
     ['Edge', `${CHROME} Edg/124.0.2478.80`],
     // Electron desktop apps are used by people.
-    ['Slack (Electron)', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Slack/4.38.125 Chrome/124.0.6367.243 Electron/30.4.0 Safari/537.36 Sonic Slack_SSB/4.38.125'],
+    [
+      'Slack (Electron)',
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Slack/4.38.125 Chrome/124.0.6367.243 Electron/30.4.0 Safari/537.36 Sonic Slack_SSB/4.38.125',
+    ],
   ])('lets %s through', (_name, ua) => {
     expect(nonHumanReason(headers({ 'user-agent': ua }))).toBeUndefined();
   });

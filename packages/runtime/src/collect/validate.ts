@@ -31,8 +31,18 @@ type Result = { ok: true; event: IncomingEvent } | { ok: false; reason: string }
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 // Maps, not object literals: a plain object answers `__proto__`, `constructor` or `toString`
 // with something truthy from its prototype, and that once let such a "kind" reach the store.
-const TRACKER_KINDS = new Map<unknown, EventKind>([['p', 'pageview'], ['e', 'event'], ['g', 'engagement'], ['l', 'event'], ['t', 'event']]);
-const SERVER_TYPES = new Map<unknown, EventKind>([['page_view', 'pageview'], ['pageview', 'pageview'], ['event', 'event']]);
+const TRACKER_KINDS = new Map<unknown, EventKind>([
+  ['p', 'pageview'],
+  ['e', 'event'],
+  ['g', 'engagement'],
+  ['l', 'event'],
+  ['t', 'event'],
+]);
+const SERVER_TYPES = new Map<unknown, EventKind>([
+  ['page_view', 'pageview'],
+  ['pageview', 'pageview'],
+  ['event', 'event'],
+]);
 
 /**
  * Whether UTF-8 takes more than `max` bytes for the text. A UTF-16 unit never takes more than 3,
@@ -170,7 +180,7 @@ function checkProps(value: unknown, field: string): Record<string, string> | und
  * data-* attribute of the element is the site's markup and is dropped here.
  */
 function fromDataset(value: unknown): { name: unknown; props: Record<string, unknown> } | string {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'p must be the tagged element\'s dataset';
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return "p must be the tagged element's dataset";
   const props: Record<string, unknown> = Object.create(null);
   for (const [key, v] of Object.entries(value)) {
     const m = /^footfallProp(.+)$/.exec(key);

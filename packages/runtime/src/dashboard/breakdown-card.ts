@@ -40,15 +40,18 @@ export interface CardSpec {
  */
 export function breakdownCard(spec: CardSpec): SafeHtml {
   const heading = `${spec.id}-title`;
-  const tabs = spec.tabs.length > 1
-    && html`<ul class="tabs" aria-label="${`${spec.title}: breakdown by`}">${spec.tabs.map((t) =>
-      html`<li><a href="${t.href}"${t.current && html` aria-current="true"`}>${t.label}</a></li>`)}</ul>`;
+  const tabs =
+    spec.tabs.length > 1 &&
+    html`<ul class="tabs" aria-label="${`${spec.title}: breakdown by`}">${spec.tabs.map(
+      (t) => html`<li><a href="${t.href}"${t.current && html` aria-current="true"`}>${t.label}</a></li>`,
+    )}</ul>`;
   const max = Math.max(1, ...spec.rows.map((r) => r.visitors));
-  const body = spec.rows.length === 0
-    ? html`<p class="none">${spec.empty}</p>`
-    : html`<table><caption class="sr-only">${spec.title}</caption><thead><tr><th scope="col">${spec.valueHeader}</th>${
-      spec.columns.map((c) => html`<th scope="col" class="${cls(c)}">${c.label}</th>`)}</tr></thead><tbody>${
-      spec.rows.map((row) => rowHtml(spec, row, max))}</tbody></table>`;
+  const body =
+    spec.rows.length === 0
+      ? html`<p class="none">${spec.empty}</p>`
+      : html`<table><caption class="sr-only">${spec.title}</caption><thead><tr><th scope="col">${spec.valueHeader}</th>${spec.columns.map(
+          (c) => html`<th scope="col" class="${cls(c)}">${c.label}</th>`,
+        )}</tr></thead><tbody>${spec.rows.map((row) => rowHtml(spec, row, max))}</tbody></table>`;
   return html`<section class="card" id="${spec.id}" aria-labelledby="${heading}"><header><h2 id="${heading}">${spec.title}</h2>${tabs}</header>${spec.intro}${body}</section>`;
 }
 
@@ -59,9 +62,7 @@ function rowHtml(spec: CardSpec, row: BreakdownRow, max: number): SafeHtml {
   const mark = spec.mark?.(row);
   const text = html`${mark && html`<span class="flag" aria-hidden="true">${mark}</span>`}${label}`;
   const href = spec.href(row);
-  const cell = href
-    ? html`<a href="${href}" title="${`Filter by ${label}`}">${text}</a>`
-    : html`<span class="label" title="${label}">${text}</span>`;
+  const cell = href ? html`<a href="${href}" title="${`Filter by ${label}`}">${text}</a>` : html`<span class="label" title="${label}">${text}</span>`;
   return html`<tr><td class="v">${bar}${cell}</td>${spec.columns.map((c) => html`<td class="${cls(c)}">${c.value(row)}</td>`)}</tr>`;
 }
 

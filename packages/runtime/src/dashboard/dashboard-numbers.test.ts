@@ -35,8 +35,14 @@ async function expectCard(page: Awaited<ReturnType<typeof visit>>, card: string,
   const api = await breakdown(property, apiFilters);
   expect(api.length, `${card}/${property} has demo data`).toBeGreaterThan(0);
   const rows = await cardRows(page, `card-${card}`);
-  expect(rows.map((r) => r.filter), `${card}/${property} values`).toEqual(api.map((r) => `${property}:${r.value}`));
-  expect(rows.map((r) => r.cells), `${card}/${property} numbers`).toEqual(api.map((r) => expectedCells(card, property, r)));
+  expect(
+    rows.map((r) => r.filter),
+    `${card}/${property} values`,
+  ).toEqual(api.map((r) => `${property}:${r.value}`));
+  expect(
+    rows.map((r) => r.cells),
+    `${card}/${property} numbers`,
+  ).toEqual(api.map((r) => expectedCells(card, property, r)));
   if (property !== 'country') expect(rows.map((r) => r.label)).toEqual(api.map((r) => r.value));
 }
 

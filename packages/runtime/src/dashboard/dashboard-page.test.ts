@@ -9,7 +9,8 @@ import { join } from 'node:path';
 let h: Harness;
 afterEach(() => h?.close());
 
-const CSP = /^default-src 'none'; script-src 'nonce-([A-Za-z0-9+/=]+)'; style-src 'nonce-\1'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'$/;
+const CSP =
+  /^default-src 'none'; script-src 'nonce-([A-Za-z0-9+/=]+)'; style-src 'nonce-\1'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'$/;
 
 /** A store that records which breakdowns the page asks for, how many run at once, and how often it asks for the oldest event. */
 function counting(store: Store) {
@@ -18,7 +19,12 @@ function counting(store: Store) {
     get(target, key) {
       // Bound to the real store: its #private fields are not reachable through a proxy.
       const value = Reflect.get(target, key, target) as unknown;
-      if (key === 'earliest') return () => (seen.earliest++, target.earliest());
+      if (key === 'earliest') {
+        return () => {
+          seen.earliest++;
+          return target.earliest();
+        };
+      }
       if (key !== 'breakdown') return typeof value === 'function' ? value.bind(target) : value;
       return async (...args: Parameters<Store['breakdown']>) => {
         seen.properties.push(args[1]);

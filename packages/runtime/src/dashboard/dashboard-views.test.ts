@@ -88,7 +88,12 @@ describe('dashboard views (Chromium)', () => {
     expect(lines[0]).toBe('section,value,visitors,visits,pageviews,events,views_per_visit,bounce_rate,visit_duration');
     const week = await summary('period=7d&filter=source:Google');
     expect(lines[1]).toMatch(new RegExp(`^summary,2026-03-04\\.\\.2026-03-10,${week.visitors},${week.visits},${week.pageviews},`));
-    const head = await page.request.get(await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href').then((h) => new URL(h!, page.url()).href));
+    const head = await page.request.get(
+      await page
+        .getByRole('link', { name: 'Export CSV' })
+        .getAttribute('href')
+        .then((h) => new URL(h!, page.url()).href),
+    );
     expect(head.headers()['content-type']).toBe('text/csv; charset=utf-8');
     expect(head.headers()['content-disposition']).toBe('attachment; filename="footfall-7d-2026-03-04-2026-03-10.csv"');
   });
@@ -96,7 +101,10 @@ describe('dashboard views (Chromium)', () => {
   it('writes light and dark screenshots, desktop and phone, with nothing wider than a phone', async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     for (const colorScheme of ['light', 'dark'] as const) {
-      for (const [device, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]] as const) {
+      for (const [device, viewport] of [
+        ['desktop', { width: 1280, height: 900 }],
+        ['phone', { width: 390, height: 844 }],
+      ] as const) {
         const page = await visit('/_analytics', { colorScheme, viewport, deviceScaleFactor: 1 });
         const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
         expect(background).toBe(colorScheme === 'dark' ? 'rgb(15, 17, 21)' : 'rgb(245, 246, 248)');

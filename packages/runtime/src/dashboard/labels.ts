@@ -3,12 +3,28 @@ import type { QueryFilter } from '../model/query.ts';
 import type { PropertyName } from '../model/stats.ts';
 
 /** What each property is called on the page: column headers, filter chips. */
-const PROPERTY_LABELS = new Map(Object.entries({
-  page: 'Page', entry_page: 'Entry page', exit_page: 'Exit page', source: 'Source', referrer: 'Referrer',
-  utm_source: 'UTM source', utm_medium: 'UTM medium', utm_campaign: 'UTM campaign', utm_content: 'UTM content',
-  utm_term: 'UTM term', country: 'Country', region: 'Region', city: 'City', browser: 'Browser', os: 'Operating system',
-  device: 'Device', event: 'Event', hostname: 'Hostname',
-}));
+const PROPERTY_LABELS = new Map(
+  Object.entries({
+    page: 'Page',
+    entry_page: 'Entry page',
+    exit_page: 'Exit page',
+    source: 'Source',
+    referrer: 'Referrer',
+    utm_source: 'UTM source',
+    utm_medium: 'UTM medium',
+    utm_campaign: 'UTM campaign',
+    utm_content: 'UTM content',
+    utm_term: 'UTM term',
+    country: 'Country',
+    region: 'Region',
+    city: 'City',
+    browser: 'Browser',
+    os: 'Operating system',
+    device: 'Device',
+    event: 'Event',
+    hostname: 'Hostname',
+  }),
+);
 
 export function propertyLabel(property: PropertyName): string {
   if (property.startsWith('prop:')) return `Property “${property.slice(5)}”`;

@@ -10,7 +10,9 @@ export interface Shell {
 }
 
 /** Footprints: the brand mark, inline so the page makes no request. */
-export const LOGO = raw('<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><ellipse cx="8" cy="8.5" rx="3.2" ry="5"/><ellipse cx="16" cy="12.5" rx="3.2" ry="5"/><circle cx="8" cy="16.5" r="2"/><circle cx="16" cy="20.5" r="2"/></svg>');
+export const LOGO = raw(
+  '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><ellipse cx="8" cy="8.5" rx="3.2" ry="5"/><ellipse cx="16" cy="12.5" rx="3.2" ry="5"/><circle cx="8" cy="16.5" r="2"/><circle cx="16" cy="20.5" r="2"/></svg>',
+);
 
 /**
  * The document around every dashboard page. `robots: noindex` and `referrer: same-origin` keep

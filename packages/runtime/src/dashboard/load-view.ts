@@ -50,7 +50,12 @@ export async function loadView(state: ViewState, query: Query, store: Store, at:
     ...CARDS.map((card) => card.load(cardView(card, state, query), store)),
   ]);
   return {
-    range, now, intervals, series, previousSeries, realtime,
+    range,
+    now,
+    intervals,
+    series,
+    previousSeries,
+    realtime,
     summary: summarise(totals),
     previous: before && summarise(before),
     hasData: earliest !== undefined,

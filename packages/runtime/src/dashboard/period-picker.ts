@@ -3,8 +3,14 @@ import { DEFAULT_PERIOD, type Period, type Range } from '../model/query.ts';
 import { apiParams, viewHref, type ViewState } from './view-state.ts';
 
 export const PERIOD_LABELS: Record<Period, string> = {
-  today: 'Today', yesterday: 'Yesterday', '7d': 'Last 7 days', '30d': 'Last 30 days',
-  month: 'This month', '12mo': 'Last 12 months', all: 'All time', custom: 'Custom range',
+  today: 'Today',
+  yesterday: 'Yesterday',
+  '7d': 'Last 7 days',
+  '30d': 'Last 30 days',
+  month: 'This month',
+  '12mo': 'Last 12 months',
+  all: 'All time',
+  custom: 'Custom range',
 };
 const PRESETS: readonly Period[] = ['today', 'yesterday', '7d', '30d', 'month', '12mo', 'all'];
 
@@ -21,8 +27,9 @@ export function toolbar(state: ViewState, range: Range, exportCsv: string): Safe
   const dates = html`<label for="from">From<input id="from" type="date" name="from" value="${range.firstDay}" required></label><label for="to">To<input id="to" type="date" name="to" value="${range.lastDay}" required></label>`;
   const form = html`<form method="get" action="${state.base}"><input type="hidden" name="period" value="custom">${dates}${hidden}<button type="submit">Apply</button></form>`;
   const custom = html`<details class="custom"><summary${state.period === 'custom' && html` class="current"`}>Custom range</summary>${form}</details>`;
-  const compare = range.period !== 'all'
-    && html`<a class="compare" href="${viewHref(state, { compare: !state.compare })}">${state.compare ? 'Hide comparison' : 'Compare with previous period'}</a>`;
+  const compare =
+    range.period !== 'all' &&
+    html`<a class="compare" href="${viewHref(state, { compare: !state.compare })}">${state.compare ? 'Hide comparison' : 'Compare with previous period'}</a>`;
   const csv = html`<a class="export button" href="${`${exportCsv}?${apiParams(state)}`}" download>Export CSV</a>`;
   return html`<nav class="toolbar wrap" aria-label="Period"><ul class="periods">${presets}</ul>${custom}<div class="actions">${compare}${csv}</div></nav>`;
 }

@@ -17,7 +17,10 @@ describe('dashboard URLs in the host style', () => {
   it('writes no trailing slash under never and ignore', () => {
     for (const style of ['never', 'ignore'] as const) {
       const urls = dashboardUrls('/_analytics', '/_footfall', style);
-      expect(Object.values(urls).every((url) => !url.endsWith('/')), style).toBe(true);
+      expect(
+        Object.values(urls).every((url) => !url.endsWith('/')),
+        style,
+      ).toBe(true);
       expect(urls.login).toBe('/_analytics/login');
     }
   });

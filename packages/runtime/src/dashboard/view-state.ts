@@ -33,10 +33,12 @@ export interface ViewState {
 /** The view of a parsed query; an unknown tab falls back to the card's first instead of failing the page. */
 export function viewState(base: string, query: Query, params: URLSearchParams, cards: readonly TabbedCard[]): ViewState {
   const tabbed = cards.filter((card) => card.tabs.length > 0);
-  const tabs = Object.fromEntries(tabbed.map((card) => {
-    const value = params.get(card.id);
-    return [card.id, card.tabs.some((tab) => tab.id === value) ? value! : card.tabs[0]!.id];
-  }));
+  const tabs = Object.fromEntries(
+    tabbed.map((card) => {
+      const value = params.get(card.id);
+      return [card.id, card.tabs.some((tab) => tab.id === value) ? value! : card.tabs[0]!.id];
+    }),
+  );
   const custom = query.period === 'custom';
   return {
     base,

@@ -8,22 +8,53 @@
 export type Weighted<T> = readonly (readonly [T, number])[];
 
 const POSTS = [
-  'why-we-dropped-cookies', 'counting-visitors-without-tracking-them', 'astro-analytics-in-five-minutes',
-  'what-gdpr-says-about-analytics', 'hashing-ips-done-right', 'sqlite-is-enough', 'a-700-byte-tracker',
-  'bounce-rate-is-not-evil', 'utm-tags-a-field-guide', 'self-hosting-on-a-5-dollar-vps', 'our-2026-roadmap',
-  'migrating-from-google-analytics', 'server-side-events', 'spa-navigation-tracking', 'outbound-links',
-  'privacy-policies-that-people-read', 'the-cost-of-third-party-scripts', 'dark-patterns-in-consent-banners',
-  'measuring-docs-quality', 'static-sites-and-analytics', 'time-zones-are-hard', 'what-we-learned-from-10m-events',
-  'referrer-spam-explained', 'ad-blockers-and-first-party-analytics', 'vite-plugin-release',
+  'why-we-dropped-cookies',
+  'counting-visitors-without-tracking-them',
+  'astro-analytics-in-five-minutes',
+  'what-gdpr-says-about-analytics',
+  'hashing-ips-done-right',
+  'sqlite-is-enough',
+  'a-700-byte-tracker',
+  'bounce-rate-is-not-evil',
+  'utm-tags-a-field-guide',
+  'self-hosting-on-a-5-dollar-vps',
+  'our-2026-roadmap',
+  'migrating-from-google-analytics',
+  'server-side-events',
+  'spa-navigation-tracking',
+  'outbound-links',
+  'privacy-policies-that-people-read',
+  'the-cost-of-third-party-scripts',
+  'dark-patterns-in-consent-banners',
+  'measuring-docs-quality',
+  'static-sites-and-analytics',
+  'time-zones-are-hard',
+  'what-we-learned-from-10m-events',
+  'referrer-spam-explained',
+  'ad-blockers-and-first-party-analytics',
+  'vite-plugin-release',
 ];
 const DOCS = ['getting-started', 'install', 'configuration', 'privacy-modes', 'geolocation', 'api', 'events', 'faq', 'deploy', 'storage'];
 
 /** Pages by popularity: a few heads and a long tail (weights fall off like 1/rank). */
 export const PAGES: Weighted<string> = [
-  '/', '/pricing', '/blog', '/docs', '/features', ...DOCS.slice(0, 3).map((d) => `/docs/${d}`),
-  ...POSTS.slice(0, 6).map((p) => `/blog/${p}`), '/about', '/changelog', '/signup',
-  ...DOCS.slice(3).map((d) => `/docs/${d}`), ...POSTS.slice(6).map((p) => `/blog/${p}`),
-  '/contact', '/careers', '/privacy', '/terms', '/press',
+  '/',
+  '/pricing',
+  '/blog',
+  '/docs',
+  '/features',
+  ...DOCS.slice(0, 3).map((d) => `/docs/${d}`),
+  ...POSTS.slice(0, 6).map((p) => `/blog/${p}`),
+  '/about',
+  '/changelog',
+  '/signup',
+  ...DOCS.slice(3).map((d) => `/docs/${d}`),
+  ...POSTS.slice(6).map((p) => `/blog/${p}`),
+  '/contact',
+  '/careers',
+  '/privacy',
+  '/terms',
+  '/press',
   ...Array.from({ length: 30 }, (_, i) => `/changelog/v0.${30 - i}`),
 ].map((path, rank) => [path, 1 / (rank + 1) ** 0.9] as const);
 
@@ -87,11 +118,21 @@ const v4 = (prefix: string, first: number, count: number): AddressPool => ({ kin
 const v6 = (prefix: string): AddressPool => ({ kind: 'v6', prefix, first: 1, count: 0xffff });
 
 export const ADDRESSES: Weighted<AddressPool> = [
-  [v6('2001:480'), 20], [v4('216.160.83', 56, 8), 6], // US: San Diego, Milton
-  [v4('81.2.69', 142, 66), 12], [v4('2.125.160', 216, 8), 2], [v6('2a02:d3c0'), 3], // GB: London, Boxford, other
+  [v6('2001:480'), 20],
+  [v4('216.160.83', 56, 8), 6], // US: San Diego, Milton
+  [v4('81.2.69', 142, 66), 12],
+  [v4('2.125.160', 216, 8), 2],
+  [v6('2a02:d3c0'), 3], // GB: London, Boxford, other
   [v4('89.160.20', 112, 144), 7], // SE: Linköping
-  [v6('2a02:cfc0'), 6], [v6('2001:218'), 6], [v6('2a02:d280'), 3], [v6('2a02:cf40'), 3], [v6('2001:230'), 3], // FR, JP, CZ, NO, KR
-  [v4('175.16.199', 0, 256), 4], [v6('2001:252'), 2], [v4('202.196.224', 0, 256), 4], [v4('67.43.156', 0, 256), 1], // CN, PH, BT
+  [v6('2a02:cfc0'), 6],
+  [v6('2001:218'), 6],
+  [v6('2a02:d280'), 3],
+  [v6('2a02:cf40'), 3],
+  [v6('2001:230'), 3], // FR, JP, CZ, NO, KR
+  [v4('175.16.199', 0, 256), 4],
+  [v6('2001:252'), 2],
+  [v4('202.196.224', 0, 256), 4],
+  [v4('67.43.156', 0, 256), 1], // CN, PH, BT
   [v4('50.114.0', 1, 250), 3], // not in the test database: an unknown country
 ];
 
@@ -104,19 +145,73 @@ export interface DemoEvent {
 }
 
 export const EVENTS: readonly DemoEvent[] = [
-  { name: 'Signup', chance: 0.05, pages: /^\/(pricing|signup|)$/, props: { plan: [['free', 6], ['pro', 3], ['team', 1]] } },
-  { name: 'Newsletter: Subscribe', chance: 0.05, pages: /^\/blog/, props: { position: [['footer', 5], ['inline', 3], ['popup', 1]] } },
-  { name: 'Copy code', chance: 0.25, pages: /^\/docs\//, props: { snippet: [['install', 5], ['config', 3], ['api', 2]], language: [['js', 6], ['ts', 3], ['sh', 2]] } },
-  { name: 'Theme: Toggle', chance: 0.03, props: { theme: [['dark', 3], ['light', 1]] } },
+  {
+    name: 'Signup',
+    chance: 0.05,
+    pages: /^\/(pricing|signup|)$/,
+    props: {
+      plan: [
+        ['free', 6],
+        ['pro', 3],
+        ['team', 1],
+      ],
+    },
+  },
+  {
+    name: 'Newsletter: Subscribe',
+    chance: 0.05,
+    pages: /^\/blog/,
+    props: {
+      position: [
+        ['footer', 5],
+        ['inline', 3],
+        ['popup', 1],
+      ],
+    },
+  },
+  {
+    name: 'Copy code',
+    chance: 0.25,
+    pages: /^\/docs\//,
+    props: {
+      snippet: [
+        ['install', 5],
+        ['config', 3],
+        ['api', 2],
+      ],
+      language: [
+        ['js', 6],
+        ['ts', 3],
+        ['sh', 2],
+      ],
+    },
+  },
+  {
+    name: 'Theme: Toggle',
+    chance: 0.03,
+    props: {
+      theme: [
+        ['dark', 3],
+        ['light', 1],
+      ],
+    },
+  },
 ];
 
 export const OUTBOUND: Weighted<string> = [
-  ['https://github.com/footfall/footfall', 10], ['https://www.npmjs.com/package/@footfall/astro', 4],
-  ['https://astro.build/integrations/', 3], ['https://discord.gg/footfall', 2], ['https://vite.dev/guide/', 2],
-  ['https://twitter.com/footfall_dev', 2], ['https://www.maxmind.com/en/geolite2/signup', 1],
+  ['https://github.com/footfall/footfall', 10],
+  ['https://www.npmjs.com/package/@footfall/astro', 4],
+  ['https://astro.build/integrations/', 3],
+  ['https://discord.gg/footfall', 2],
+  ['https://vite.dev/guide/', 2],
+  ['https://twitter.com/footfall_dev', 2],
+  ['https://www.maxmind.com/en/geolite2/signup', 1],
 ];
 
 /** Same-site files: the server classifies them as downloads by extension. */
 export const DOWNLOADS: Weighted<string> = [
-  ['/files/privacy-whitepaper.pdf', 6], ['/downloads/brand-kit.zip', 2], ['/files/pricing-2026.pdf', 3], ['/downloads/sample-data.csv', 1],
+  ['/files/privacy-whitepaper.pdf', 6],
+  ['/downloads/brand-kit.zip', 2],
+  ['/files/pricing-2026.pdf', 3],
+  ['/downloads/sample-data.csv', 1],
 ];

@@ -92,11 +92,16 @@ export async function sendDemoTraffic(ff: Footfall, clock: DemoClock, input: Dem
   let requests = 0;
   const send = async (visit: PlannedVisit) => {
     for (const r of visit.requests) {
-      const response = await clock.at(r.ts, () => ff.fetch(new Request(`${options.origin}${collectorBase}/e`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': visit.userAgent },
-        body: JSON.stringify(r.body),
-      }), { clientAddress: visit.ip }));
+      const response = await clock.at(r.ts, () =>
+        ff.fetch(
+          new Request(`${options.origin}${collectorBase}/e`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'user-agent': visit.userAgent },
+            body: JSON.stringify(r.body),
+          }),
+          { clientAddress: visit.ip },
+        ),
+      );
       if (response.status !== 202) throw new Error(`@footfall/runtime demo: the collector answered ${response.status} ${await response.text()}`);
       requests++;
     }
@@ -106,9 +111,11 @@ export async function sendDemoTraffic(ff: Footfall, clock: DemoClock, input: Dem
   for (const bucket of [...byBucket.keys()].sort((a, b) => a - b)) {
     const queue = byBucket.get(bucket)!;
     visits += queue.length;
-    await Promise.all(Array.from({ length: input.concurrency ?? 24 }, async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) await send(next);
-    }));
+    await Promise.all(
+      Array.from({ length: input.concurrency ?? 24 }, async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) await send(next);
+      }),
+    );
   }
   clock.set(options.end);
   await ff.maintain();

@@ -4,8 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { FootfallConfigError } from '../errors.ts';
 import { createGeoLookup, geoFromRecord, noGeo, openGeo, openGeolocation, type GeoReader } from './geo.ts';
 
-const fixture = (name: string) =>
-  fileURLToPath(new URL(`../../../../test/fixtures/geo/${name}`, import.meta.url));
+const fixture = (name: string) => fileURLToPath(new URL(`../../../../test/fixtures/geo/${name}`, import.meta.url));
 const CITY = fixture('GeoLite2-City-Test.mmdb');
 const GEOIP2_CITY = fixture('GeoIP2-City-Test.mmdb');
 const COUNTRY = fixture('GeoLite2-Country-Test.mmdb');
@@ -45,13 +44,10 @@ describe('openGeo with MaxMind databases', () => {
     expect(geo('2001:480::1')).toEqual({ country: 'US', region: 'California', city: 'San Diego' });
   });
 
-  it.each(['127.0.0.1', '10.1.2.3', '::1', '192.168.1.1', 'fe80::1', '', 'not-an-ip', '999.1.1.1'])(
-    'answers undefined for %j',
-    async (ip) => {
-      const geo = await openGeo([CITY]);
-      expect(geo(ip)).toBeUndefined();
-    },
-  );
+  it.each(['127.0.0.1', '10.1.2.3', '::1', '192.168.1.1', 'fe80::1', '', 'not-an-ip', '999.1.1.1'])('answers undefined for %j', async (ip) => {
+    const geo = await openGeo([CITY]);
+    expect(geo(ip)).toBeUndefined();
+  });
 
   it('answers undefined for a public address no database knows', async () => {
     const geo = await openGeo([CITY, COUNTRY]);

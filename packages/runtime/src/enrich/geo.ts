@@ -73,7 +73,9 @@ export async function openGeolocation(setting: GeoSetting, log: (message: string
   try {
     path = (opts.builtInPath ?? builtInGeoPath)();
   } catch {
-    log(`@footfall/runtime: geolocation is off: the built-in country database (${BUILT_IN_GEO_DB.package}) is not installed beside @footfall/runtime. Install it, set FOOTFALL_GEO_DB to a MaxMind .mmdb file, or set FOOTFALL_GEO_DB=off to silence this.`);
+    log(
+      `@footfall/runtime: geolocation is off: the built-in country database (${BUILT_IN_GEO_DB.package}) is not installed beside @footfall/runtime. Install it, set FOOTFALL_GEO_DB to a MaxMind .mmdb file, or set FOOTFALL_GEO_DB=off to silence this.`,
+    );
     return GEOLOCATION_OFF;
   }
   return { lookup: createGeoLookup([await open(path)], opts), database: BUILT_IN_GEO_DB.name, precision: 'country' };
@@ -174,9 +176,7 @@ export function geoFromRecord(record: unknown): GeoInfo | undefined {
     text(field(record, 'registered_country', 'iso_code'));
   if (country && /^[a-z]{2}$/i.test(country)) info.country = country.toUpperCase();
   const subdivisions = record['subdivisions'];
-  const region =
-    text(record['state1']) ??
-    (Array.isArray(subdivisions) ? text(field(subdivisions[0], 'names', 'en')) : undefined);
+  const region = text(record['state1']) ?? (Array.isArray(subdivisions) ? text(field(subdivisions[0], 'names', 'en')) : undefined);
   if (region) info.region = region;
   const city = text(record['city']) ?? text(field(record, 'city', 'names', 'en'));
   if (city) info.city = city;

@@ -3,12 +3,9 @@ import { REFERRER_SPAM_DOMAINS } from './referrer-spam-list.ts';
 import { isReferrerSpam } from './referrer-spam.ts';
 
 describe('isReferrerSpam', () => {
-  it.each(['semalt.com', 'buttons-for-website.com', 'darodar.com', 'ilovevitaly.com', 'priceg.com'])(
-    'flags the well-known spammer %s',
-    (host) => {
-      expect(isReferrerSpam(host)).toBe(true);
-    },
-  );
+  it.each(['semalt.com', 'buttons-for-website.com', 'darodar.com', 'ilovevitaly.com', 'priceg.com'])('flags the well-known spammer %s', (host) => {
+    expect(isReferrerSpam(host)).toBe(true);
+  });
 
   it('flags subdomains and ignores case and a trailing dot', () => {
     expect(isReferrerSpam('semalt.semalt.com')).toBe(true);

@@ -20,11 +20,7 @@ const MAX_UTM_SOURCE = 100;
  * A non-empty utm_source names the source whatever the referrer says. A link from the site to
  * itself, a browser-internal page or an unreadable value counts as direct: `{}`.
  */
-export function classifyReferrer(
-  referrer: string | undefined,
-  pageHostname: string,
-  utmSource?: string,
-): TrafficSource {
+export function classifyReferrer(referrer: string | undefined, pageHostname: string, utmSource?: string): TrafficSource {
   return classifyReferrerUrl(referrerUrl(referrer), pageHostname, utmSource);
 }
 
@@ -79,7 +75,10 @@ function hostnameOf(page: string): string {
 }
 
 function bareHost(hostname: string): string {
-  return hostname.toLowerCase().replace(/\.$/, '').replace(/^www\./, '');
+  return hostname
+    .toLowerCase()
+    .replace(/\.$/, '')
+    .replace(/^www\./, '');
 }
 
 // A site has a handful of hostnames and its visitors come from a few hundred sources: each is
@@ -104,8 +103,7 @@ const SECOND_LEVEL = new Set(['co', 'com', 'net', 'org', 'ac', 'gov', 'edu', 'go
 export function findSource(hostname: string): KnownSource | undefined {
   const labels = bareHost(hostname).split('.');
   const last = labels.length - 1;
-  const tldLabels =
-    labels.length >= 3 && labels[last]!.length === 2 && SECOND_LEVEL.has(labels[last - 1]!) ? 2 : 1;
+  const tldLabels = labels.length >= 3 && labels[last]!.length === 2 && SECOND_LEVEL.has(labels[last - 1]!) ? 2 : 1;
   for (let start = 0; start < labels.length - 1; start++) {
     const exact = EXACT.get(labels.slice(start).join('.'));
     if (exact) return exact;

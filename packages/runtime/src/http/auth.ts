@@ -7,10 +7,7 @@ import type { RevokedSessions } from './revoked-sessions.ts';
 export const SESSION_COOKIE = 'footfall_owner';
 const SESSION_SECONDS = 30 * 24 * 3600;
 
-export type Access =
-  | { ok: true }
-  | { ok: false; reason: 'login' | 'no-password' }
-  | { ok: false; reason: 'throttled'; retryAfterMs: number };
+export type Access = { ok: true } | { ok: false; reason: 'login' | 'no-password' } | { ok: false; reason: 'throttled'; retryAfterMs: number };
 
 export interface AuthContext {
   readonly options: ResolvedOptions;

@@ -40,9 +40,15 @@ describe('dashboard access', () => {
     const form = await h.get('/_analytics');
     expect(form.status).toBe(401);
     expect(await form.text()).toContain('type="password"');
-    const login = (password: string) => h.ff.fetch(new Request('http://site.test/_analytics/login', {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ password }),
-    }), { clientAddress: '198.51.100.1' });
+    const login = (password: string) =>
+      h.ff.fetch(
+        new Request('http://site.test/_analytics/login', {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ password }),
+        }),
+        { clientAddress: '198.51.100.1' },
+      );
     expect((await login('nope')).status).toBe(401);
     const ok = await login('correct horse');
     expect(ok.status).toBe(303);
@@ -60,9 +66,15 @@ describe('dashboard access', () => {
 
   it('slows down password guessing per client', async () => {
     h = await harness({ password: 'correct horse' });
-    const attempt = (password: string, ip: string) => h.ff.fetch(new Request('http://site.test/_analytics/login', {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ password }),
-    }), { clientAddress: ip });
+    const attempt = (password: string, ip: string) =>
+      h.ff.fetch(
+        new Request('http://site.test/_analytics/login', {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ password }),
+        }),
+        { clientAddress: ip },
+      );
     for (let i = 0; i < 5; i++) expect((await attempt('guess', '198.51.100.1')).status).toBe(401);
     const blocked = await attempt('correct horse', '198.51.100.1');
     expect(blocked.status).toBe(429);
@@ -74,12 +86,15 @@ describe('dashboard access', () => {
 const PASSWORD = 'correct horse';
 
 function login(password: string, init: { ip?: string; headers?: Record<string, string>; body?: BodyInit } = {}) {
-  return h.ff.fetch(new Request('http://site.test/_analytics/login', {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...init.headers },
-    body: init.body ?? new URLSearchParams({ password }),
-    duplex: 'half',
-  } as RequestInit), { clientAddress: init.ip ?? '198.51.100.1' });
+  return h.ff.fetch(
+    new Request('http://site.test/_analytics/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...init.headers },
+      body: init.body ?? new URLSearchParams({ password }),
+      duplex: 'half',
+    } as RequestInit),
+    { clientAddress: init.ip ?? '198.51.100.1' },
+  );
 }
 
 function withBearer(path: string, password: string, ip = '198.51.100.1', headers: Record<string, string> = {}) {
@@ -96,9 +111,14 @@ describe("the host's trailing-slash style", () => {
   it('writes every link, form action and redirect with a slash when the host wants one', async () => {
     h = await harness({ password: 'correct horse' }, { trailingSlash: 'always' });
     expect(await (await h.get('/_analytics')).text()).toContain('action="/_analytics/login/"');
-    const login = await h.ff.fetch(new Request('http://site.test/_analytics/login', {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ password: 'correct horse' }),
-    }), { clientAddress: '198.51.100.1' });
+    const login = await h.ff.fetch(
+      new Request('http://site.test/_analytics/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ password: 'correct horse' }),
+      }),
+      { clientAddress: '198.51.100.1' },
+    );
     expect(login.headers.get('location')).toBe('/_analytics/');
     await h.send(pageview());
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
@@ -202,7 +222,10 @@ describe('sessions', () => {
 
   it('refuses sign-in and sign-out posted from another site', async () => {
     h = await harness({ password: PASSWORD });
-    for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'https://evil.test' }, { origin: 'null' }] as Record<string, string>[]) {
+    for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'https://evil.test' }, { origin: 'null' }] as Record<
+      string,
+      string
+    >[]) {
       const res = await login(PASSWORD, { headers });
       expect(res.status, JSON.stringify(headers)).toBe(403);
       expect(res.headers.get('set-cookie')).toBeNull();

@@ -53,7 +53,9 @@ export async function routeDashboard(request: Request, url: URL, clientAddress: 
     if (access.reason === 'no-password') return isApi ? problem(403, NO_PASSWORD_MESSAGE) : securePage(403, (nonce) => lockedPage(nonce, NO_PASSWORD_MESSAGE));
     if (access.reason === 'throttled') {
       const headers = { 'retry-after': String(Math.ceil(access.retryAfterMs / 1000)) };
-      return isApi ? problem(429, tooManyAttempts(access.retryAfterMs), headers) : securePage(429, (nonce) => loginPage(nonce, urls.login, tooManyAttempts(access.retryAfterMs)), headers);
+      return isApi
+        ? problem(429, tooManyAttempts(access.retryAfterMs), headers)
+        : securePage(429, (nonce) => loginPage(nonce, urls.login, tooManyAttempts(access.retryAfterMs)), headers);
     }
     return isApi ? problem(401, 'send Authorization: Bearer <FOOTFALL_PASSWORD>', { 'www-authenticate': 'Bearer' }) : securePage(401, (nonce) => loginPage(nonce, urls.login));
   }
@@ -72,24 +74,25 @@ async function page(url: URL, ctx: DashboardContext): Promise<Response> {
   if ('error' in query) return securePage(400, (nonce) => badViewPage(nonce, urls.page, query.error));
   const state = viewState(urls.page, query, url.searchParams, CARDS);
   const data = await loadView(state, query, ctx.stats.store, at);
-  return securePage(200, (nonce) => dashboardPage({
-    nonce,
-    state,
-    query,
-    data,
-    site: url.hostname,
-    privacy: ctx.privacy,
-    urls,
-    timezone: ctx.options.timezone,
-    signOut: !ctx.dev && ctx.options.password !== undefined,
-  }));
+  return securePage(200, (nonce) =>
+    dashboardPage({
+      nonce,
+      state,
+      query,
+      data,
+      site: url.hostname,
+      privacy: ctx.privacy,
+      urls,
+      timezone: ctx.options.timezone,
+      signOut: !ctx.dev && ctx.options.password !== undefined,
+    }),
+  );
 }
 
 async function login(request: Request, url: URL, client: string, ctx: DashboardContext): Promise<Response> {
   const base = ctx.options.dashboardBase;
   const password = ctx.options.password;
-  const form = (status: number, message: string, headers: Record<string, string> = {}) =>
-    securePage(status, (nonce) => loginPage(nonce, ctx.urls.login, message), headers);
+  const form = (status: number, message: string, headers: Record<string, string> = {}) => securePage(status, (nonce) => loginPage(nonce, ctx.urls.login, message), headers);
   if (!password) return securePage(403, (nonce) => lockedPage(nonce, NO_PASSWORD_MESSAGE));
   const now = ctx.now();
   const wait = ctx.throttle.blockedFor(client, now);

@@ -24,7 +24,11 @@ export class PasswordThrottle {
   /** In order of window start: a new window deletes and re-inserts, so expired entries lead. */
   readonly #failures = new Map<string, { count: number; until: number }>();
 
-  constructor(readonly maxFailures = 5, readonly windowMs = 15 * 60_000, readonly maxClients = 100_000) {}
+  constructor(
+    readonly maxFailures = 5,
+    readonly windowMs = 15 * 60_000,
+    readonly maxClients = 100_000,
+  ) {}
 
   /** The throttle's key for the client that sent a request (an HMAC, never the address). */
   client(socketAddress: string | undefined, headers: HeaderSource, trustedProxies: readonly Cidr[]): string {

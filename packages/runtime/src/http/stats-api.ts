@@ -35,10 +35,7 @@ export async function statsApi(endpoint: string, params: URLSearchParams, ctx: S
   switch (endpoint) {
     case 'summary': {
       const previous = previousRange(range, at.now);
-      const [current, before] = await Promise.all([
-        ctx.store.totals(query),
-        ctx.store.totals({ ...query, ...previous }),
-      ]);
+      const [current, before] = await Promise.all([ctx.store.totals(query), ctx.store.totals({ ...query, ...previous })]);
       return json(200, { ...summarise(current), previous: summarise(before), range: rangeInfo(range) });
     }
     case 'timeseries': {

@@ -28,8 +28,20 @@ export interface VisitAttributes {
 }
 
 export const VISIT_ATTRIBUTES = [
-  'hostname', 'referrer', 'source', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_content',
-  'utm_term', 'country', 'region', 'city', 'browser', 'os', 'device',
+  'hostname',
+  'referrer',
+  'source',
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_content',
+  'utm_term',
+  'country',
+  'region',
+  'city',
+  'browser',
+  'os',
+  'device',
 ] as const satisfies readonly (keyof VisitAttributes)[];
 
 /** One event as the collector hands it to a store. */

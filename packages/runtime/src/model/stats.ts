@@ -3,9 +3,24 @@
 
 /** Properties a breakdown or filter can name (the HTTP API's contract, README), plus `prop:<key>`. */
 export const PROPERTIES = [
-  'page', 'entry_page', 'exit_page', 'source', 'referrer', 'utm_source', 'utm_medium',
-  'utm_campaign', 'utm_content', 'utm_term', 'country', 'region', 'city', 'browser', 'os',
-  'device', 'event', 'hostname',
+  'page',
+  'entry_page',
+  'exit_page',
+  'source',
+  'referrer',
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_content',
+  'utm_term',
+  'country',
+  'region',
+  'city',
+  'browser',
+  'os',
+  'device',
+  'event',
+  'hostname',
 ] as const;
 
 export type PropertyName = (typeof PROPERTIES)[number] | `prop:${string}`;

@@ -17,7 +17,10 @@ export function clientIp(socketAddress: string | undefined, headers: HeaderSourc
   const peer = socketAddress ? socketIp(socketAddress) : undefined;
   const header = headers.get('x-forwarded-for');
   if (!header) return peer;
-  const forwarded = header.split(',').map((s) => s.trim()).filter(Boolean);
+  const forwarded = header
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (forwarded.length > 0 && hasServerKey(headers, policy.serverKey)) {
     const asserted = normalizeIp(forwarded[0]!);
     if (asserted) return asserted;

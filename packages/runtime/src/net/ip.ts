@@ -96,10 +96,7 @@ export function isPublicIp(ip: string): boolean {
   const address = normalizeIp(ip);
   if (address === undefined) return false;
   if (isIP(address) === 4) return !NOT_PUBLIC_V4.some((cidr) => cidrContains(cidr, address));
-  return (
-    cidrContains(GLOBAL_UNICAST_V6, address) &&
-    !NOT_PUBLIC_V6.some((cidr) => cidrContains(cidr, address))
-  );
+  return cidrContains(GLOBAL_UNICAST_V6, address) && !NOT_PUBLIC_V6.some((cidr) => cidrContains(cidr, address));
 }
 
 // The helpers below assume isIP() has already accepted their input.

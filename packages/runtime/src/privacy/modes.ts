@@ -5,8 +5,23 @@ import type { StoredEvent } from '../model/events.ts';
 const ALWAYS = ['ts', 'kind', 'bucket', 'visitor', 'session', 'path'] as const;
 
 const STANDARD = [
-  'hostname', 'referrer', 'source', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term',
-  'country', 'region', 'city', 'browser', 'os', 'device', 'name', 'props', 'engaged',
+  'hostname',
+  'referrer',
+  'source',
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_content',
+  'utm_term',
+  'country',
+  'region',
+  'city',
+  'browser',
+  'os',
+  'device',
+  'name',
+  'props',
+  'engaged',
 ] as const;
 
 type Field = keyof StoredEvent;

@@ -65,7 +65,10 @@ describe('privacy modes store exactly their fields', () => {
     expect(used('events')).toEqual([...expected[privacyMode].events].sort());
     if (privacyMode === 'paranoid') {
       // The browser's session id is not kept: visits are grouped on the server.
-      const sessions = db.prepare('SELECT session FROM visits').all().map((r) => r.session);
+      const sessions = db
+        .prepare('SELECT session FROM visits')
+        .all()
+        .map((r) => r.session);
       expect(sessions).not.toContain('sess1');
     }
     db.close();
@@ -74,7 +77,23 @@ describe('privacy modes store exactly their fields', () => {
 
 describe('privacy modes store exactly their fields (clickhouse)', () => {
   const always = ['ts', 'bucket', 'session', 'visitor', 'seq', 'kind', 'path'];
-  const standard = [...always, 'hostname', 'referrer', 'source', 'utm_source', 'country', 'region', 'city', 'browser', 'os', 'device', 'name', 'prop_keys', 'prop_values', 'engaged'];
+  const standard = [
+    ...always,
+    'hostname',
+    'referrer',
+    'source',
+    'utm_source',
+    'country',
+    'region',
+    'city',
+    'browser',
+    'os',
+    'device',
+    'name',
+    'prop_keys',
+    'prop_values',
+    'engaged',
+  ];
   const expected = {
     standard,
     strict: standard.filter((f) => f !== 'region' && f !== 'city'),
@@ -86,7 +105,12 @@ describe('privacy modes store exactly their fields (clickhouse)', () => {
     await sendAll(h, LONDON_IP);
     const { url } = await sharedClickHouse();
     const database = h.ff.options.clickhouse!.database;
-    const query = async (sql: string) => (await (await fetch(`${url}/?database=${database}`, { method: 'POST', body: `${sql} FORMAT JSONEachRow` })).text()).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const query = async (sql: string) =>
+      (await (await fetch(`${url}/?database=${database}`, { method: 'POST', body: `${sql} FORMAT JSONEachRow` })).text())
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
     const fields = new Set<string>();
     for (const row of await query('SELECT * FROM events')) {
       for (const [k, v] of Object.entries(row)) if (v !== '' && v !== 0 && v !== '0' && !(Array.isArray(v) && v.length === 0)) fields.add(k);
@@ -97,7 +121,7 @@ describe('privacy modes store exactly their fields (clickhouse)', () => {
 });
 
 describe('salt rotation', () => {
-  it.each(STORAGE_ENGINES)('destroys the ended bucket\'s salt on disk (%s), keeps the data, and re-hashes visitors', async (storage) => {
+  it.each(STORAGE_ENGINES)("destroys the ended bucket's salt on disk (%s), keeps the data, and re-hashes visitors", async (storage) => {
     h = await harness({ storage, publicDashboard: true });
     await h.send(pageview(), { ip: LONDON_IP });
     const salt = Buffer.from(await h.ff.store.salt(Date.UTC(2026, 2, 10)));
@@ -201,12 +225,17 @@ describe('public privacy statement', () => {
     expect(facts.stored).toContain('the country');
     expect(facts.stored).not.toContain('the city');
     expect(facts.stored).not.toContain('the region');
-    expect(await (await h.get('/_footfall/privacy')).text()).toContain('to country precision, in the built-in ip-location-db geo-whois-asn-country database (registry data by the NRO, nro.net, CC BY 4.0)');
+    expect(await (await h.get('/_footfall/privacy')).text()).toContain(
+      'to country precision, in the built-in ip-location-db geo-whois-asn-country database (registry data by the NRO, nro.net, CC BY 4.0)',
+    );
   });
 
   it('names the configured database files', async () => {
     h = await harness({ geoDb: GEO_DB });
-    expect(await (await h.get('/_footfall/privacy?format=json')).json()).toMatchObject({ geolocation: 'country, region and city', geolocation_database: 'GeoLite2-City-Test.mmdb' });
+    expect(await (await h.get('/_footfall/privacy?format=json')).json()).toMatchObject({
+      geolocation: 'country, region and city',
+      geolocation_database: 'GeoLite2-City-Test.mmdb',
+    });
   });
 });
 

@@ -54,17 +54,22 @@ export function privacyFacts(options: ResolvedOptions, geo: Pick<Geolocation, 'd
     privacy_mode: mode,
     stored: fields.map((f) => FIELD_NAMES[f] ?? f),
     never_stored: [
-      'IP addresses', 'full user-agent strings', 'query strings (except campaign tags' + (options.queryAllowlist.length ? ` and ${options.queryAllowlist.join(', ')}` : '') + ')',
-      ...(options.hashRouting ? [] : ['URL fragments (#...)']), 'names, e-mail addresses or form contents', 'fingerprints',
+      'IP addresses',
+      'full user-agent strings',
+      `query strings (except campaign tags${options.queryAllowlist.length ? ` and ${options.queryAllowlist.join(', ')}` : ''})`,
+      ...(options.hashRouting ? [] : ['URL fragments (#...)']),
+      'names, e-mail addresses or form contents',
+      'fingerprints',
     ],
     cookies: false,
     visitor_hash: {
       rotation_hours: options.hashRotationHours,
       salt: 'random, 32 bytes, destroyed when its period ends; afterwards no one, the site owner included, can link a hash to an IP address',
     },
-    visit_identifier: mode === 'paranoid'
-      ? 'none from the browser; visits are grouped on the server by the anonymous hash'
-      : 'a random id in the tab\'s sessionStorage, deleted when the tab closes',
+    visit_identifier:
+      mode === 'paranoid'
+        ? 'none from the browser; visits are grouped on the server by the anonymous hash'
+        : "a random id in the tab's sessionStorage, deleted when the tab closes",
     retention_days: options.retentionDays ?? null,
     geolocation,
     geolocation_database: geolocation === 'off' ? null : (geo.database ?? null),
@@ -72,15 +77,19 @@ export function privacyFacts(options: ResolvedOptions, geo: Pick<Geolocation, 'd
   };
 }
 
-const STYLE = raw('body{font:16px/1.6 system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#1f2328;background:#fff}@media(prefers-color-scheme:dark){body{color:#e6edf3;background:#0d1117}}');
+const STYLE = raw(
+  'body{font:16px/1.6 system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#1f2328;background:#fff}@media(prefers-color-scheme:dark){body{color:#e6edf3;background:#0d1117}}',
+);
 
 /** A statement a site owner can paste into a privacy policy; it cannot drift from the config. */
 export function privacyPage(facts: PrivacyFacts): string {
   const list = (items: string[]) => html`<ul>${items.map((i) => html`<li>${i}</li>`)}</ul>`;
-  const retention = facts.retention_days === null ? 'Statistics are kept until the site owner deletes them.' : `Statistics older than ${facts.retention_days} days are deleted automatically.`;
-  const geo = facts.geolocation === 'off'
-    ? 'Location is not determined.'
-    : `Location is looked up offline on this server, to ${facts.geolocation} precision${facts.geolocation_database ? `, in ${facts.geolocation_database}` : ''}; the IP address is used in memory only and discarded.`;
+  const retention =
+    facts.retention_days === null ? 'Statistics are kept until the site owner deletes them.' : `Statistics older than ${facts.retention_days} days are deleted automatically.`;
+  const geo =
+    facts.geolocation === 'off'
+      ? 'Location is not determined.'
+      : `Location is looked up offline on this server, to ${facts.geolocation} precision${facts.geolocation_database ? `, in ${facts.geolocation_database}` : ''}; the IP address is used in memory only and discarded.`;
   return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Analytics and your privacy</title><style>${STYLE}</style></head>
 <body><main><h1>Analytics and your privacy</h1>

@@ -1,6 +1,6 @@
 import { levelOf, visitAttribute } from './query.ts';
 import type { EventRow, Visit } from '../model/events.ts';
-import { DIRECT, type BreakdownRow, type Filter, type Interval, type PropertyName, type SeriesPoint, type StatsQuery, type Totals } from '../model/stats.ts';
+import { DIRECT, type BreakdownRow, type Interval, type PropertyName, type SeriesPoint, type StatsQuery, type Totals } from '../model/stats.ts';
 
 /**
  * The metric definitions, written once. Every engine that keeps raw events answers through these
@@ -16,8 +16,13 @@ import { DIRECT, type BreakdownRow, type Filter, type Interval, type PropertyNam
 /** Totals of disjoint parts (different buckets) add up field by field, visitors included. */
 export function addTotals(a: Totals, b: Totals): Totals {
   return {
-    visitors: a.visitors + b.visitors, visits: a.visits + b.visits, pageviews: a.pageviews + b.pageviews, events: a.events + b.events,
-    bounces: a.bounces + b.bounces, visitPageviews: a.visitPageviews + b.visitPageviews, durationMs: a.durationMs + b.durationMs,
+    visitors: a.visitors + b.visitors,
+    visits: a.visits + b.visits,
+    pageviews: a.pageviews + b.pageviews,
+    events: a.events + b.events,
+    bounces: a.bounces + b.bounces,
+    visitPageviews: a.visitPageviews + b.visitPageviews,
+    durationMs: a.durationMs + b.durationMs,
   };
 }
 
@@ -249,7 +254,10 @@ export function propKeyCountsOf(analysis: Analysis): Map<string, number> {
 }
 
 export function rankPropKeys(counts: ReadonlyMap<string, number>, limit: number): string[] {
-  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, limit).map(([key]) => key);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .slice(0, limit)
+    .map(([key]) => key);
 }
 
 export function computeRealtime(rows: readonly EventRow[], since: number): number {
@@ -257,4 +265,3 @@ export function computeRealtime(rows: readonly EventRow[], since: number): numbe
   for (const row of rows) if (row.ts >= since) visitors.add(row.visit.visitor);
   return visitors.size;
 }
-

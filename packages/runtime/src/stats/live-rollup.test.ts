@@ -14,7 +14,7 @@ import { rollupBucket, type RollupRow } from './rollup.ts';
  */
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32;
 }
 
 const START = Date.UTC(2026, 10, 30);
@@ -33,7 +33,8 @@ function arrivals(seed: number, people = 25): (StoredEvent & { visitKey: number 
       const kind = pick(['pageview', 'pageview', 'event', 'engagement'] as const);
       const path = pick(PAGES);
       const e: StoredEvent & { visitKey: number } = { ts, kind, bucket: START, visitor, session: `s${v}`, path, visitKey: v + 1, ...attrs };
-      if (kind === 'event') Object.assign(e, { name: pick(['Signup', 'Play']), ...(r() < 0.7 ? { props: { plan: pick(['free', 'pro']), ...(r() < 0.3 ? { seat: pick(['1', '2']) } : {}) } } : {}) });
+      if (kind === 'event')
+        Object.assign(e, { name: pick(['Signup', 'Play']), ...(r() < 0.7 ? { props: { plan: pick(['free', 'pro']), ...(r() < 0.3 ? { seat: pick(['1', '2']) } : {}) } } : {}) });
       if (kind === 'engagement') e.engaged = 1000 + Math.floor(r() * 30_000);
       out.push(e);
       if (r() > 0.3) ts += Math.floor(r() * 20 * 60_000);
@@ -63,8 +64,7 @@ function rawRows(received: readonly (StoredEvent & { visitKey: number })[]): Eve
   return rows.sort((a, b) => a.ts - b.ts);
 }
 
-const sorted = (rows: readonly RollupRow[]) =>
-  rows.filter((r) => r.visits > 0).sort((a, b) => (a.property + '\u0000' + a.value < b.property + '\u0000' + b.value ? -1 : 1));
+const sorted = (rows: readonly RollupRow[]) => rows.filter((r) => r.visits > 0).sort((a, b) => (`${a.property}\u0000${a.value}` < `${b.property}\u0000${b.value}` ? -1 : 1));
 
 function liveRows(live: LiveBucket, properties: readonly string[]): RollupRow[] {
   return properties.flatMap((p) => live.rows(p));
@@ -118,8 +118,13 @@ describe('live rollups of the open bucket', () => {
     const query = { from: START, to: START + 86_400_000, filters: [] };
     expect(rank(live.propKeyCounts())).toEqual(computePropKeys(raw, query, 10));
     for (const filters of [
-      [{ property: 'event', values: ['Signup'] }], [{ property: 'event', values: ['Play'] }, { property: 'source', values: ['Google'] }],
-      [{ property: 'browser', values: ['Safari'] }], [{ property: 'exit_page', values: ['/a'] }],
+      [{ property: 'event', values: ['Signup'] }],
+      [
+        { property: 'event', values: ['Play'] },
+        { property: 'source', values: ['Google'] },
+      ],
+      [{ property: 'browser', values: ['Safari'] }],
+      [{ property: 'exit_page', values: ['/a'] }],
     ] as Filter[][]) {
       expect(rank(live.filteredPropKeys(filters)!), JSON.stringify(filters)).toEqual(computePropKeys(raw, { ...query, filters }, 10));
     }
@@ -127,20 +132,32 @@ describe('live rollups of the open bucket', () => {
   });
 });
 
-describe('filtered questions answered from the open bucket\'s visits', () => {
+describe("filtered questions answered from the open bucket's visits", () => {
   const FILTERS: Filter[][] = [
     [{ property: 'source', values: ['Google'] }],
-    [{ property: 'source', values: ['Direct / None', 'X'] }, { property: 'browser', values: ['Chrome'] }],
+    [
+      { property: 'source', values: ['Direct / None', 'X'] },
+      { property: 'browser', values: ['Chrome'] },
+    ],
     [{ property: 'country', values: ['GB'] }],
     [{ property: 'entry_page', values: ['/a'] }],
     [{ property: 'exit_page', values: ['/', '/b'] }],
     [{ property: 'page', values: ['/a'] }],
-    [{ property: 'page', values: ['/b', '/c/d'] }, { property: 'country', values: ['DE'] }],
+    [
+      { property: 'page', values: ['/b', '/c/d'] },
+      { property: 'country', values: ['DE'] },
+    ],
     [{ property: 'event', values: ['Signup'] }],
-    [{ property: 'prop:plan', values: ['pro'] }, { property: 'source', values: ['Google'] }],
+    [
+      { property: 'prop:plan', values: ['pro'] },
+      { property: 'source', values: ['Google'] },
+    ],
     [{ property: 'country', values: ['nowhere'] }],
     // The links and downloads cards: one event's props, with the dashboard's other filters.
-    [{ property: 'event', values: ['Signup'] }, { property: 'source', values: ['Google', 'X'] }],
+    [
+      { property: 'event', values: ['Signup'] },
+      { property: 'source', values: ['Google', 'X'] },
+    ],
   ];
   const PROPERTIES: PropertyName[] = ['page', 'entry_page', 'exit_page', 'source', 'country', 'browser', 'event', 'prop:plan'];
 

@@ -333,7 +333,11 @@ export class LiveBucket {
     if (counts) return (counts.get(g.id) ?? 0) > counted;
     for (let o = this.#visitors.ints.head[vi.visitor[v]!]!; o >= 0; o = vi.nextOfVisitor[o]!) {
       if (o === v) continue;
-      if (vi.joined[o] && (g === this.#all || vi.entry[o] === g.id || vi.exit[o] === g.id || (g.attribute >= 0 && this.#attributes.data[o * VISIT_PROPERTIES.length + g.attribute] === g.id))) return true;
+      if (
+        vi.joined[o] &&
+        (g === this.#all || vi.entry[o] === g.id || vi.exit[o] === g.id || (g.attribute >= 0 && this.#attributes.data[o * VISIT_PROPERTIES.length + g.attribute] === g.id))
+      )
+        return true;
       if (this.#members.has(vi.groups[o]!, g.id)) return true;
     }
     return false;
@@ -423,7 +427,21 @@ export class LiveBucket {
     let g = values.get(value);
     if (!g) {
       const visitLevel = property === '' || (!property.startsWith('prop:') && levelOf(property as PropertyName) !== 'event');
-      g = { id: this.#groupList.length, property, value, visitLevel, attribute: ATTRIBUTE_INDEX.get(property) ?? -1, visitors: 0, visits: 0, pageviews: 0, events: 0, bounces: 0, visitPageviews: 0, durationMs: 0, engagedMs: 0 };
+      g = {
+        id: this.#groupList.length,
+        property,
+        value,
+        visitLevel,
+        attribute: ATTRIBUTE_INDEX.get(property) ?? -1,
+        visitors: 0,
+        visits: 0,
+        pageviews: 0,
+        events: 0,
+        bounces: 0,
+        visitPageviews: 0,
+        durationMs: 0,
+        engagedMs: 0,
+      };
       this.#groupList.push(g);
       values.set(value, g);
       if (property === 'page') {
@@ -481,7 +499,15 @@ export class LiveBucket {
     const vi = this.#v.ints;
     const { a: groupOf, b: cellViews, c: cellEvents, next } = this.#members;
     const n = this.#v.length;
-    const sel: Selection = { eventFilter: ef, length: 0, visitor: new Int32Array(n), visit: new Int32Array(n), matched: new Uint8Array(n), pageviews: new Int32Array(n), events: new Int32Array(n) };
+    const sel: Selection = {
+      eventFilter: ef,
+      length: 0,
+      visitor: new Int32Array(n),
+      visit: new Int32Array(n),
+      matched: new Uint8Array(n),
+      pageviews: new Int32Array(n),
+      events: new Int32Array(n),
+    };
     for (let visitor = 0; visitor < this.#visitors.length; visitor++) {
       visits: for (let v = this.#visitors.ints.head[visitor]!; v >= 0; v = vi.nextOfVisitor[v]!) {
         if (!vi.joined[v]) continue;
@@ -776,8 +802,16 @@ function eventValues(e: LiveEvent): [string, string][] {
 
 function rowOf(g: Group): RollupRow {
   return {
-    property: g.property, value: g.value, visitors: g.visitors, visits: g.visits, pageviews: g.pageviews, events: g.events,
-    bounces: g.bounces, visitPageviews: g.visitPageviews, durationMs: g.durationMs, engagedMs: g.engagedMs,
+    property: g.property,
+    value: g.value,
+    visitors: g.visitors,
+    visits: g.visits,
+    pageviews: g.pageviews,
+    events: g.events,
+    bounces: g.bounces,
+    visitPageviews: g.visitPageviews,
+    durationMs: g.durationMs,
+    engagedMs: g.engagedMs,
   };
 }
 

@@ -6,7 +6,14 @@ const NOW = Date.UTC(2026, 2, 10, 15, 30); // 2026-03-10 15:30 UTC
 
 function context(earliest?: number) {
   const asked = { earliest: 0 };
-  const ctx: QueryContext = { now: NOW, timezone: 'UTC', earliest: async () => (asked.earliest++, earliest) };
+  const ctx: QueryContext = {
+    now: NOW,
+    timezone: 'UTC',
+    earliest: async () => {
+      asked.earliest++;
+      return earliest;
+    },
+  };
   return { ctx, asked };
 }
 

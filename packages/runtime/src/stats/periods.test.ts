@@ -21,7 +21,11 @@ describe('periods in the site time zone', () => {
     expect(ok(resolvePeriod({ period: '30d' }, 'UTC', NOW))).toMatchObject({ firstDay: '2026-02-09', lastDay: '2026-03-10' });
     expect(ok(resolvePeriod({ period: 'month' }, 'UTC', NOW))).toMatchObject({ firstDay: '2026-03-01', lastDay: '2026-03-31' });
     expect(ok(resolvePeriod({ period: '12mo' }, 'UTC', NOW))).toMatchObject({ firstDay: '2025-04-01', lastDay: '2026-03-31', interval: 'month' });
-    expect(ok(resolvePeriod({ period: 'custom', from: '2026-01-01', to: '2026-01-31' }, 'UTC', NOW))).toMatchObject({ firstDay: '2026-01-01', lastDay: '2026-01-31', interval: 'day' });
+    expect(ok(resolvePeriod({ period: 'custom', from: '2026-01-01', to: '2026-01-31' }, 'UTC', NOW))).toMatchObject({
+      firstDay: '2026-01-01',
+      lastDay: '2026-01-31',
+      interval: 'day',
+    });
     expect(ok(resolvePeriod({ period: 'all' }, 'UTC', NOW, Date.UTC(2025, 0, 5)))).toMatchObject({ firstDay: '2025-01-05', interval: 'month' });
   });
 

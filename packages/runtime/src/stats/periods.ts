@@ -4,7 +4,11 @@ import { DEFAULT_PERIOD, INTERVALS, PERIODS, type IntervalUnit, type Period, typ
 
 export { INTERVALS, PERIODS, type IntervalUnit, type Period, type Range } from '../model/query.ts';
 
-interface Day { year: number; month: number; day: number }
+interface Day {
+  year: number;
+  month: number;
+  day: number;
+}
 
 const DAY = 86_400_000;
 /** Custom ranges are capped so one request cannot ask for centuries of hourly points. */
@@ -45,10 +49,16 @@ export function resolvePeriod(
   const p = localParts(now, tz);
   const today: Day = { year: p.year, month: p.month, day: p.day };
   switch (period) {
-    case 'today': return span(period, today, today, tz, unit ?? 'hour');
-    case 'yesterday': { const y = shift(today, -1); return span(period, y, y, tz, unit ?? 'hour'); }
-    case '7d': return span(period, shift(today, -6), today, tz, unit ?? 'day');
-    case '30d': return span(period, shift(today, -29), today, tz, unit ?? 'day');
+    case 'today':
+      return span(period, today, today, tz, unit ?? 'hour');
+    case 'yesterday': {
+      const y = shift(today, -1);
+      return span(period, y, y, tz, unit ?? 'hour');
+    }
+    case '7d':
+      return span(period, shift(today, -6), today, tz, unit ?? 'day');
+    case '30d':
+      return span(period, shift(today, -29), today, tz, unit ?? 'day');
     case 'month': {
       const last = shift({ year: p.year, month: p.month + 1, day: 1 }, -1);
       return span(period, { ...today, day: 1 }, last, tz, unit ?? 'day');
@@ -96,14 +106,16 @@ export function intervalsOf(range: Range, tz: string): Interval[] | { error: str
     // an hour of real time, and the labels come from the wall clock.
     for (let t = range.from; t < range.to; t += 3_600_000) {
       const p = localParts(t, tz);
-      out.push({ start: t, end: Math.min(t + 3_600_000, range.to), label: `${isoDate(p.year, p.month, p.day)} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}` });
+      out.push({
+        start: t,
+        end: Math.min(t + 3_600_000, range.to),
+        label: `${isoDate(p.year, p.month, p.day)} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`,
+      });
     }
     return out;
   }
   for (let i = 0; ; i++) {
-    const d = range.interval === 'day'
-      ? shift(first, i)
-      : parseIsoDate(isoDate(first.year, first.month + i, 1))!;
+    const d = range.interval === 'day' ? shift(first, i) : parseIsoDate(isoDate(first.year, first.month + i, 1))!;
     const start = i === 0 ? range.from : startOfDay(d.year, d.month, d.day, tz);
     if (start >= range.to) break;
     const next = range.interval === 'day' ? shift(d, 1) : parseIsoDate(isoDate(d.year, d.month + 1, 1))!;

@@ -21,7 +21,7 @@ import type { Filter, PropertyName } from '../model/stats.ts';
  */
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32;
 }
 
 const PAGES = ['/', '/blog', '/blog/a', '/pricing', '/docs', '/docs/x'];
@@ -44,7 +44,8 @@ function traffic(seed: number, rotationHours: number, tz: string): StoredEvent[]
     for (let i = 0; i < n && bucketAt(ts, rotationHours, tz).start === bucket; i++) {
       const path = pick(PAGES);
       events.push({ ts, kind: 'pageview', bucket, visitor, session, path, ...attrs });
-      if (r() < 0.3) events.push({ ts: ts + 5000, kind: 'event', bucket, visitor, session, path, name: pick(['Signup', 'Download']), props: { plan: pick(['free', 'pro']) }, ...attrs });
+      if (r() < 0.3)
+        events.push({ ts: ts + 5000, kind: 'event', bucket, visitor, session, path, name: pick(['Signup', 'Download']), props: { plan: pick(['free', 'pro']) }, ...attrs });
       if (r() < 0.6) events.push({ ts: ts + 9000, kind: 'engagement', bucket, visitor, session, path, engaged: 1000 + Math.floor(r() * 60_000), ...attrs });
       ts += Math.floor(r() * 40 * 60_000);
     }
@@ -92,10 +93,18 @@ describe.each(CASES.filter(([engine]) => engines.includes(engine)))('rollups equ
     const r = rng(rotationHours);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
     const filterChoices: Filter[][] = [
-      [], [{ property: 'page', values: ['/blog'] }], [{ property: 'source', values: ['Direct / None'] }],
-      [{ property: 'country', values: ['GB'] }], [{ property: 'event', values: ['Signup'] }],
-      [{ property: 'entry_page', values: ['/'] }], [{ property: 'prop:plan', values: ['pro'] }],
-      [{ property: 'country', values: ['GB', 'US'] }], [{ property: 'browser', values: ['Chrome'] }, { property: 'page', values: ['/docs'] }],
+      [],
+      [{ property: 'page', values: ['/blog'] }],
+      [{ property: 'source', values: ['Direct / None'] }],
+      [{ property: 'country', values: ['GB'] }],
+      [{ property: 'event', values: ['Signup'] }],
+      [{ property: 'entry_page', values: ['/'] }],
+      [{ property: 'prop:plan', values: ['pro'] }],
+      [{ property: 'country', values: ['GB', 'US'] }],
+      [
+        { property: 'browser', values: ['Chrome'] },
+        { property: 'page', values: ['/docs'] },
+      ],
     ];
     const properties: PropertyName[] = ['page', 'entry_page', 'exit_page', 'source', 'country', 'event', 'prop:plan', 'browser'];
     let checked = 0;
@@ -103,6 +112,7 @@ describe.each(CASES.filter(([engine]) => engines.includes(engine)))('rollups equ
       const period = pick(['7d', '30d', 'today', 'yesterday', 'custom', 'custom', 'month', '12mo']);
       const a = new Date(START + Math.floor(r() * 15 * 86_400_000)).toISOString().slice(0, 10);
       const b = new Date(START + Math.floor(r() * 15 * 86_400_000)).toISOString().slice(0, 10);
+      // biome-ignore lint/complexity/useMathMinMax: ISO dates, ordered as strings.
       const range = resolvePeriod({ period, from: a < b ? a : b, to: a < b ? b : a }, tz, now);
       if ('error' in range) throw new Error(range.error);
       const filters = pick(filterChoices);

@@ -81,8 +81,10 @@ export class StatsPlanner {
    */
   async #eachPiece(query: StatsQuery, use: (analysis: Analysis) => void, live?: (span: LiveSpan) => boolean): Promise<void> {
     const cover = await this.#cover(query);
-    const spans = [...cover.all.map((b): [number, number, SealedBucket] => [b.start, b.end, b]), ...gaps(query.from, query.to, cover.all).map(([a, b]): [number, number, undefined] => [a, b, undefined])]
-      .sort((x, y) => x[0] - y[0]);
+    const spans = [
+      ...cover.all.map((b): [number, number, SealedBucket] => [b.start, b.end, b]),
+      ...gaps(query.from, query.to, cover.all).map(([a, b]): [number, number, undefined] => [a, b, undefined]),
+    ].sort((x, y) => x[0] - y[0]);
     for (const [from, to, bucket] of spans) {
       // An open bucket answers from its visits' state where that is exact (see LiveBucket.filteredParts).
       if (bucket && 'live' in bucket && live?.(bucket as LiveSpan)) continue;
@@ -94,11 +96,15 @@ export class StatsPlanner {
     const key = rollupKey(query);
     if (!key) {
       let sum = ZERO_TOTALS;
-      await this.#eachPiece(query, (a) => (sum = addTotals(sum, totalsOf(a))), (span) => {
-        const t = span.live.filteredTotals(query.filters);
-        if (t) sum = addTotals(sum, t);
-        return t !== undefined;
-      });
+      await this.#eachPiece(
+        query,
+        (a) => (sum = addTotals(sum, totalsOf(a))),
+        (span) => {
+          const t = span.live.filteredTotals(query.filters);
+          if (t) sum = addTotals(sum, t);
+          return t !== undefined;
+        },
+      );
       return sum;
     }
     const cover = await this.#cover(query);
@@ -114,16 +120,22 @@ export class StatsPlanner {
     const key = rollupKey(query);
     if (!key) {
       const points = intervals.map((i) => ({ date: i.label, visitors: 0, visits: 0, pageviews: 0 }));
-      await this.#eachPiece(query, (a) => timeseriesOf(a, intervals).forEach((p, i) => addPoint(points[i]!, p)), (span) => {
-        const pieces = intervals.flatMap((interval, index) => {
-          const start = Math.max(interval.start, span.start, query.from);
-          const end = Math.min(interval.end, span.end, query.to);
-          return start < end ? [{ start, end, index }] : [];
-        });
-        const answered = span.live.filteredSeries(query.filters, pieces);
-        answered?.forEach((p, k) => addPoint(points[pieces[k]!.index]!, p));
-        return answered !== undefined;
-      });
+      await this.#eachPiece(
+        query,
+        (a) => {
+          for (const [i, p] of timeseriesOf(a, intervals).entries()) addPoint(points[i]!, p);
+        },
+        (span) => {
+          const pieces = intervals.flatMap((interval, index) => {
+            const start = Math.max(interval.start, span.start, query.from);
+            const end = Math.min(interval.end, span.end, query.to);
+            return start < end ? [{ start, end, index }] : [];
+          });
+          const answered = span.live.filteredSeries(query.filters, pieces);
+          for (const [k, p] of (answered ?? []).entries()) addPoint(points[pieces[k]!.index]!, p);
+          return answered !== undefined;
+        },
+      );
       return points;
     }
     const cover = await this.#cover(query);
@@ -139,21 +151,24 @@ export class StatsPlanner {
     if (cover.live.length) {
       const rest: SeriesPiece[] = [];
       const byBucket = new Map<LiveSpan, SeriesPiece[]>();
-      for (const piece of splitAt(planned.flat(), cover.live.map((l) => l.start))) {
+      for (const piece of splitAt(
+        planned.flat(),
+        cover.live.map((l) => l.start),
+      )) {
         const l = cover.live.find((b) => piece.start >= b.start && piece.end <= b.end);
         if (l) byBucket.set(l, [...(byBucket.get(l) ?? []), piece]);
         else rest.push(piece);
       }
       for (const [l, pieces] of byBucket) {
         const answered = key.property === '' ? l.live.series(pieces) : l.live.filteredSeries(query.filters, pieces);
-        if (answered) answered.forEach((p, k) => addPoint(points[pieces[k]!.index]!, p));
+        if (answered) for (const [k, p] of answered.entries()) addPoint(points[pieces[k]!.index]!, p);
         else rest.push(...pieces);
       }
       runs = runsOf(rest.sort((a, b) => a.start - b.start));
     }
     for (const run of runs) {
       const partial = timeseriesOf(await this.#analyse({ ...query, from: run[0]!.start, to: run.at(-1)!.end }), run);
-      partial.forEach((p, k) => addPoint(points[run[k]!.index]!, p));
+      for (const [k, p] of partial.entries()) addPoint(points[run[k]!.index]!, p);
     }
     return points;
   }
@@ -163,11 +178,15 @@ export class StatsPlanner {
     const sums = new BreakdownSums();
     const add = sums.add;
     if (rollupProperty === undefined) {
-      await this.#eachPiece(query, (a) => breakdownPartsOf(a, property).forEach(add), (span) => {
-        const parts = span.live.filteredParts(query.filters, property);
-        parts?.forEach(add);
-        return parts !== undefined;
-      });
+      await this.#eachPiece(
+        query,
+        (a) => breakdownPartsOf(a, property).forEach(add),
+        (span) => {
+          const parts = span.live.filteredParts(query.filters, property);
+          parts?.forEach(add);
+          return parts !== undefined;
+        },
+      );
       return rankBreakdown(sums.parts(), property, limit);
     }
     const cover = await this.#cover(query);
@@ -187,14 +206,17 @@ export class StatsPlanner {
     const merge = (m: ReadonlyMap<string, number>) => {
       for (const [key, n] of m) counts.set(key, (counts.get(key) ?? 0) + n);
     };
-    await this.#eachPiece(query, (a) => merge(propKeyCountsOf(a)), (span) => {
-      const m = query.filters.length === 0 ? span.live.propKeyCounts() : span.live.filteredPropKeys(query.filters);
-      if (m) merge(m);
-      return m !== undefined;
-    });
+    await this.#eachPiece(
+      query,
+      (a) => merge(propKeyCountsOf(a)),
+      (span) => {
+        const m = query.filters.length === 0 ? span.live.propKeyCounts() : span.live.filteredPropKeys(query.filters);
+        if (m) merge(m);
+        return m !== undefined;
+      },
+    );
     return rankPropKeys(counts, limit);
   }
-
 }
 
 /** Pieces cut at the given times, so that none straddles one. */

@@ -64,7 +64,12 @@ describe.each(Object.keys(ENGINES).filter((e) => selected.includes(e)))('store c
   it('computes every summary metric as the metric definitions say', async () => {
     await store.append(EVENTS);
     expect(await store.totals(DAY)).toEqual({
-      visitors: 2, visits: 3, pageviews: 4, events: 1, bounces: 2, visitPageviews: 4,
+      visitors: 2,
+      visits: 3,
+      pageviews: 4,
+      events: 1,
+      bounces: 2,
+      visitPageviews: 4,
       // A: 100 s between first and last event + 30 s engaged after its last pageview; B: 20 s; C: 0.
       durationMs: 150_000,
     });
@@ -80,7 +85,13 @@ describe.each(Object.keys(ENGINES).filter((e) => selected.includes(e)))('store c
     expect(direct).toMatchObject({ visitors: 2, visits: 2, pageviews: 2 });
     const entry = await store.totals({ ...DAY, filters: [{ property: 'entry_page', values: ['/'] }] });
     expect(entry).toMatchObject({ visitors: 1, visits: 2, pageviews: 3 });
-    const both = await store.totals({ ...DAY, filters: [{ property: 'country', values: ['GB', 'US'] }, { property: 'browser', values: ['Firefox'] }] });
+    const both = await store.totals({
+      ...DAY,
+      filters: [
+        { property: 'country', values: ['GB', 'US'] },
+        { property: 'browser', values: ['Firefox'] },
+      ],
+    });
     expect(both).toMatchObject({ visitors: 1, visits: 1, pageviews: 1 });
   });
 
@@ -105,7 +116,12 @@ describe.each(Object.keys(ENGINES).filter((e) => selected.includes(e)))('store c
 
   it('lists the prop keys of the matching custom events, most used first', async () => {
     const event = (ts: number, name: string, props: Record<string, string>): StoredEvent => ({ ts, kind: 'event', bucket: B, visitor: VB, session: 'sp', path: '/', name, props });
-    await store.append([...EVENTS, event(T0 + 1, 'Signup', { plan: 'team', via: 'footer' }), event(T0 + 2, 'Download', { file: 'a.pdf' }), event(T0 + 3, 'Signup', { via: 'hero' })]);
+    await store.append([
+      ...EVENTS,
+      event(T0 + 1, 'Signup', { plan: 'team', via: 'footer' }),
+      event(T0 + 2, 'Download', { file: 'a.pdf' }),
+      event(T0 + 3, 'Signup', { via: 'hero' }),
+    ]);
     expect(await store.propKeys(DAY, 10)).toEqual(['plan', 'via', 'file']);
     expect(await store.propKeys({ ...DAY, filters: [{ property: 'event', values: ['Signup'] }] }, 10)).toEqual(['plan', 'via']);
     expect(await store.propKeys({ ...DAY, filters: [{ property: 'event', values: ['Signup'] }] }, 1)).toEqual(['plan']);
@@ -163,7 +179,15 @@ describe.each(Object.keys(ENGINES).filter((e) => selected.includes(e)))('store c
   });
 
   it('keeps several events of one visit in the same millisecond, in one commit or several', async () => {
-    const e = (kind: 'pageview' | 'engagement'): StoredEvent => ({ ts: T0, kind, bucket: B, visitor: VA, session: 'same', path: '/', ...(kind === 'engagement' ? { engaged: 1000 } : {}) });
+    const e = (kind: 'pageview' | 'engagement'): StoredEvent => ({
+      ts: T0,
+      kind,
+      bucket: B,
+      visitor: VA,
+      session: 'same',
+      path: '/',
+      ...(kind === 'engagement' ? { engaged: 1000 } : {}),
+    });
     await store.append([e('engagement'), e('pageview')]);
     await store.append([e('pageview')]);
     expect(await store.totals(DAY)).toMatchObject({ visits: 1, pageviews: 2 });
@@ -178,5 +202,7 @@ describe.each(Object.keys(ENGINES).filter((e) => selected.includes(e)))('store c
 });
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f)).filter((f) => statSync(f).isFile());
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((f) => join(dir, f))
+    .filter((f) => statSync(f).isFile());
 }

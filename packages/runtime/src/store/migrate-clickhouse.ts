@@ -6,7 +6,7 @@ import { MIGRATED_SEQ_LIMIT, ClickHouseStore } from './clickhouse/clickhouse-sto
 import { int } from './clickhouse/connection.ts';
 import { JSON_FILE, JsonStore } from './json/json-store.ts';
 import { loadSqliteEngine } from './load-sqlite.ts';
-import { type Store } from './types.ts';
+import type { Store } from './types.ts';
 import { type EventRow, type StoredEvent, VISIT_ATTRIBUTES } from '../model/events.ts';
 
 export interface ClickHouseMigrationReport {
@@ -33,7 +33,12 @@ type Source = Store & { rows(from: number, to: number): Promise<readonly EventRo
  * run is deleted and copied again; events written live by Footfall instances are never touched
  * (migrated events carry storage-order numbers below MIGRATED_SEQ_LIMIT, live ones above).
  */
-export async function migrateToClickHouse(dir: string, settings: ClickHouseSettings, openBucket: number, log: (line: string) => void = () => {}): Promise<ClickHouseMigrationReport> {
+export async function migrateToClickHouse(
+  dir: string,
+  settings: ClickHouseSettings,
+  openBucket: number,
+  log: (line: string) => void = () => {},
+): Promise<ClickHouseMigrationReport> {
   let source: Source;
   let kind: 'sqlite' | 'json';
   if (existsSync(join(dir, 'footfall.db'))) {
@@ -44,7 +49,9 @@ export async function migrateToClickHouse(dir: string, settings: ClickHouseSetti
     source = await JsonStore.open(dir);
     kind = 'json';
   } else {
-    throw new FootfallStorageError(`no Footfall data in ${dir} (neither footfall.db nor ${JSON_FILE}). Point FOOTFALL_DATA_DIR or --data-dir at the directory the sqlite or json engine used.`);
+    throw new FootfallStorageError(
+      `no Footfall data in ${dir} (neither footfall.db nor ${JSON_FILE}). Point FOOTFALL_DATA_DIR or --data-dir at the directory the sqlite or json engine used.`,
+    );
   }
   const target = await ClickHouseStore.open(settings);
   try {

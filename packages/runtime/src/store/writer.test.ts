@@ -12,10 +12,11 @@ function gatedStore() {
   const store = {
     engine: 'sqlite',
     commitIntervalMs: 0,
-    append: (events: readonly StoredEvent[]) => new Promise<void>((release, fail) => {
-      commits.push({ events, release, fail });
-      arrived();
-    }),
+    append: (events: readonly StoredEvent[]) =>
+      new Promise<void>((release, fail) => {
+        commits.push({ events, release, fail });
+        arrived();
+      }),
     close: async () => {},
   } as unknown as Store;
   const nextCommit = () => new Promise<void>((r) => (arrived = r));

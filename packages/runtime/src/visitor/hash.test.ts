@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { VisitorHasher, visitorHash } from './hash.ts';
 
 /** The definition, spelled out: HMAC-SHA-256 over `site \n ip \n ua`, first 16 bytes in hex. */
-const reference = (salt: Uint8Array, site: string, ip: string, ua: string) =>
-  createHmac('sha256', salt).update(`${site}\n${ip}\n${ua}`).digest().subarray(0, 16).toString('hex');
+const reference = (salt: Uint8Array, site: string, ip: string, ua: string) => createHmac('sha256', salt).update(`${site}\n${ip}\n${ua}`).digest().subarray(0, 16).toString('hex');
 
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 

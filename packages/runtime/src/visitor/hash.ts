@@ -8,7 +8,10 @@ import { createHmac, hash, type KeyObject } from 'node:crypto';
  * Newlines cannot occur in header values, so they separate the fields unambiguously.
  */
 export function visitorHash(salt: KeyObject | Uint8Array, site: string, ip: string, userAgent: string): string {
-  return createHmac('sha256', salt).update(message(site, ip, userAgent)).digest('hex').slice(0, 32);
+  return createHmac('sha256', salt)
+    .update(message(site, ip, userAgent))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 function message(site: string, ip: string, userAgent: string): string {

@@ -30,8 +30,8 @@ export const events: Card = {
   },
   render({ state }, { property, rows, propKeys }) {
     const event = state.filters.find((f) => f.property === 'event');
-    const intro = propKeys && event
-      && html`<p class="back"><a href="${viewHref(state, withoutFilter(state, event))}">← All events</a> · properties of <strong>${event.value}</strong></p>`;
+    const intro =
+      propKeys && event && html`<p class="back"><a href="${viewHref(state, withoutFilter(state, event))}">← All events</a> · properties of <strong>${event.value}</strong></p>`;
     return breakdownCard({
       id: 'card-events',
       title: events.title,

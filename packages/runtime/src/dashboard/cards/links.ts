@@ -12,7 +12,10 @@ type LinkTab = keyof typeof LINK_EVENTS;
 export const links: Card = {
   id: 'links',
   title: 'Outbound links & downloads',
-  tabs: [{ id: 'outbound', label: 'Outbound links' }, { id: 'downloads', label: 'Downloads' }],
+  tabs: [
+    { id: 'outbound', label: 'Outbound links' },
+    { id: 'downloads', label: 'Downloads' },
+  ],
   async load({ query, tab }, store) {
     const name = LINK_EVENTS[tab as LinkTab];
     const event = query.stats.filters.find((f) => f.property === 'event');

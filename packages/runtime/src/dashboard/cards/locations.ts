@@ -3,5 +3,9 @@ import { propertyCard } from './property-card.ts';
 export const locations = propertyCard({
   id: 'locations',
   title: 'Locations',
-  tabs: [{ id: 'country', label: 'Countries' }, { id: 'region', label: 'Regions' }, { id: 'city', label: 'Cities' }],
+  tabs: [
+    { id: 'country', label: 'Countries' },
+    { id: 'region', label: 'Regions' },
+    { id: 'city', label: 'Cities' },
+  ],
 });

@@ -4,8 +4,10 @@ import { propertyCard } from './property-card.ts';
 export const pages = propertyCard({
   id: 'pages',
   title: 'Pages',
-  tabs: [{ id: 'page', label: 'Top pages' }, { id: 'entry_page', label: 'Entry pages' }, { id: 'exit_page', label: 'Exit pages' }],
-  columns: (property) => property === 'page'
-    ? [VISITORS, count('Pageviews', (r) => r.pageviews, true), TIME_ON_PAGE]
-    : [VISITORS, count('Visits', (r) => r.visits, true)],
+  tabs: [
+    { id: 'page', label: 'Top pages' },
+    { id: 'entry_page', label: 'Entry pages' },
+    { id: 'exit_page', label: 'Exit pages' },
+  ],
+  columns: (property) => (property === 'page' ? [VISITORS, count('Pageviews', (r) => r.pageviews, true), TIME_ON_PAGE] : [VISITORS, count('Visits', (r) => r.visits, true)]),
 });

@@ -1,5 +1,5 @@
 import type { ClickHouseSettings } from '../../options.ts';
-import { type Store } from '../types.ts';
+import type { Store } from '../types.ts';
 import { Connection, int } from './connection.ts';
 import * as questions from './planner.ts';
 import { realtime } from './queries.ts';
@@ -76,14 +76,26 @@ export class ClickHouseStore implements Store {
    */
   async appendWithSeq(events: readonly StoredEvent[], firstSeq: number): Promise<void> {
     let seq = firstSeq;
-    await this.#c.insert('events', events.map((e) => {
-      const row: Record<string, unknown> = {
-        ts: e.ts, bucket: e.bucket, session: e.session, visitor: e.visitor, seq: seq++, kind: KIND_CODES[e.kind], path: e.path,
-        name: e.name ?? '', prop_keys: e.props ? Object.keys(e.props) : [], prop_values: e.props ? Object.values(e.props) : [], engaged: e.engaged ?? 0,
-      };
-      for (const a of VISIT_ATTRIBUTES) row[a] = e[a] ?? '';
-      return row;
-    }));
+    await this.#c.insert(
+      'events',
+      events.map((e) => {
+        const row: Record<string, unknown> = {
+          ts: e.ts,
+          bucket: e.bucket,
+          session: e.session,
+          visitor: e.visitor,
+          seq: seq++,
+          kind: KIND_CODES[e.kind],
+          path: e.path,
+          name: e.name ?? '',
+          prop_keys: e.props ? Object.keys(e.props) : [],
+          prop_values: e.props ? Object.values(e.props) : [],
+          engaged: e.engaged ?? 0,
+        };
+        for (const a of VISIT_ATTRIBUTES) row[a] = e[a] ?? '';
+        return row;
+      }),
+    );
   }
 
   totals(q: StatsQuery) {
@@ -182,7 +194,10 @@ export class ClickHouseStore implements Store {
       const values = r.prop_values as string[];
       const kind = KINDS[Number(r.kind)]!;
       out.push({
-        ts: Number(r.ts), kind, path: String(r.path), visit,
+        ts: Number(r.ts),
+        kind,
+        path: String(r.path),
+        visit,
         name: r.name === '' ? undefined : String(r.name),
         props: keys.length ? Object.fromEntries(keys.map((k, i) => [k, values[i]!])) : undefined,
         engaged: kind === 'engagement' ? Number(r.engaged) : undefined,

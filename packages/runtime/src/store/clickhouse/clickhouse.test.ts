@@ -35,15 +35,18 @@ describe('several Footfall servers sharing one ClickHouse', () => {
     const database = uniqueDatabase();
     const dirs = [mkdtempSync(join(tmpdir(), 'footfall-a-')), mkdtempSync(join(tmpdir(), 'footfall-b-'))];
     const env = { FOOTFALL_STORAGE: 'clickhouse', FOOTFALL_CLICKHOUSE_URL: `${server.url}/${database}` };
-    const instances = await Promise.all(dirs.map((dataDir) => createFootfall({ dataDir, timezone: 'UTC', publicDashboard: true }, { env, now: () => NOW, timers: false, log: () => {} })));
+    const instances = await Promise.all(
+      dirs.map((dataDir) => createFootfall({ dataDir, timezone: 'UTC', publicDashboard: true }, { env, now: () => NOW, timers: false, log: () => {} })),
+    );
     const servers = await Promise.all(instances.map(serve));
     try {
       expect(instances.map((ff) => ff.store.engine)).toEqual(['clickhouse', 'clickhouse']);
-      const beacon = (origin: string, url: string) => fetch(`${origin}/_footfall/e`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': CHROME_UA },
-        body: JSON.stringify({ k: 'p', u: url, s: 'visit-1', r: 'https://news.example.org/' }),
-      });
+      const beacon = (origin: string, url: string) =>
+        fetch(`${origin}/_footfall/e`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'user-agent': CHROME_UA },
+          body: JSON.stringify({ k: 'p', u: url, s: 'visit-1', r: 'https://news.example.org/' }),
+        });
       // Both instances meet the new bucket at once: they must settle on one salt.
       const first = await Promise.all([beacon(servers[0]!.origin, 'https://site.test/'), beacon(servers[1]!.origin, 'https://site.test/pricing')]);
       expect(first.map((r) => r.status)).toEqual([202, 202]);
@@ -61,7 +64,7 @@ describe('several Footfall servers sharing one ClickHouse', () => {
     }
   });
 
-  it('agree on a new bucket\'s salt when they create it at the same moment', async () => {
+  it("agree on a new bucket's salt when they create it at the same moment", async () => {
     const database = uniqueDatabase();
     const stores = await Promise.all([0, 1, 2].map(() => ClickHouseStore.open(settings(database), { saltSettleMs: 300 })));
     try {
@@ -79,9 +82,15 @@ describe('when ClickHouse is unreachable', () => {
     const store = await ClickHouseStore.open(settings(), { requestTimeoutMs: 1500, saltSettleMs: 50 });
     const dataDir = mkdtempSync(join(tmpdir(), 'footfall-outage-'));
     const ff = await createFootfall({ dataDir, timezone: 'UTC', publicDashboard: true }, { env: {}, now: () => NOW, timers: false, log: () => {}, store });
-    const send = (s: string) => ff.fetch(new Request('http://site.test/_footfall/e', {
-      method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': CHROME_UA }, body: JSON.stringify({ k: 'p', u: 'https://site.test/', s }),
-    }), { clientAddress: '203.0.113.9' });
+    const send = (s: string) =>
+      ff.fetch(
+        new Request('http://site.test/_footfall/e', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'user-agent': CHROME_UA },
+          body: JSON.stringify({ k: 'p', u: 'https://site.test/', s }),
+        }),
+        { clientAddress: '203.0.113.9' },
+      );
     try {
       expect((await send('before')).status).toBe(202);
       server.pause();
@@ -105,7 +114,9 @@ describe('when ClickHouse is unreachable', () => {
   });
 
   it('refuses to start with a message naming the server', async () => {
-    await expect(ClickHouseStore.open({ url: 'http://127.0.0.1:9', username: 'default', password: '', database: 'x' }, { requestTimeoutMs: 1000 })).rejects.toThrow(/cannot reach ClickHouse at http:\/\/127\.0\.0\.1:9/);
+    await expect(ClickHouseStore.open({ url: 'http://127.0.0.1:9', username: 'default', password: '', database: 'x' }, { requestTimeoutMs: 1000 })).rejects.toThrow(
+      /cannot reach ClickHouse at http:\/\/127\.0\.0\.1:9/,
+    );
   });
 });
 
@@ -113,9 +124,16 @@ describe('FOOTFALL_CLICKHOUSE_* settings', () => {
   const resolve = (env: Record<string, string>) => resolveOptions({}, { FOOTFALL_STORAGE: 'clickhouse', ...env }, '/srv');
 
   it('take user, password and database from the URL or their own variables', () => {
-    expect(resolve({ FOOTFALL_CLICKHOUSE_URL: 'https://ff:s%40cret@ch.example.com:8443/stats' }).clickhouse).toEqual({ url: 'https://ch.example.com:8443', username: 'ff', password: 's@cret', database: 'stats' });
-    expect(resolve({ FOOTFALL_CLICKHOUSE_URL: 'http://127.0.0.1:8123', FOOTFALL_CLICKHOUSE_USER: 'u', FOOTFALL_CLICKHOUSE_PASSWORD: 'p', FOOTFALL_CLICKHOUSE_DATABASE: 'db' }).clickhouse)
-      .toEqual({ url: 'http://127.0.0.1:8123', username: 'u', password: 'p', database: 'db' });
+    expect(resolve({ FOOTFALL_CLICKHOUSE_URL: 'https://ff:s%40cret@ch.example.com:8443/stats' }).clickhouse).toEqual({
+      url: 'https://ch.example.com:8443',
+      username: 'ff',
+      password: 's@cret',
+      database: 'stats',
+    });
+    expect(
+      resolve({ FOOTFALL_CLICKHOUSE_URL: 'http://127.0.0.1:8123', FOOTFALL_CLICKHOUSE_USER: 'u', FOOTFALL_CLICKHOUSE_PASSWORD: 'p', FOOTFALL_CLICKHOUSE_DATABASE: 'db' })
+        .clickhouse,
+    ).toEqual({ url: 'http://127.0.0.1:8123', username: 'u', password: 'p', database: 'db' });
     expect(resolve({ FOOTFALL_CLICKHOUSE_URL: 'http://127.0.0.1:8123' }).clickhouse).toMatchObject({ username: 'default', password: '', database: 'footfall' });
     expect(resolveOptions({}, {}, '/srv').clickhouse).toBeUndefined();
   });

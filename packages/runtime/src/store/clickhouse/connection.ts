@@ -26,7 +26,13 @@ export class Connection {
   static async open(settings: ClickHouseSettings, requestTimeoutMs = 10_000): Promise<Connection> {
     const { createClient, ClickHouseLogLevel } = await import('@clickhouse/client');
     // The database is created by migrate(), so the first connection names none.
-    const bootstrap = createClient({ url: settings.url, username: settings.username, password: settings.password, request_timeout: requestTimeoutMs, log: { level: ClickHouseLogLevel.OFF } });
+    const bootstrap = createClient({
+      url: settings.url,
+      username: settings.username,
+      password: settings.password,
+      request_timeout: requestTimeoutMs,
+      log: { level: ClickHouseLogLevel.OFF },
+    });
     try {
       const rows = (await (await bootstrap.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' })).json()) as { v: string }[];
       await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${settings.database}` });
@@ -35,7 +41,10 @@ export class Connection {
       c.version = rows[0]!.v.split('.').map(Number);
       return c;
     } catch (error) {
-      throw failure(error, `cannot reach ClickHouse at ${settings.url} (database ${settings.database}); check FOOTFALL_CLICKHOUSE_URL, its user and password, and that the server is running`);
+      throw failure(
+        error,
+        `cannot reach ClickHouse at ${settings.url} (database ${settings.database}); check FOOTFALL_CLICKHOUSE_URL, its user and password, and that the server is running`,
+      );
     } finally {
       await bootstrap.close();
     }

@@ -16,10 +16,7 @@ export async function totals(c: Connection, q: StatsQuery): Promise<Totals> {
   const key = rollupKey(q);
   if (!key) return raw.totals(c, q);
   const sealed = await sealedBuckets(c, q.from, q.to);
-  const parts = await Promise.all([
-    rollupSums(c, sealed, key.property, key.value),
-    ...gaps(q.from, q.to, sealed).map(([from, to]) => raw.totals(c, { ...q, from, to })),
-  ]);
+  const parts = await Promise.all([rollupSums(c, sealed, key.property, key.value), ...gaps(q.from, q.to, sealed).map(([from, to]) => raw.totals(c, { ...q, from, to }))]);
   let sum = ZERO_TOTALS;
   for (const part of parts) for (const t of Array.isArray(part) ? part : [part]) sum = addTotals(sum, t);
   return sum;
@@ -32,7 +29,7 @@ export async function timeseries(c: Connection, q: StatsQuery, intervals: readon
   const series = await rollupSeries(c, sealed, key.property, key.value);
   const { points, runs } = planSeries(q, intervals, sealed, series);
   const partials = await Promise.all(runs.map((run) => raw.timeseries(c, { ...q, from: run[0]!.start, to: run.at(-1)!.end }, run)));
-  partials.forEach((partial, r) => partial.forEach((p, k) => addPoint(points[runs[r]![k]!.index]!, p)));
+  for (const [r, partial] of partials.entries()) for (const [k, p] of partial.entries()) addPoint(points[runs[r]![k]!.index]!, p);
   return points;
 }
 

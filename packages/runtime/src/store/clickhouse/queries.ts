@@ -1,6 +1,6 @@
 import type { BreakdownPart } from '../../stats/compute.ts';
 import { levelOf } from '../../stats/query.ts';
-import { int, lit, type Connection } from './connection.ts';
+import { int, type Connection } from './connection.ts';
 import { eventFilterSql, eventValueSql, lowerBoundSql, needsOf, visitFilterSql, visitsSql, visitValueSql } from './visits.ts';
 import type { Interval, PropertyName, SeriesPoint, StatsQuery, Totals } from '../../model/stats.ts';
 
@@ -31,7 +31,15 @@ export async function totals(c: Connection, q: StatsQuery): Promise<Totals> {
   sumIf(pv, mpv + mev > 0) AS visit_pageviews, sumIf(duration, mpv + mev > 0) AS duration_ms
 FROM (${visits}) WHERE ${visitFilterSql(q.filters)}`);
   if (!r) return { ...ZERO };
-  return { visitors: n(r.visitors), visits: n(r.visits), pageviews: n(r.pageviews), events: n(r.events), bounces: n(r.bounces), visitPageviews: n(r.visit_pageviews), durationMs: n(r.duration_ms) };
+  return {
+    visitors: n(r.visitors),
+    visits: n(r.visits),
+    pageviews: n(r.pageviews),
+    events: n(r.events),
+    bounces: n(r.bounces),
+    visitPageviews: n(r.visit_pageviews),
+    durationMs: n(r.duration_ms),
+  };
 }
 
 export async function timeseries(c: Connection, q: StatsQuery, intervals: readonly Interval[]): Promise<SeriesPoint[]> {
@@ -40,7 +48,10 @@ export async function timeseries(c: Connection, q: StatsQuery, intervals: readon
   if (lo === undefined || intervals.length === 0) return points;
   // The interval of a row: the last one starting at or before it (as compute.ts), if the row is
   // before that interval's end. Reversed starts let arrayFirstIndex find it.
-  const starts = `[${[...intervals].reverse().map((i) => int(i.start)).join(', ')}]`;
+  const starts = `[${[...intervals]
+    .reverse()
+    .map((i) => int(i.start))
+    .join(', ')}]`;
   const ends = `[${intervals.map((i) => int(i.end)).join(', ')}]`;
   const idx = `, ${intervals.length + 1} - arrayFirstIndex(s -> s <= ts, ${starts}) AS iv`;
   const valid = `(iv <= ${intervals.length} AND ts < ${ends}[iv])`;
@@ -87,7 +98,13 @@ GROUP BY value HAVING pageviews + events > 0 ${order}`;
     const { value, has } = eventValueSql(property);
     // A page's engagements count for its time on page (only pages that have a matched row).
     const engagements = property === 'page' ? ` OR ${'$me'}` : '';
-    const visits = visitsSql(q, lo, (m, me) => [`groupArrayIf(tuple(${value}, kind, engaged), (${m} AND ${has})${engagements.replace('$me', me)}) AS hits`], '', needsOf(q.filters, property));
+    const visits = visitsSql(
+      q,
+      lo,
+      (m, me) => [`groupArrayIf(tuple(${value}, kind, engaged), (${m} AND ${has})${engagements.replace('$me', me)}) AS hits`],
+      '',
+      needsOf(q.filters, property),
+    );
     sql = `SELECT tupleElement(h, 1) AS value, uniqExactIf(visitor, tupleElement(h, 2) != 2) AS visitors,
   uniqExactIf(bucket, session, tupleElement(h, 2) != 2) AS visits, countIf(tupleElement(h, 2) = 0) AS pageviews,
   countIf(tupleElement(h, 2) = 1) AS events, sumIf(tupleElement(h, 3), tupleElement(h, 2) = 2) AS engaged_ms
@@ -101,7 +118,12 @@ FROM (${visits}) WHERE ${visitFilterSql(q.filters)} AND mpv + mev > 0 AND value 
 GROUP BY value ${order}`;
   }
   return (await c.rows<Record<string, Num>>(sql)).map((r) => ({
-    value: String(r.value), visitors: n(r.visitors), visits: n(r.visits), pageviews: n(r.pageviews), events: n(r.events), engagedMs: n(r.engaged_ms),
+    value: String(r.value),
+    visitors: n(r.visitors),
+    visits: n(r.visits),
+    pageviews: n(r.pageviews),
+    events: n(r.events),
+    engagedMs: n(r.engaged_ms),
   }));
 }
 

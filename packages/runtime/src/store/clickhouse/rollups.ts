@@ -15,7 +15,8 @@ import { DIRECT } from '../../model/stats.ts';
 /** Events per sealing query: bounds the server's memory for the per-visit grouping. */
 const SEAL_BATCH_EVENTS = 2_000_000;
 
-const SUMS = 'sum(visitors) AS visitors, sum(visits) AS visits, sum(pageviews) AS pageviews, sum(events) AS events, sum(bounces) AS bounces, sum(visit_pageviews) AS visit_pageviews, sum(duration_ms) AS duration_ms, sum(engaged_ms) AS engaged_ms';
+const SUMS =
+  'sum(visitors) AS visitors, sum(visits) AS visits, sum(pageviews) AS pageviews, sum(events) AS events, sum(bounces) AS bounces, sum(visit_pageviews) AS visit_pageviews, sum(duration_ms) AS duration_ms, sum(engaged_ms) AS engaged_ms';
 
 /** The marked (bucket, sealer) pairs of sealed buckets inside [from, to). */
 function chosen(from: number, to: number): string {
@@ -37,7 +38,8 @@ export function forgetSealedList(c: Connection): void {
 export async function sealedBuckets(c: Connection, from: number, to: number): Promise<SealedBucket[]> {
   let cached = sealedCache.get(c);
   if (!cached || performance.now() - cached.at > SEALED_TTL_MS) {
-    const list = c.rows<{ bucket: string; sealed_end: string }>('SELECT bucket, argMin(bucket_end, sealer) AS sealed_end FROM sealed GROUP BY bucket ORDER BY bucket')
+    const list = c
+      .rows<{ bucket: string; sealed_end: string }>('SELECT bucket, argMin(bucket_end, sealer) AS sealed_end FROM sealed GROUP BY bucket ORDER BY bucket')
       .then((rows) => rows.map((r) => ({ start: Number(r.bucket), end: Number(r.sealed_end) })));
     sealedCache.set(c, (cached = { at: performance.now(), list }));
     list.catch(() => sealedCache.delete(c));
@@ -47,8 +49,16 @@ export async function sealedBuckets(c: Connection, from: number, to: number): Pr
 
 type Raw = Record<string, string | number>;
 const toRollup = (property: string, r: Raw): RollupRow => ({
-  property, value: String(r.value), visitors: Number(r.visitors), visits: Number(r.visits), pageviews: Number(r.pageviews), events: Number(r.events),
-  bounces: Number(r.bounces), visitPageviews: Number(r.visit_pageviews), durationMs: Number(r.duration_ms), engagedMs: Number(r.engaged_ms),
+  property,
+  value: String(r.value),
+  visitors: Number(r.visitors),
+  visits: Number(r.visits),
+  pageviews: Number(r.pageviews),
+  events: Number(r.events),
+  bounces: Number(r.bounces),
+  visitPageviews: Number(r.visit_pageviews),
+  durationMs: Number(r.duration_ms),
+  engagedMs: Number(r.engaged_ms),
 });
 
 /** Rollup rows of one property (optionally one value), summed over the sealed buckets. */
@@ -83,8 +93,9 @@ WHERE ${match} AND bucket >= ${int(buckets[0]!.start)} AND bucket <= ${int(bucke
 export async function seal(c: Connection, before: number): Promise<void> {
   const [last] = await c.rows<{ b: string; n: string }>('SELECT max(bucket) AS b, count() AS n FROM sealed');
   const after = last && Number(last.n) > 0 ? Number(last.b) : -Number.MAX_SAFE_INTEGER;
-  const open = (await c.rows<{ bucket: string; n: string }>(`SELECT bucket, count() AS n FROM events WHERE bucket > ${int(after)} AND bucket < ${int(before)} GROUP BY bucket ORDER BY bucket`))
-    .map((r) => ({ bucket: Number(r.bucket), n: Number(r.n) }));
+  const open = (
+    await c.rows<{ bucket: string; n: string }>(`SELECT bucket, count() AS n FROM events WHERE bucket > ${int(after)} AND bucket < ${int(before)} GROUP BY bucket ORDER BY bucket`)
+  ).map((r) => ({ bucket: Number(r.bucket), n: Number(r.n) }));
   for (let i = 0; i < open.length; ) {
     let j = i;
     let events = open[i]!.n;
@@ -95,7 +106,10 @@ export async function seal(c: Connection, before: number): Promise<void> {
     await c.command(visitLevelRollups(from, to, sealer), true);
     await c.command(eventLevelRollups(from, to, sealer), true);
     // The marker last: a marked sealer's rows are complete.
-    await c.insert('sealed', open.slice(i, j + 1).map((b, k) => ({ bucket: b.bucket, bucket_end: open[i + k + 1]?.bucket ?? before, sealer })));
+    await c.insert(
+      'sealed',
+      open.slice(i, j + 1).map((b, k) => ({ bucket: b.bucket, bucket_end: open[i + k + 1]?.bucket ?? before, sealer })),
+    );
     i = j + 1;
   }
   forgetSealedList(c);
@@ -107,7 +121,8 @@ function visitLevelRollups(from: number, to: number, sealer: number): string {
   const pairs = [
     `('', '')`,
     ...VISIT_ATTRIBUTES.map((a) => (a === 'source' ? `('source', if(a_source = '', ${lit(DIRECT)}, a_source))` : `('${a}', a_${a})`)),
-    `('entry_page', entry)`, `('exit_page', exit)`,
+    `('entry_page', entry)`,
+    `('exit_page', exit)`,
   ];
   return `INSERT INTO rollups (bucket, sealer, property, value, visitors, visits, pageviews, events, bounces, visit_pageviews, duration_ms, engaged_ms)
 SELECT bucket, ${sealer}, tupleElement(p, 1) AS property, tupleElement(p, 2) AS value, uniqExact(visitor), count(), sum(pv), sum(ev),

@@ -42,20 +42,27 @@ export function visitsSql(q: StatsQuery, lo: number | string, extra: (m: string,
   const ef = eventFilterSql(q.filters);
   const m = `(${inr} AND kind != 2 AND ${ef})`;
   const me = `(${inr} AND kind = 2 AND ${ef})`;
-  const attrs = needs.attrs === 'all'
-    ? [`argMin(tuple(${VISIT_ATTRIBUTES.join(', ')}), (ts, seq)) AS attrs`, ...VISIT_ATTRIBUTES.map((a, i) => `tupleElement(attrs, ${i + 1}) AS a_${a}`)]
-    : needs.attrs.map((a) => `argMin(${a}, (ts, seq)) AS a_${a}`);
+  const attrs =
+    needs.attrs === 'all'
+      ? [`argMin(tuple(${VISIT_ATTRIBUTES.join(', ')}), (ts, seq)) AS attrs`, ...VISIT_ATTRIBUTES.map((a, i) => `tupleElement(attrs, ${i + 1}) AS a_${a}`)]
+      : needs.attrs.map((a) => `argMin(${a}, (ts, seq)) AS a_${a}`);
   const aggs = [
-    'bucket', 'session', 'any(visitor) AS visitor',
-    `countIf(${inr} AND kind = 0) AS pv`, `countIf(${inr} AND kind = 1) AS ev`,
+    'bucket',
+    'session',
+    'any(visitor) AS visitor',
+    `countIf(${inr} AND kind = 0) AS pv`,
+    `countIf(${inr} AND kind = 1) AS ev`,
     ...attrs,
     ...(needs.entryExit ? [`argMinIf(path, (ts, seq), ${inr} AND kind = 0) AS entry`, `argMaxIf(path, (ts, seq), ${inr} AND kind = 0) AS exit`] : []),
-    ...(needs.duration ? [
-      `minIf(ts, ${inr} AND kind != 2) AS first_ts`, `maxIf(ts, ${inr} AND kind != 2) AS last_ts`,
-      `maxIf(ts, ${inr} AND kind = 0) AS last_pv`,
-      `groupArrayIf(tuple(ts, engaged), ${inr} AND kind = 2) AS engagements`,
-      `last_ts - first_ts + arraySum(arrayMap(x -> tupleElement(x, 2), arrayFilter(x -> tupleElement(x, 1) >= last_pv, engagements))) AS duration`,
-    ] : []),
+    ...(needs.duration
+      ? [
+          `minIf(ts, ${inr} AND kind != 2) AS first_ts`,
+          `maxIf(ts, ${inr} AND kind != 2) AS last_ts`,
+          `maxIf(ts, ${inr} AND kind = 0) AS last_pv`,
+          `groupArrayIf(tuple(ts, engaged), ${inr} AND kind = 2) AS engagements`,
+          `last_ts - first_ts + arraySum(arrayMap(x -> tupleElement(x, 2), arrayFilter(x -> tupleElement(x, 1) >= last_pv, engagements))) AS duration`,
+        ]
+      : []),
     ...extra(m, me),
   ];
   return `SELECT ${aggs.join(',\n  ')}
@@ -89,13 +96,15 @@ export function visitValueSql(property: PropertyName): string {
 
 /** The event-level filters, as a condition on one event row. */
 export function eventFilterSql(filters: readonly Filter[]): string {
-  const parts = filters.filter((f) => levelOf(f.property) === 'event').map((f) => {
-    const values = f.values.map(lit).join(', ');
-    if (f.property === 'page') return `path IN (${values})`;
-    if (f.property === 'event') return `(kind = 1 AND name IN (${values}))`;
-    const key = lit(f.property.slice(5));
-    return `(kind = 1 AND has(prop_keys, ${key}) AND prop_values[indexOf(prop_keys, ${key})] IN (${values}))`;
-  });
+  const parts = filters
+    .filter((f) => levelOf(f.property) === 'event')
+    .map((f) => {
+      const values = f.values.map(lit).join(', ');
+      if (f.property === 'page') return `path IN (${values})`;
+      if (f.property === 'event') return `(kind = 1 AND name IN (${values}))`;
+      const key = lit(f.property.slice(5));
+      return `(kind = 1 AND has(prop_keys, ${key}) AND prop_values[indexOf(prop_keys, ${key})] IN (${values}))`;
+    });
   return parts.length ? parts.join(' AND ') : '1';
 }
 

@@ -13,6 +13,7 @@ export interface DurableFs {
 }
 
 /** What a file must hold, so that a damaged one stops start-up instead of reading as empty. */
+// biome-ignore lint/correctness/noUnusedVariables: T ties a shape to the data it checks, for the reader's inference.
 export interface JsonShape<T> {
   /** What is wrong with parsed JSON, or undefined when it is a T. */
   problem(data: unknown): string | undefined;

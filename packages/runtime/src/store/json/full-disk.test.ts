@@ -56,7 +56,13 @@ const B = Date.UTC(2026, 2, 10);
 const T0 = B + 3_600_000;
 const ALL = { from: 0, to: Number.MAX_SAFE_INTEGER, filters: [] };
 const pageview = (ts: number, session: string, source?: string): StoredEvent => ({
-  ts, kind: 'pageview', bucket: B, visitor: session.padEnd(32, '0'), session, path: '/', ...(source ? { source } : {}),
+  ts,
+  kind: 'pageview',
+  bucket: B,
+  visitor: session.padEnd(32, '0'),
+  session,
+  path: '/',
+  ...(source ? { source } : {}),
 });
 const DISK_FULL = /^@footfall\/runtime: disk full \(ENOSPC\) writing /;
 
@@ -82,7 +88,10 @@ it('makes a new salt durable before handing it out, and keeps none a failed writ
   const second = store.salt(B);
   disk.release();
   for (const attempt of [first, second]) {
-    const error = await attempt.then(() => undefined, (e: unknown) => e);
+    const error = await attempt.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(FootfallStorageError);
     expect((error as Error).message).toMatch(DISK_FULL);
     expect((error as Error).message).toContain(join(dir, 'footfall.json'));
@@ -100,7 +109,10 @@ it('on a full disk refuses a commit naming the file, keeps nothing of it, and ta
   store = await JsonStore.open(dir, { fs });
   await store.append([pageview(T0, 'kept', 'Kept')]);
   disk.full = true;
-  const error = await store.append([pageview(T0 + 1, 'lost', 'Lost'), pageview(T0 + 2, 'kept')]).then(() => undefined, (e: unknown) => e);
+  const error = await store.append([pageview(T0 + 1, 'lost', 'Lost'), pageview(T0 + 2, 'kept')]).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(FootfallStorageError);
   expect((error as Error).message).toMatch(DISK_FULL);
   expect((error as Error).message).toContain(join(dir, 'events', `${B}.json`));
@@ -113,7 +125,10 @@ it('on a full disk refuses a commit naming the file, keeps nothing of it, and ta
   store = await JsonStore.open(dir);
   expect(await store.totals(ALL)).toMatchObject({ visits: 2, pageviews: 2 });
   // Each stored event is under its own visit: nothing of the refused batch took a key or an attribute.
-  expect((await store.breakdown(ALL, 'source', 10)).map((r) => [r.value, r.pageviews])).toEqual([['Kept', 1], ['Later', 1]]);
+  expect((await store.breakdown(ALL, 'source', 10)).map((r) => [r.value, r.pageviews])).toEqual([
+    ['Kept', 1],
+    ['Later', 1],
+  ]);
 });
 
 it('on a full disk, close() lets the failing commit finish, releases the lock and refuses later changes', async () => {

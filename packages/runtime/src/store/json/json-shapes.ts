@@ -2,11 +2,23 @@ import type { RollupRow } from '../../stats/rollup.ts';
 import type { JsonShape } from './durable-file.ts';
 import { KINDS, type VisitAttributes } from '../../model/events.ts';
 
-export interface MainData { version: 1; salts: Record<string, string> }
+export interface MainData {
+  version: 1;
+  salts: Record<string, string>;
+}
 export type VisitTuple = [key: number, session: string, visitor: string, attributes: VisitAttributes];
 export type EventTuple = [ts: number, visit: number, kind: number, path: string, name: string | null, props: Record<string, string> | null, engaged: number | null];
-export interface SegmentData { bucket: number; visits: VisitTuple[]; events: EventTuple[] }
-export interface RollupData { bucket: number; first: number; end: number; rows: RollupRow[] }
+export interface SegmentData {
+  bucket: number;
+  visits: VisitTuple[];
+  events: EventTuple[];
+}
+export interface RollupData {
+  bucket: number;
+  first: number;
+  end: number;
+  rows: RollupRow[];
+}
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -39,7 +51,8 @@ export function segmentShape(bucket: number): JsonShape<SegmentData> {
         keys.add(v[0]);
       }
       for (const [i, e] of data.events.entries()) {
-        if (!Array.isArray(e) || typeof e[0] !== 'number' || !keys.has(e[1]) || KINDS[e[2]] === undefined || typeof e[3] !== 'string') return `event ${i} is malformed or names no visit`;
+        if (!Array.isArray(e) || typeof e[0] !== 'number' || !keys.has(e[1]) || KINDS[e[2]] === undefined || typeof e[3] !== 'string')
+          return `event ${i} is malformed or names no visit`;
       }
       return undefined;
     },

@@ -62,7 +62,10 @@ it.each([
   mkdirSync(join(dir, 'events'));
   mkdirSync(join(dir, 'rollups'));
   writeFileSync(join(dir, file), content);
-  const error = await JsonStore.open(dir).then(() => undefined, (e: unknown) => e);
+  const error = await JsonStore.open(dir).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(FootfallStorageError);
   expect((error as Error).message).toContain(`${join(dir, file)} is damaged`);
   expect((error as Error).message).toMatch(/Restore it from a backup, or move it away/);

@@ -7,13 +7,12 @@ import { addTotals } from '../../stats/compute.ts';
 import type { SealedBucket } from '../../stats/planner.ts';
 import { PlannedStore } from '../planned-store.ts';
 import { rollupBucket, type RollupRow } from '../../stats/rollup.ts';
-import { type Store } from '../types.ts';
+import type { Store } from '../types.ts';
 import { DurableJsonFile, type DurableFs, type JsonShape } from './durable-file.ts';
 import { fileError } from './file-error.ts';
 import { MAIN_SHAPE, rollupShape, segmentShape, type EventTuple, type MainData, type RollupData, type SegmentData } from './json-shapes.ts';
 import { LockFile } from './lock-file.ts';
 import { type EventRow, KINDS, KIND_CODES, type StoredEvent, VISIT_ATTRIBUTES, type Visit, type VisitAttributes } from '../../model/events.ts';
-
 
 export const JSON_FILE = 'footfall.json';
 export const SEGMENT_DIR = 'events';

@@ -65,11 +65,15 @@ export class LockFile {
         if (!held) continue;
         if (held.owner && isLive(held.owner, held.writtenAt)) throw this.#inUse(held.owner);
         if (!held.owner) {
-          throw new FootfallStorageError(`the lock file ${this.file} holds no owner record (${JSON.stringify(held.raw.slice(0, 40))}). If no footfall process uses ${dirname(this.file)}, delete it.`);
+          throw new FootfallStorageError(
+            `the lock file ${this.file} holds no owner record (${JSON.stringify(held.raw.slice(0, 40))}). If no footfall process uses ${dirname(this.file)}, delete it.`,
+          );
         }
         this.#removeStale(held.raw);
       }
-      throw new FootfallStorageError(`could not take the lock file ${this.file}: other processes keep replacing it. The JSON engine serves one process; for several, set FOOTFALL_STORAGE=sqlite.`);
+      throw new FootfallStorageError(
+        `could not take the lock file ${this.file}: other processes keep replacing it. The JSON engine serves one process; for several, set FOOTFALL_STORAGE=sqlite.`,
+      );
     } finally {
       rmSync(mine, { force: true });
     }

@@ -37,8 +37,10 @@ describe.skipIf(tmpfsUnavailable)(`SQLite on a full disk${tmpfsUnavailable ? ` (
 
     const db = new DatabaseSync(`${fs.dir}/${SQLITE_FILE}`, { readOnly: true });
     expect(db.prepare('PRAGMA integrity_check').get()).toEqual({ integrity_check: 'ok' });
-    const stored = db.prepare(`SELECT v.session AS session, s.text AS path FROM events e
-      JOIN visits v ON v.id = e.visit JOIN strings s ON s.id = e.path ORDER BY e.ts, v.session`).all() as { session: string; path: string }[];
+    const stored = db
+      .prepare(`SELECT v.session AS session, s.text AS path FROM events e
+      JOIN visits v ON v.id = e.visit JOIN strings s ON s.id = e.path ORDER BY e.ts, v.session`)
+      .all() as { session: string; path: string }[];
     db.close();
     const expected = [...Array.from({ length: 5 }, (_, i) => `before${i}`), ...Array.from({ length: 10 }, (_, i) => `after${i}`)];
     // Each acknowledged event, exactly once, under its own visit and page; none that got a 503.

@@ -146,7 +146,9 @@ export class LiveFeed {
       const from = Math.max(sealedEnd, newest);
       live.floor = newest;
       const first = arrayQuery(db.prepare(`SELECT ts, visit, seq, kind, path, name, props, engaged FROM events WHERE ts >= ? ORDER BY ts, visit, seq LIMIT ${LOAD_CHUNK}`));
-      const next = arrayQuery(db.prepare(`SELECT ts, visit, seq, kind, path, name, props, engaged FROM events WHERE (ts, visit, seq) > (?, ?, ?) ORDER BY ts, visit, seq LIMIT ${LOAD_CHUNK}`));
+      const next = arrayQuery(
+        db.prepare(`SELECT ts, visit, seq, kind, path, name, props, engaged FROM events WHERE (ts, visit, seq) > (?, ?, ?) ORDER BY ts, visit, seq LIMIT ${LOAD_CHUNK}`),
+      );
       const visit = db.prepare(`SELECT bucket, visitor, ${VISIT_ATTRIBUTES.join(', ')} FROM visits WHERE id = ?`);
       let rows = first(from);
       while (rows.length > 0) {
@@ -207,8 +209,16 @@ export class LiveFeed {
       attributes = attrs;
     }
     const event: LiveEvent = {
-      ts, kind: KINDS[kind]!, path: this.#strings.text(path), name: name ?? undefined, props: props ? (JSON.parse(props) as Record<string, string>) : undefined,
-      engaged: engaged ?? undefined, visitKey, bucket, visitor, attributes,
+      ts,
+      kind: KINDS[kind]!,
+      path: this.#strings.text(path),
+      name: name ?? undefined,
+      props: props ? (JSON.parse(props) as Record<string, string>) : undefined,
+      engaged: engaged ?? undefined,
+      visitKey,
+      bucket,
+      visitor,
+      attributes,
     };
     live.add(event);
   }

@@ -20,7 +20,7 @@ import type { Filter, PropertyName } from '../../model/stats.ts';
  */
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32;
 }
 
 const DAY = 86_400_000;
@@ -35,12 +35,26 @@ function traffic(seed: number, rotationHours: number, tz: string): StoredEvent[]
   for (let v = 0; v < 700; v++) {
     let ts = START + Math.floor(r() * DAYS * DAY);
     const bucket = bucketAt(ts, rotationHours, tz).start;
-    const visitor = createHash('sha256').update(`p${Math.floor(r() * 60)}|${bucket}`).digest('hex').slice(0, 32);
+    const visitor = createHash('sha256')
+      .update(`p${Math.floor(r() * 60)}|${bucket}`)
+      .digest('hex')
+      .slice(0, 32);
     const attrs = { source: pick([undefined, 'Google', 'Reddit']), country: pick(['GB', 'US', undefined]) };
     for (let i = 0, n = 1 + Math.floor(r() * 3); i < n; i++) {
       const path = pick(PAGES);
       events.push({ ts, kind: 'pageview', bucket, visitor, session: `s${v}`, path, ...attrs });
-      if (r() < 0.3) events.push({ ts: ts + 5000, kind: 'event', bucket, visitor, session: `s${v}`, path, name: pick(['Signup', 'Download']), props: { plan: pick(['free', 'pro']) }, ...attrs });
+      if (r() < 0.3)
+        events.push({
+          ts: ts + 5000,
+          kind: 'event',
+          bucket,
+          visitor,
+          session: `s${v}`,
+          path,
+          name: pick(['Signup', 'Download']),
+          props: { plan: pick(['free', 'pro']) },
+          ...attrs,
+        });
       if (r() < 0.5) events.push({ ts: ts + 9000, kind: 'engagement', bucket, visitor, session: `s${v}`, path, engaged: 1000 + Math.floor(r() * 60_000), ...attrs });
       ts += Math.floor(r() * 30 * 60_000);
     }
@@ -58,13 +72,19 @@ function expectMonthsExact(file: string): number {
       expect(monthOf(m.first)).toBe(m.month);
       expect(monthOf(m.last)).toBe(m.month);
       const fromMonth = db.prepare(`SELECT property, value, ${sums} FROM month_rollups WHERE month = ? GROUP BY property, value ORDER BY property, value`).all(m.month);
-      const fromBuckets = db.prepare(`SELECT property, value, ${sums} FROM rollups WHERE bucket BETWEEN ? AND ? GROUP BY property, value ORDER BY property, value`).all(m.first, m.last);
+      const fromBuckets = db
+        .prepare(`SELECT property, value, ${sums} FROM rollups WHERE bucket BETWEEN ? AND ? GROUP BY property, value ORDER BY property, value`)
+        .all(m.first, m.last);
       expect(fromMonth, `month ${m.month}`).toEqual(fromBuckets);
     }
     // No month rollup rows without their month, and no sealed bucket left out of a month.
     expect(db.prepare('SELECT count(*) AS n FROM month_rollups WHERE month NOT IN (SELECT month FROM months)').get()).toEqual({ n: 0 });
     const sealed = (db.prepare('SELECT bucket FROM sealed').all() as { bucket: number }[]).map((r) => r.bucket);
-    for (const b of sealed) expect(months.some((m) => m.first <= b && b <= m.last), `bucket ${b}`).toBe(true);
+    for (const b of sealed)
+      expect(
+        months.some((m) => m.first <= b && b <= m.last),
+        `bucket ${b}`,
+      ).toBe(true);
     return months.length;
   } finally {
     db.close();
@@ -77,15 +97,25 @@ async function expectRawAnswers(store: SqliteStore, rotationHours: number, tz: s
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
   const day = (offset: number) => new Date(START + offset * DAY).toISOString().slice(0, 10);
   const filters: Filter[][] = [
-    [], [], [{ property: 'page', values: ['/blog'] }], [{ property: 'source', values: ['Direct / None'] }],
-    [{ property: 'event', values: ['Signup'] }], [{ property: 'country', values: ['GB', 'US'] }],
+    [],
+    [],
+    [{ property: 'page', values: ['/blog'] }],
+    [{ property: 'source', values: ['Direct / None'] }],
+    [{ property: 'event', values: ['Signup'] }],
+    [{ property: 'country', values: ['GB', 'US'] }],
   ];
   const properties: PropertyName[] = ['page', 'entry_page', 'exit_page', 'source', 'country', 'event', 'prop:plan'];
   const ranges = [
-    { period: '12mo' }, { period: 'all' }, { period: 'month' }, { period: '30d' }, { period: '7d' },
+    { period: '12mo' },
+    { period: 'all' },
+    { period: 'month' },
+    { period: '30d' },
+    { period: '7d' },
     // Whole local months, a month and a half, and ranges cutting months at random.
-    { period: 'custom', from: '2026-02-01', to: '2026-03-31' }, { period: 'custom', from: '2026-01-15', to: '2026-03-10' },
-    { period: 'custom', from: '2026-03-01', to: '2026-03-31' }, { period: 'custom', from: '2026-02-28', to: '2026-04-01' },
+    { period: 'custom', from: '2026-02-01', to: '2026-03-31' },
+    { period: 'custom', from: '2026-01-15', to: '2026-03-10' },
+    { period: 'custom', from: '2026-03-01', to: '2026-03-31' },
+    { period: 'custom', from: '2026-02-28', to: '2026-04-01' },
     ...Array.from({ length: 14 }, () => {
       const [a, b] = [Math.floor(r() * DAYS), Math.floor(r() * DAYS)].sort((x, y) => x - y);
       return { period: 'custom', from: day(a!), to: day(b!) };
@@ -153,7 +183,19 @@ describe.each(CASES)('month rollups equal raw answers (%d h buckets, %s)', (rota
 
 describe('month of a bucket', () => {
   it('is the local month of a day starting at local midnight, from UTC-10 to UTC+13', () => {
-    const zones = ['Pacific/Honolulu', 'America/Anchorage', 'America/Los_Angeles', 'America/Sao_Paulo', 'UTC', 'Europe/Berlin', 'Asia/Kolkata', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Pacific/Auckland', 'Pacific/Tongatapu'];
+    const zones = [
+      'Pacific/Honolulu',
+      'America/Anchorage',
+      'America/Los_Angeles',
+      'America/Sao_Paulo',
+      'UTC',
+      'Europe/Berlin',
+      'Asia/Kolkata',
+      'Asia/Kathmandu',
+      'Australia/Lord_Howe',
+      'Pacific/Auckland',
+      'Pacific/Tongatapu',
+    ];
     for (const tz of zones) {
       for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2027, 0, 1); t += DAY) {
         const d = new Date(t);

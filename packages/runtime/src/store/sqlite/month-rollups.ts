@@ -31,7 +31,9 @@ export function monthStart(month: number): number {
 }
 
 const SUMS = 'visitors, visits, pageviews, events, bounces, visit_pageviews, duration_ms, engaged_ms';
-const SUMMED = SUMS.split(', ').map((c) => `sum(${c})`).join(', ');
+const SUMMED = SUMS.split(', ')
+  .map((c) => `sum(${c})`)
+  .join(', ');
 
 /** Creates the tables; in a migration, rebuild() then fills them from the rollups. */
 export const MONTH_SCHEMA = `DROP TABLE IF EXISTS month_rollups;
@@ -74,7 +76,9 @@ export class MonthRollups {
     this.#db = db;
     this.#blocks = db.prepare('SELECT month, first, last FROM months WHERE month BETWEEN ? AND ? ORDER BY month');
     this.#addRow = db.prepare(`INSERT INTO month_rollups (property, month, value, ${SUMS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (property, month, value) DO UPDATE SET ${SUMS.split(', ').map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`);
+      ON CONFLICT (property, month, value) DO UPDATE SET ${SUMS.split(', ')
+        .map((c) => `${c} = ${c} + excluded.${c}`)
+        .join(', ')}`);
     this.#addBucket = db.prepare(`INSERT INTO months (month, first, last) VALUES (?, ?, ?)
       ON CONFLICT (month) DO UPDATE SET first = min(first, excluded.first), last = max(last, excluded.last)`);
   }
@@ -87,8 +91,7 @@ export class MonthRollups {
   sums(property: number, value: number | undefined, starts: readonly number[]): number[][] {
     const first = starts[0]!;
     const last = starts.at(-1)!;
-    const months = (this.#blocks.all(monthOf(first), monthOf(last)) as unknown as Block[])
-      .filter((m) => m.first >= first && m.last <= last);
+    const months = (this.#blocks.all(monthOf(first), monthOf(last)) as unknown as Block[]).filter((m) => m.first >= first && m.last <= last);
     // The buckets no month in use covers, as stretches of consecutive buckets.
     const stretches: [number, number][] = [];
     let m = 0;
@@ -154,8 +157,7 @@ export class MonthRollups {
 export function rebuild(db: DatabaseSync, from?: number, to?: number): void {
   const lo = from === undefined ? Number.MIN_SAFE_INTEGER : monthStart(from);
   const hi = to === undefined ? Number.MAX_SAFE_INTEGER : monthStart(to + 1) - 1;
-  const sealed = (db.prepare('SELECT bucket FROM sealed WHERE bucket BETWEEN ? AND ? ORDER BY bucket').all(lo, hi) as { bucket: number }[])
-    .map((r) => Number(r.bucket));
+  const sealed = (db.prepare('SELECT bucket FROM sealed WHERE bucket BETWEEN ? AND ? ORDER BY bucket').all(lo, hi) as { bucket: number }[]).map((r) => Number(r.bucket));
   const months = new Map<number, { first: number; last: number }>();
   for (const b of sealed) {
     const m = months.get(monthOf(b));

@@ -8,8 +8,14 @@ import type { StoredEvent } from '../../model/events.ts';
 
 const T0 = Date.UTC(2026, 2, 10, 12);
 const event = (i: number): StoredEvent => ({
-  ts: T0 + i, kind: 'pageview', bucket: Date.UTC(2026, 2, 10), visitor: (i % 997).toString(16).padStart(32, '0'),
-  session: `s${i}`, path: `/p${i % 50}`, country: 'GB', browser: 'Chrome',
+  ts: T0 + i,
+  kind: 'pageview',
+  bucket: Date.UTC(2026, 2, 10),
+  visitor: (i % 997).toString(16).padStart(32, '0'),
+  session: `s${i}`,
+  path: `/p${i % 50}`,
+  country: 'GB',
+  browser: 'Chrome',
 });
 
 it('answers every read while the append worker commits new visits between its statements', async () => {

@@ -6,7 +6,7 @@ import { expect, it } from 'vitest';
 import { computeBreakdown, computeTotals } from '../../../test/raw-answers.ts';
 import { SqliteStore } from './sqlite-store.ts';
 
-it('lets two processes on one data dir agree on the salt and see each other\'s events', async () => {
+it("lets two processes on one data dir agree on the salt and see each other's events", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'footfall-sqlite-'));
   const a = new SqliteStore(dir);
   const b = new SqliteStore(dir);
@@ -30,7 +30,7 @@ it('runs in WAL mode with secure_delete, so deleted rows leave no residue', asyn
   rmSync(dir, { recursive: true, force: true });
 });
 
-it('sees another process\'s new events after it has cached the unsealed tail', async () => {
+it("sees another process's new events after it has cached the unsealed tail", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'footfall-sqlite-'));
   const a = new SqliteStore(dir);
   const b = new SqliteStore(dir);
@@ -53,7 +53,12 @@ it('keeps its live rollups exact while another process writes to the same day, b
   const b = new SqliteStore(dir);
   const day = Date.UTC(2026, 10, 30);
   const e = (i: number, kind: 'pageview' | 'event' | 'engagement' = 'pageview') => ({
-    ts: day + i * 60_000, kind, bucket: day, visitor: `${i % 5}`.padStart(32, '0'), session: `s${i % 7}`, path: `/p${i % 3}`,
+    ts: day + i * 60_000,
+    kind,
+    bucket: day,
+    visitor: `${i % 5}`.padStart(32, '0'),
+    session: `s${i % 7}`,
+    path: `/p${i % 3}`,
     ...(kind === 'event' ? { name: 'Signup' } : kind === 'engagement' ? { engaged: 1000 * i } : {}),
   });
   const q = { from: day, to: day + 86_400_000, filters: [] };

@@ -56,11 +56,15 @@ export class SqliteStore extends PlannedStore implements Store {
     this.#strings = new StringTable(this.#db);
     this.#writer = new WriterThread(this.file, randomUUID());
     this.#live = new LiveFeed(this.#db, this.file, this.#strings, this.#writer.id);
-    this.#visitsInRange = arrayQuery(this.#db.prepare(`SELECT id, bucket, visitor, ${VISIT_ATTRIBUTES.join(', ')} FROM visits WHERE id IN (SELECT DISTINCT visit FROM events WHERE ts >= ? AND ts < ?)`));
+    this.#visitsInRange = arrayQuery(
+      this.#db.prepare(`SELECT id, bucket, visitor, ${VISIT_ATTRIBUTES.join(', ')} FROM visits WHERE id IN (SELECT DISTINCT visit FROM events WHERE ts >= ? AND ts < ?)`),
+    );
     this.#eventsInRange = arrayQuery(this.#db.prepare('SELECT ts, visit, kind, path, name, props, engaged FROM events WHERE ts >= ? AND ts < ? ORDER BY ts, visit, seq'));
     this.#months = new MonthRollups(this.#db);
-    this.#seriesOfValue = arrayQuery(this.#db.prepare(`SELECT bucket, value, visitors, visits, pageviews, events, bounces, visit_pageviews, duration_ms, engaged_ms
-      FROM rollups WHERE property = ? AND bucket BETWEEN ? AND ? AND value = ?`));
+    this.#seriesOfValue = arrayQuery(
+      this.#db.prepare(`SELECT bucket, value, visitors, visits, pageviews, events, bounces, visit_pageviews, duration_ms, engaged_ms
+      FROM rollups WHERE property = ? AND bucket BETWEEN ? AND ? AND value = ?`),
+    );
   }
 
   /**
@@ -94,7 +98,7 @@ export class SqliteStore extends PlannedStore implements Store {
   async append(events: readonly StoredEvent[]): Promise<void> {
     if (events.length === 0) return;
     if (this.#damage) throw this.#damage;
-    let placed;
+    let placed: Awaited<ReturnType<WriterThread['append']>>;
     try {
       placed = await this.#writer.append(events);
     } catch (error) {
@@ -159,15 +163,23 @@ export class SqliteStore extends PlannedStore implements Store {
   #eventsInRange!: ArrayQuery;
 
   async sealedBuckets(from: number, to: number): Promise<SealedBucket[]> {
-    return (this.#db.prepare('SELECT bucket, end FROM sealed WHERE bucket >= ? AND end <= ? ORDER BY bucket').all(from, to) as Row[])
-      .map((r) => ({ start: Number(r.bucket), end: Number(r.end) }));
+    return (this.#db.prepare('SELECT bucket, end FROM sealed WHERE bucket >= ? AND end <= ? ORDER BY bucket').all(from, to) as Row[]).map((r) => ({
+      start: Number(r.bucket),
+      end: Number(r.end),
+    }));
   }
 
   async rollupSums(buckets: readonly SealedBucket[], property: string, value?: string): Promise<RollupRow[]> {
     const p = this.#strings.lookup(property);
     const v = value === undefined ? undefined : this.#strings.lookup(value);
     if (p === undefined || (value !== undefined && v === undefined)) return [];
-    return this.#months.sums(p, v, buckets.map((b) => b.start)).map((r) => this.#toRollup(property, r));
+    return this.#months
+      .sums(
+        p,
+        v,
+        buckets.map((b) => b.start),
+      )
+      .map((r) => this.#toRollup(property, r));
   }
 
   async rollupSeries(buckets: readonly SealedBucket[], property: string, value: string): Promise<Map<number, RollupRow>> {
@@ -180,7 +192,17 @@ export class SqliteStore extends PlannedStore implements Store {
 
   /** A row of [value id, visitors, visits, pageviews, events, bounces, visit pageviews, duration, engaged]. */
   #toRollup(property: string, r: number[]): RollupRow {
-    const [value, visitors, visits, pageviews, events, bounces, visitPageviews, durationMs, engagedMs] = r as [number, number, number, number, number, number, number, number, number];
+    const [value, visitors, visits, pageviews, events, bounces, visitPageviews, durationMs, engagedMs] = r as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     return { property, value: this.#strings.text(value), visitors, visits, pageviews, events, bounces, visitPageviews, durationMs, engagedMs };
   }
 
@@ -188,8 +210,9 @@ export class SqliteStore extends PlannedStore implements Store {
     // Sealing uses the live rows when they are loaded; it never loads them (a backlog of days).
     const live = this.#live.loaded() ? await this.#live.current() : undefined;
     const last = (this.#db.prepare('SELECT max(bucket) AS b FROM sealed').get() as Row).b as number | null;
-    const open = (this.#db.prepare('SELECT DISTINCT bucket FROM visits WHERE bucket > ? AND bucket < ? ORDER BY bucket').all(last ?? -Number.MAX_SAFE_INTEGER, before) as Row[])
-      .map((r) => Number(r.bucket));
+    const open = (
+      this.#db.prepare('SELECT DISTINCT bucket FROM visits WHERE bucket > ? AND bucket < ? ORDER BY bucket').all(last ?? -Number.MAX_SAFE_INTEGER, before) as Row[]
+    ).map((r) => Number(r.bucket));
     const insert = this.#db.prepare(`INSERT INTO rollups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     // Buckets partition time: no event lies between a bucket's start and the next bucket that
     // has events (or the open bucket), so the sealed bucket covers that whole span.
@@ -202,7 +225,20 @@ export class SqliteStore extends PlannedStore implements Store {
       try {
         // Another process may have sealed it meanwhile: the marker decides who writes.
         if (Number(this.#db.prepare('INSERT OR IGNORE INTO sealed (bucket, end) VALUES (?, ?)').run(bucket, end).changes) === 1) {
-          for (const r of rollups) insert.run(this.#strings.intern(r.property), bucket, this.#strings.intern(r.value), r.visitors, r.visits, r.pageviews, r.events, r.bounces, r.visitPageviews, r.durationMs, r.engagedMs);
+          for (const r of rollups)
+            insert.run(
+              this.#strings.intern(r.property),
+              bucket,
+              this.#strings.intern(r.value),
+              r.visitors,
+              r.visits,
+              r.pageviews,
+              r.events,
+              r.bounces,
+              r.visitPageviews,
+              r.durationMs,
+              r.engagedMs,
+            );
           this.#months.add(bucket, rollups, (text) => this.#strings.intern(text));
         }
         this.#db.exec('COMMIT');

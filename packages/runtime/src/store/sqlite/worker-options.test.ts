@@ -9,13 +9,16 @@ it('stores events in a server started with Node flags that worker threads do not
   // The built package, as a server runs it (npm test builds before it tests).
   const runtime = new URL('../../../dist/index.js', import.meta.url).pathname;
   const script = join(dir, 'server.mjs');
-  writeFileSync(script, `
+  writeFileSync(
+    script,
+    `
     import { openStore } from ${JSON.stringify(runtime)};
     const store = await openStore({ storage: 'sqlite', dataDir: ${JSON.stringify(join(dir, 'data'))} });
     await store.append([{ ts: 1, kind: 'pageview', bucket: 0, visitor: '${'f'.repeat(32)}', session: 's', path: '/' }]);
     console.log('written', (await store.totals({ from: 0, to: 10, filters: [] })).pageviews);
     await store.close();
-  `);
+  `,
+  );
   const flags = ['--max-old-space-size=256', '--max-semi-space-size=16', '--title=footfall-test', '--expose-gc'];
   const run = spawnSync(process.execPath, [...flags, script], { encoding: 'utf8', timeout: 30_000 });
   expect(run.stderr).not.toMatch(/ERR_WORKER_INVALID_EXEC_ARGV/);
