@@ -15,6 +15,23 @@ export interface AppendResult {
   readonly commit: number;
 }
 
+/**
+ * An event of a visit this writer has already committed: the event's own columns and the visit's
+ * row id, without the visitor hash and visit attributes the row already holds (the main thread
+ * sends these to spare both threads cloning ~20 fields per event; see WriterThread).
+ */
+export interface PlacedEvent {
+  readonly visit: number;
+  readonly ts: number;
+  readonly kind: StoredEvent['kind'];
+  readonly path: string;
+  readonly name?: string | undefined;
+  readonly props?: Record<string, string> | undefined;
+  readonly engaged?: number | undefined;
+}
+
+export type AppendEvent = StoredEvent | PlacedEvent;
+
 /** Turns events into rows: finds or creates their visit, interns strings, commits once. */
 export class EventWriter {
   #db: DatabaseSync;
@@ -43,13 +60,14 @@ export class EventWriter {
   }
 
   /** One transaction for the batch; throws (after rolling back) if any part fails. */
-  append(events: readonly StoredEvent[]): AppendResult {
+  append(events: readonly AppendEvent[]): AppendResult {
     const visits: number[] = [];
     const seqs: number[] = [];
     this.#db.exec('BEGIN IMMEDIATE');
     try {
       for (const e of events) {
-        const visit = this.#visitId(e);
+        const placed = (e as PlacedEvent).visit;
+        const visit = typeof placed === 'number' ? placed : this.#visitId(e as StoredEvent);
         visits.push(visit);
         seqs.push(this.#insertRow(e, visit));
       }
@@ -79,7 +97,7 @@ export class EventWriter {
     this.#seqs.clear();
   }
 
-  #insertRow(e: StoredEvent, visit: number): number {
+  #insertRow(e: AppendEvent, visit: number): number {
     // Own keys only: a kind named `constructor` must fail this event, not reach the table.
     if (!Object.hasOwn(KIND_CODES, e.kind)) throw new TypeError(`unknown event kind ${JSON.stringify(e.kind)}`);
     const values = [KIND_CODES[e.kind], this.#strings.intern(e.path), e.name ?? null, e.props ? JSON.stringify(e.props) : null, e.engaged ?? null] as const;

@@ -2,7 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { StoredEvent } from '../types.ts';
+import { openConnection } from './connection.ts';
+import { migrate } from './schema.ts';
+import { WriterThread, type WorkerRequest } from './writer-thread.ts';
 
 /**
  * A script whose only pending work is a write must live until the write is acknowledged (the
@@ -26,4 +31,69 @@ it('keeps the process alive for a pending write, and not for an idle store', () 
   // Exited by itself (no close()): an idle worker did not hold it.
   expect(run.status).toBe(0);
   rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the handoff to the append worker', () => {
+  const visitor = 'ab'.repeat(16);
+  const event = (session: string, path: string, extra: Partial<StoredEvent> = {}): StoredEvent => ({
+    ts: 1000,
+    kind: 'pageview',
+    bucket: 0,
+    visitor,
+    session,
+    path,
+    hostname: 'example.com',
+    source: 'Google',
+    browser: 'Chrome',
+    ...extra,
+  });
+  let dir: string;
+  let thread: WriterThread;
+  let sent: WorkerRequest[];
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'footfall-handoff-'));
+    const db = openConnection(join(dir, 'footfall.db'));
+    migrate(db);
+    db.close();
+    thread = new WriterThread(join(dir, 'footfall.db'), 'handoff');
+    sent = [];
+    const post = Worker.prototype.postMessage;
+    vi.spyOn(Worker.prototype, 'postMessage').mockImplementation(function (this: Worker, message: WorkerRequest) {
+      sent.push(structuredClone(message));
+      post.call(this, message);
+    });
+  });
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await thread.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const appended = (message: WorkerRequest | undefined) => (message?.type === 'append' ? message.events : []);
+
+  it("sends a placed visit's later events as its row id and the event's own fields", async () => {
+    const first = await thread.append([event('s1', '/a')]);
+    expect(appended(sent[0])[0]).toHaveProperty('visitor', visitor);
+    const second = await thread.append([event('s1', '/b', { name: 'Signup', props: { plan: 'pro' }, kind: 'event', browser: 'Firefox' }), event('s2', '/c')]);
+    expect(appended(sent[1])).toEqual([{ visit: first.visits[0], ts: 1000, kind: 'event', path: '/b', name: 'Signup', props: { plan: 'pro' } }, event('s2', '/c')]);
+    expect(second.visits[0]).toBe(first.visits[0]);
+    expect(second.visits[1]).not.toBe(first.visits[0]);
+
+    const db = openConnection(join(dir, 'footfall.db'));
+    const rows = db.prepare('SELECT e.visit, e.name, e.props, v.session FROM events e JOIN visits v ON v.id = e.visit ORDER BY e.visit, e.seq').all();
+    db.close();
+    expect(rows.map((r) => ({ ...r }))).toEqual([
+      { visit: first.visits[0], name: null, props: null, session: 's1' },
+      { visit: first.visits[0], name: 'Signup', props: '{"plan":"pro"}', session: 's1' },
+      { visit: second.visits[1], name: null, props: null, session: 's2' },
+    ]);
+  });
+
+  it('forgets every placed visit when a batch fails, as the worker does after its rollback', async () => {
+    await thread.append([event('s1', '/a')]);
+    await expect(thread.append([event('s1', '/b', { kind: 'constructor' as never })])).rejects.toThrow(/unknown event kind/);
+    await thread.append([event('s1', '/c')]);
+    expect(appended(sent[2])[0]).toHaveProperty('visitor', visitor);
+  });
 });
