@@ -43,6 +43,16 @@ describe('Astro in Express (middleware mode)', () => {
     expect(events.results.map((r) => r.value)).toEqual(['Signup']);
   });
 
+  it("answers the tracker's beacon before Astro's pipeline, and the rest of the collector through it", async () => {
+    // The fixture's middleware marks what Astro renders (x-astro-pipeline).
+    const direct = await postBeacon(server.url, { k: 'p', u: `${server.url}/`, s: 'direct1' });
+    expect(direct.status, server.output()).toBe(202);
+    expect(direct.headers.get('x-astro-pipeline')).toBeNull();
+    const routed = await postBeacon(server.url, { k: 'p', u: `${server.url}/`, s: 'routed1' }, '/_footfall/e?from=test');
+    expect(routed.status, server.output()).toBe(202);
+    expect(routed.headers.get('x-astro-pipeline')).toBe('1');
+  });
+
   it('keeps the API locked without the password and serves the privacy page publicly', async () => {
     expect((await fetch(`${server.url}/_analytics/api/summary`)).status).toBe(401);
     expect((await fetch(`${server.url}/_footfall/privacy`)).status).toBe(200);

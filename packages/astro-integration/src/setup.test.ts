@@ -1,12 +1,15 @@
 import { FootfallConfigError, resolveOptions } from '@footfall/runtime';
 import type { AstroIntegrationLogger, IntegrationResolvedRoute } from 'astro';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { routeConflicts } from './check-routes.ts';
 import { FootfallAstroError } from './errors.ts';
 import footfall from './index.ts';
 import { serverOptions, type RouteConfig } from './route-config.ts';
 import { footfallRoutes, requireAdapter, setup, trackerFor } from './setup.ts';
-import { optionsPlugin, OPTIONS_ID, STARTUP_ID } from './vite-plugin.ts';
+import { beaconTarget } from './node-collector.ts';
+import { optionsPlugin, OPTIONS_ID, STARTUP_ID, wrapNodeListener } from './vite-plugin.ts';
 
 function fakeLogger() {
   const warnings: string[] = [];
@@ -147,6 +150,62 @@ describe('the options plugin', () => {
     const plugin = optionsPlugin(config);
     expect(plugin.configEnvironment('ssr')).toEqual({ resolve: { noExternal: ['@footfall/astro'], external: ['@footfall/runtime'] } });
     expect(plugin.configEnvironment('client')).toBeUndefined();
+  });
+});
+
+describe("the beacon's direct path in @astrojs/node's built server", () => {
+  // The installed adapter's own files: a new release that moves things shows up here.
+  const dist = createRequire(import.meta.url)
+    .resolve('@astrojs/node/server.js')
+    .replace(/server\.js$/, '');
+  const standalone = `${dist}standalone.js`;
+  const middleware = `${dist}middleware.js`;
+  const config: RouteConfig = { options: {}, dev: false, sitePrefix: '', trailingSlash: 'ignore', collectorBase: '/_footfall', dashboardBase: '/_analytics' };
+  const ssr = { environment: { name: 'ssr' }, getModuleInfo: () => ({ isEntry: false }) };
+
+  it("wraps the standalone and middleware listeners of this adapter, keeping each factory's name and callers", () => {
+    for (const [file, name, params] of [
+      [standalone, 'createStandaloneHandler', 'app, options, headersMap'],
+      [middleware, 'createMiddleware', 'app, options'],
+    ] as const) {
+      const code = readFileSync(file, 'utf8');
+      const wrapped = optionsPlugin(config).transform.call(ssr, code, file)?.code;
+      expect(wrapped, file).toContain(`function ${name}(${params}) {\n  return __footfallBeacon(__footfallAstro_${name}(${params}), __footfallConfig);\n}`);
+      expect(wrapped).toContain(`import __footfallConfig from "${OPTIONS_ID}";`);
+      expect(wrapped).toMatch(/import \{ withBeaconCollector as __footfallBeacon \} from ".*node-collector\.js";/);
+      // The original body is kept whole under the new name.
+      expect(
+        wrapped!
+          .split('\n')
+          .slice(2)
+          .join('\n')
+          .replace(/function \w+\(.*\) \{\n {2}return __footfallBeacon.*\n\}\n/, '')
+          .replace(`__footfallAstro_${name}`, name),
+      ).toBe(code);
+    }
+  });
+
+  it('leaves an adapter alone when its version or shape is not one it knows, and says so', () => {
+    const code = readFileSync(standalone, 'utf8');
+    expect(wrapNodeListener(code, standalone, 12)).toBeUndefined();
+    expect(wrapNodeListener(code, standalone, Number.NaN)).toBeUndefined();
+    expect(
+      wrapNodeListener(code.replace('createStandaloneHandler(app, options, headersMap) {', 'createStandaloneHandler(app, opts, headersMap) {'), standalone, 11),
+    ).toBeUndefined();
+    expect(wrapNodeListener(`${code}\nfunction createStandaloneHandler(app, options, headersMap) {}`, standalone, 11)).toBeUndefined();
+    const unknown = vi.fn();
+    expect(optionsPlugin(config, unknown).transform.call(ssr, code.replaceAll('headersMap', 'headers'), standalone)).toBeUndefined();
+    expect(unknown).toHaveBeenCalledWith(standalone);
+    // Not in the dev server, the prerender build, or other files.
+    expect(optionsPlugin({ ...config, dev: true }).transform.call(ssr, code, standalone)).toBeUndefined();
+    expect(optionsPlugin(config).transform.call({ ...ssr, environment: { name: 'prerender' } }, code, standalone)).toBeUndefined();
+    expect(optionsPlugin(config).transform.call(ssr, code, `${dist}serve-app.js`)).toBeUndefined();
+  });
+
+  it('takes only the address the tracker posts to, in the site style', () => {
+    expect(beaconTarget(config)).toBe('/_footfall/e');
+    expect(beaconTarget({ ...config, sitePrefix: '/docs', trailingSlash: 'always' })).toBe('/docs/_footfall/e/');
+    expect(beaconTarget({ ...config, sitePrefix: '/docs', trailingSlash: 'never', collectorBase: '/c' })).toBe('/docs/c/e');
   });
 });
 

@@ -31,7 +31,10 @@ export function setup(params: SetupParams, options: FootfallOptions, resolved: R
   params.injectScript('head-inline', tracker);
   for (const route of footfallRoutes(resolved)) params.injectRoute(route);
   const routeConfig = routeConfigFor(options, resolved, { sitePrefix, trailingSlash: config.trailingSlash }, command === 'dev');
-  params.updateConfig({ vite: { plugins: [optionsPlugin(routeConfig)] } });
+  // The beacon's direct path in the built server (node-collector.ts) is an optimisation: without
+  // it the collector route answers, so a version it does not know is only a note.
+  const direct = (id: string) => logger.info(`beacons go through Astro's pipeline: ${id} is not an @astrojs/node listener Footfall knows how to precede.`);
+  params.updateConfig({ vite: { plugins: [optionsPlugin(routeConfig, direct)] } });
 }
 
 /**

@@ -70,6 +70,21 @@ describe('the built server (standalone)', () => {
     expect(summary).toMatchObject({ visitors: 1, visits: 1, pageviews: 1, events: 0 });
   });
 
+  it("answers the tracker's beacon before Astro's pipeline, and every other collector request through it", async () => {
+    // The fixture's middleware marks what Astro renders (x-astro-pipeline).
+    const direct = await postBeacon(server.url, { k: 'p', u: `${server.url}/no-head/`, s: 'direct1' });
+    expect(direct.status, server.output()).toBe(202);
+    expect(direct.headers.get('x-astro-pipeline')).toBeNull();
+    // Any other spelling of the address is Astro's to route, to the collector route as before.
+    const routed = await postBeacon(server.url, { k: 'p', u: `${server.url}/no-head/`, s: 'routed1' }, '/_footfall/e?from=test');
+    expect(routed.status, server.output()).toBe(202);
+    expect(routed.headers.get('x-astro-pipeline')).toBe('1');
+    expect((await fetch(`${server.url}/_footfall/privacy`)).headers.get('x-astro-pipeline')).toBe('1');
+    expect((await fetch(`${server.url}/_footfall/e`)).status).toBe(405);
+    const pages = await getJson<{ results: { value: string; pageviews: number }[] }>(`${server.url}/_analytics/api/breakdown?property=page&period=today`);
+    expect(pages.results.find((r) => r.value === '/no-head/')).toMatchObject({ pageviews: 2 });
+  });
+
   it('applies FOOTFALL_* from the server environment without a rebuild', async () => {
     expect(await readdir(dataDir)).toContain('footfall.db');
     const privacy = await getJson(`${server.url}/_footfall/privacy?format=json`);

@@ -110,6 +110,20 @@ export function footfallMiddleware(footfall: Footfall | Promise<Footfall>) {
 }
 
 /**
+ * For a host's own node:http listener that has already recognised the collector's beacon (a POST
+ * to the address the tracker posts to, spelled the host's way): collects it and answers, without
+ * the Web Request/Response round trip or the host's own routing. Never rejects: a failure is a
+ * 500, as footfallMiddleware answers without `next`.
+ */
+export function collectNodeRequest(footfall: Footfall, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  return collectFast(footfall, req, res).catch(() => {
+    if (res.headersSent) return void res.destroy();
+    res.statusCode = 500;
+    res.end('Internal error');
+  });
+}
+
+/**
  * The collector's hot path: the body is read from the Node stream under the cap and the answer
  * written directly, skipping the Web Request/Response round trip (a measured tenth of its cost).
  */
