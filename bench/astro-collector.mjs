@@ -1,6 +1,8 @@
 // The collector inside Astro standalone (@astrojs/node), against a bare on-demand endpoint of the
-// same server: one build, one process, interleaved rounds, so both share every cost Astro adds
-// (Request construction, routing, the CSRF origin check, writing the Response back).
+// same server: one build, one process, interleaved rounds. The bare endpoint pays every cost Astro
+// adds (a static-file probe, Request construction, routing, the CSRF origin check, writing the
+// Response back); the tracker's beacon is answered before all that (@footfall/astro's
+// node-collector.ts), so the ratio says what a beacon costs against Astro's cheapest request.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
