@@ -7,7 +7,7 @@ import { parseUserAgent } from '../enrich/user-agent.ts';
 import { keepsEngagement, keepsTrackerSession, project } from '../privacy/modes.ts';
 import { EventRejectedError, QueueFullError, type BatchWriter } from '../store/writer.ts';
 import type { Warn } from '../throttled-log.ts';
-import type { StoredEvent } from '../store/types.ts';
+import type { StoredEvent } from '../model/events.ts';
 import { clientIp } from '../net/client-ip.ts';
 import type { CurrentSalt, SaltKeeper } from '../visitor/salt-keeper.ts';
 import type { ServerVisits } from '../visitor/server-visits.ts';

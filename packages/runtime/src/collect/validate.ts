@@ -1,4 +1,4 @@
-import type { EventKind } from '../store/types.ts';
+import type { EventKind } from '../model/events.ts';
 
 /** An event as the visitor's browser or a server-side caller described it, checked. */
 export interface IncomingEvent {

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { EventRow, StoredEvent, Visit } from '../store/types.ts';
-import { VISIT_ATTRIBUTES } from '../store/types.ts';
+import { type EventRow, type StoredEvent, type Visit, VISIT_ATTRIBUTES } from '../model/events.ts';
 import { rankBreakdown } from './compute.ts';
 import { computeBreakdown, computePropKeys, computeTimeseries, computeTotals } from '../../test/raw-answers.ts';
-import type { Filter, PropertyName } from './query.ts';
+import type { Filter, PropertyName } from '../model/stats.ts';
 import { LIVE_SLOT_MS, LiveBucket } from './live-rollup.ts';
 import { rollupBucket, type RollupRow } from './rollup.ts';
 

@@ -51,6 +51,3 @@ export function groupFilters(filters: readonly QueryFilter[]): Filter[] {
   for (const { property, value } of filters) byProperty.set(property, [...(byProperty.get(property) ?? []), value]);
   return [...byProperty].map(([property, values]) => ({ property, values }));
 }
-
-// Temporary: live rollups still import these from here (#12 moves them to model/).
-export { DIRECT, PROPERTIES, type Filter, type PropertyName } from '../model/stats.ts';

@@ -48,6 +48,3 @@ export interface StatsContext {
   readonly timezone: string;
   readonly now: () => number;
 }
-
-// Temporary: the append path and the live feed still import these from here (#12 moves them).
-export { KINDS, KIND_CODES, VISIT_ATTRIBUTES, type EventKind, type EventRow, type StoredEvent, type Visit, type VisitAttributes } from '../model/events.ts';

@@ -1,5 +1,6 @@
 import { FootfallStorageError } from '../errors.ts';
-import type { Store, StoredEvent } from './types.ts';
+import type { StoredEvent } from '../model/events.ts';
+import type { Store } from './types.ts';
 
 /** The queue is full: the collector answers 503 with Retry-After instead of buffering without end. */
 export class QueueFullError extends FootfallStorageError {

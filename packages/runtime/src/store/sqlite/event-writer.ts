@@ -2,7 +2,7 @@
 // (no parameter properties, no enums) and imports nothing from the rest of the runtime that would
 // pull those in.
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { KIND_CODES, VISIT_ATTRIBUTES, type StoredEvent } from '../types.ts';
+import { KIND_CODES, type StoredEvent, VISIT_ATTRIBUTES } from '../../model/events.ts';
 import { openConnection } from './connection.ts';
 import { StringTable } from './strings.ts';
 

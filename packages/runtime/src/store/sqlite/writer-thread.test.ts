@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { StoredEvent } from '../types.ts';
+import type { StoredEvent } from '../../model/events.ts';
 import { openConnection } from './connection.ts';
 import { migrate } from './schema.ts';
 import { WriterThread, type WorkerRequest } from './writer-thread.ts';

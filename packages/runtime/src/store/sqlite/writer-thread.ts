@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { FootfallStorageError } from '../../errors.ts';
 import { workerOptions, workerUrl } from './worker-options.ts';
-import type { StoredEvent } from '../types.ts';
+import type { StoredEvent } from '../../model/events.ts';
 import type { AppendEvent, AppendResult, PlacedEvent } from './event-writer.ts';
 
 export type WorkerRequest = { type: 'append'; id: number; events: readonly AppendEvent[] } | { type: 'close' };
