@@ -4,7 +4,7 @@ import type { GeoLookup } from '../enrich/geo.ts';
 import { classifyReferrerUrl, referrerUrl } from '../enrich/referrer.ts';
 import { isReferrerSpam } from '../enrich/referrer-spam.ts';
 import { parseUserAgent } from '../enrich/user-agent.ts';
-import { keepsEngagement, keepsTrackerSession, project } from '../privacy/modes.ts';
+import { keepsEngagement, keepsTrackerSession, project, storesDevice, storesLocation } from '../privacy/modes.ts';
 import { EventRejectedError, QueueFullError, type BatchWriter } from '../store/writer.ts';
 import type { Warn } from '../throttled-log.ts';
 import type { StoredEvent } from '../model/events.ts';
@@ -14,7 +14,7 @@ import type { ServerVisits } from '../visitor/server-visits.ts';
 import type { BodyResult } from './body.ts';
 import type { HeaderSource } from '../net/headers.ts';
 import { nonHumanReason } from './non-human.ts';
-import { classifyLink, linkUrl } from './links.ts';
+import { classifyLink, type LinkKind, linkUrl } from './links.ts';
 import { cleanPageUrl } from './page-url.ts';
 import { validateEvent, type IncomingEvent } from './validate.ts';
 
@@ -74,9 +74,11 @@ export async function collect(input: CollectInput, deps: CollectorDeps): Promise
   if (bot) return accepted(bot);
   // Parsed once: for the spam check here and for the traffic source below.
   const referrer = referrerUrl(incoming.referrer);
-  const dropped = spamReason(incoming.referrer, referrer) ?? ownerReason(incoming, headers, deps.options);
+  // A link click's kind, classified once: it decides whether the click is kept and names it.
+  const linkKind = incoming.link ? classifyLink(incoming.link, incoming.url) : undefined;
+  const dropped = spamReason(incoming.referrer, referrer) ?? ownerReason(incoming, linkKind, headers, deps.options);
   if (dropped) return accepted(dropped);
-  const event = incoming.link ? linkEvent(incoming, incoming.link) : incoming;
+  const event = incoming.link ? linkEvent(incoming, incoming.link, linkKind) : incoming;
   const mode = deps.options.privacyMode;
   if (event.kind === 'engagement' && !keepsEngagement(mode)) return accepted(`${mode}-mode`);
 
@@ -108,11 +110,10 @@ export async function collect(input: CollectInput, deps: CollectorDeps): Promise
  * What the owner's settings exclude, decided at run time from the request: Do Not Track and
  * Global Privacy Control headers, switched-off link events, the dashboard's own pages.
  */
-function ownerReason(incoming: IncomingEvent, headers: HeaderSource, options: CollectorDeps['options']): string | undefined {
+function ownerReason(incoming: IncomingEvent, kind: LinkKind | undefined, headers: HeaderSource, options: CollectorDeps['options']): string | undefined {
   if (options.respectDnt && (headers.get('dnt') === '1' || headers.get('sec-gpc') === '1')) return 'do-not-track';
   if (`${incoming.url.pathname}/`.includes(`${options.dashboardBase}/`)) return 'dashboard';
   if (!incoming.link) return undefined;
-  const kind = classifyLink(incoming.link, incoming.url);
   if (!kind) return 'internal-link';
   if (kind === 'File Download' && !options.trackDownloads) return 'downloads-off';
   if (kind === 'Outbound Link: Click' && !options.trackOutbound) return 'outbound-off';
@@ -120,8 +121,8 @@ function ownerReason(incoming: IncomingEvent, headers: HeaderSource, options: Co
 }
 
 /** A kept link click as the event it stands for. */
-function linkEvent(incoming: IncomingEvent, link: URL): IncomingEvent {
-  return { ...incoming, name: classifyLink(link, incoming.url), props: { url: linkUrl(link) } };
+function linkEvent(incoming: IncomingEvent, link: URL, kind: LinkKind | undefined): IncomingEvent {
+  return { ...incoming, name: kind, props: { url: linkUrl(link) } };
 }
 
 function spamReason(raw: string | undefined, referrer: URL | undefined): string | undefined {
@@ -160,9 +161,9 @@ function enrich(
   const site = page.hostname.startsWith('www.') ? page.hostname.slice(4) : page.hostname;
   const visitor = salt.hasher.hash(site, ip, userAgent);
   const session = incoming.session && keepsTrackerSession(options.privacyMode) ? incoming.session : deps.visits.sessionFor(visitor, ts);
-  const paranoid = options.privacyMode === 'paranoid';
-  const geo = paranoid ? undefined : deps.geo(ip);
-  const ua = paranoid ? undefined : parseUserAgent(userAgent);
+  // Looked up only when the mode stores what they yield: the address and user agent are used no further than needed.
+  const geo = storesLocation(options.privacyMode) ? deps.geo(ip) : undefined;
+  const ua = storesDevice(options.privacyMode) ? parseUserAgent(userAgent) : undefined;
   const traffic = classifyReferrerUrl(referrer, page.hostname, page.utm.utm_source);
   const { utm } = page;
   return {

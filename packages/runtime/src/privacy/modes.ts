@@ -42,6 +42,16 @@ export function keepsTrackerSession(mode: PrivacyMode): boolean {
   return mode !== 'paranoid';
 }
 
+/** Whether a mode stores any location field: otherwise the address is never looked up. */
+export function storesLocation(mode: PrivacyMode): boolean {
+  return STORED_FIELDS[mode].some((f) => f === 'country' || f === 'region' || f === 'city');
+}
+
+/** Whether a mode stores browser, OS or device: otherwise the user agent is never parsed. */
+export function storesDevice(mode: PrivacyMode): boolean {
+  return STORED_FIELDS[mode].some((f) => f === 'browser' || f === 'os' || f === 'device');
+}
+
 /** Whether a mode stores engagement reports at all. */
 export function keepsEngagement(mode: PrivacyMode): boolean {
   return STORED_FIELDS[mode].includes('engaged');

@@ -75,6 +75,23 @@ describe('privacy modes store exactly their fields', () => {
   });
 });
 
+describe('what each mode looks up', () => {
+  it.each([
+    ['standard', 1],
+    ['strict', 1],
+    ['paranoid', 0],
+  ] as const)('in %s mode the address goes to geolocation %i time(s)', async (privacyMode, lookups) => {
+    const asked: string[] = [];
+    const geo = (ip: string) => {
+      asked.push(ip);
+      return { country: 'GB' };
+    };
+    h = await harness({ privacyMode, trustedProxies: '127.0.0.1' }, { geo });
+    expect((await h.send(pageview(), { ip: '127.0.0.1', headers: { 'x-forwarded-for': LONDON_IP } })).status).toBe(202);
+    expect(asked).toEqual(Array(lookups).fill(LONDON_IP));
+  });
+});
+
 describe('privacy modes store exactly their fields (clickhouse)', () => {
   const always = ['ts', 'bucket', 'session', 'visitor', 'seq', 'kind', 'path'];
   const standard = [
