@@ -137,3 +137,17 @@ it("starts the built server, which counts a beacon and applies the server's envi
   expect(await getJson(`${server.url}/_analytics/api/summary?period=today`)).toMatchObject({ visitors: 1, visits: 1, pageviews: 1 });
   expect(readdirSync(join(app, 'data'))).toContain('footfall.db');
 });
+
+it('shows countries with no geolocation set-up, from the database installed with the runtime', async () => {
+  await server?.stop();
+  const data = join(app, 'geo-data');
+  server = await startBuiltServer(join(app, 'dist/server/entry.mjs'), { FOOTFALL_DATA_DIR: data, FOOTFALL_PUBLIC_DASHBOARD: 'true', FOOTFALL_TRUSTED_PROXIES: '127.0.0.1' });
+  // The address a proxy in front of the site reports: a public resolver the registries place in the US.
+  const response = await postBeacon(server.url, { k: 'p', u: `${server.url}/`, s: 'geo1' }, '/_footfall/e', { 'x-forwarded-for': '8.8.8.8' });
+  expect(response.status, server.output()).toBe(202);
+  expect(await getJson(`${server.url}/_analytics/api/breakdown?property=country&period=today`)).toMatchObject({ results: [{ value: 'US', visitors: 1 }] });
+  expect(await getJson(`${server.url}/_footfall/privacy?format=json`)).toMatchObject({
+    geolocation: 'country',
+    geolocation_database: expect.stringContaining('geo-whois-asn-country'),
+  });
+});

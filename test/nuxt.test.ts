@@ -58,6 +58,8 @@ it('counts one visitor, one visit, three pageviews and one event through `node .
   expect((await (await fetch(`${server.base}/contact`)).text()).match(/<script data-footfall>/g)).toHaveLength(1);
   const summary = await browseAndCount(browser, server.base, visit);
   expect(summary).toMatchObject({ visitors: 1, visits: 1, pageviews: 3, events: 1 });
+  // Countries with no set-up: the server's bundle still finds the database installed with the runtime.
+  expect(await (await fetch(`${server.base}/_footfall/privacy?format=json`)).json()).toMatchObject({ geolocation: 'country' });
   // The dashboard is Nitro's too, locked without the password.
   expect((await fetch(`${server.base}/_analytics`)).status).toBe(401);
   await server.stop();
