@@ -13,7 +13,7 @@ const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 
 export async function clickhouseBench({ full, log, startServer, load, panels }) {
   const external = process.env.FOOTFALL_BENCH_CLICKHOUSE_URL;
-  const server = external ? undefined : await (await import('../packages/runtime/test/clickhouse-server.ts')).startClickHouse();
+  const server = external ? undefined : await (await import('../test/support/clickhouse-server.ts')).startClickHouse();
   const url = external ?? server.url;
   const settings = (database) => ({ url, username: 'default', password: '', database });
   try {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildSite, readTree, startServer, type RunningServer } from '../packages/astro-integration/src/test-support/sites.ts';
+import { buildSite, readTree, startServer, type RunningServer } from './support/astro-sites.ts';
 import { captureBeacons, humanUserAgent, launchBrowser, newHumanContext } from './support/browser.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));

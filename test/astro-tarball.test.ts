@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { cleanEnv, getJson, postBeacon, startBuiltServer, type RunningServer } from '../packages/astro-integration/src/test-support/sites.ts';
+import { cleanEnv, getJson, postBeacon, startBuiltServer, type RunningServer } from './support/astro-sites.ts';
 import { startLocalRegistry } from './support/local-registry.ts';
 
 const run = promisify(execFile);

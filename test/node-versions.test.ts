@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, getJson, postBeacon, runScriptToExit, startServer } from '../packages/astro-integration/src/test-support/sites.ts';
+import { cleanEnv, getJson, postBeacon, runScriptToExit, startServer } from './support/astro-sites.ts';
 import { nodeBinary, OLDEST_NODE, OLDEST_SQLITE_NODE } from '../scripts/other-node.mjs';
 
 const run = promisify(execFile);

@@ -7,7 +7,7 @@ import { startServer } from '../lib/server.mjs';
 export async function diskFull({ storage = 'sqlite', before = 20, whileFull = 100, after = 100, connections = 4, log = () => {} } = {}) {
   if (process.getuid?.() !== 0) return { skipped: 'mounting a tmpfs needs root (run the suite as root to include it)' };
   // The runtime's own test helper (a .ts file Node 24 loads as it is): one way to fill a disk.
-  const { mountTmpfs } = await import('../../packages/runtime/test/tmpfs.ts');
+  const { mountTmpfs } = await import('../../test/support/tmpfs.ts');
   const fs = mountTmpfs(4096);
   if (typeof fs === 'string') return { skipped: fs };
   const env = { FOOTFALL_STORAGE: storage };

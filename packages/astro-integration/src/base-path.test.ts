@@ -10,11 +10,11 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../../../test/support/browser.ts';
-import { walkDashboard } from './test-support/dashboard-walk.ts';
-import { buildFixture, FIXTURES, getJson, postBeacon, startBuiltServer, startServer, type RunningServer } from './test-support/sites.ts';
+import { walkDashboard } from '../../../test/support/dashboard-walk.ts';
+import { buildFixture, FIXTURES, getJson, postBeacon, startBuiltServer, startServer, type RunningServer } from '../../../test/support/astro-sites.ts';
 
 const PASSWORD = 'correct horse battery';
-const DEV_ENTRY = fileURLToPath(new URL('./test-support/dev-entry.mjs', import.meta.url));
+const DEV_ENTRY = fileURLToPath(new URL('../../../test/support/astro-dev-entry.mjs', import.meta.url));
 
 const SITES = [
   { fixture: 'base-path', trailingSlash: 'always', slash: '/' },

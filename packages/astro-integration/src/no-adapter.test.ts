@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildFixture } from './test-support/sites.ts';
+import { buildFixture } from '../../../test/support/astro-sites.ts';
 
 describe('a site without a server adapter', () => {
   it('fails to build, and the error says how to add @astrojs/node', async () => {

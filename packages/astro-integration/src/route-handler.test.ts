@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RouteConfig } from './route-config.ts';
 import { closeSharedFootfalls, footfallRoute, sharedFootfall, withoutTrailingSlash } from './route-handler.ts';
-import { BROWSER_UA } from './test-support/sites.ts';
+import { BROWSER_UA } from '../../../test/support/astro-sites.ts';
 
 const ORIGIN = 'http://127.0.0.1:4321';
 const config: RouteConfig = { options: {}, dev: true, sitePrefix: '', trailingSlash: 'ignore', collectorBase: '/_footfall', dashboardBase: '/_analytics' };

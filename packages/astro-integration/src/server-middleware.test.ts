@@ -5,7 +5,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFixture, getJson, postBeacon, runScriptToExit, startServer, type RunningServer } from './test-support/sites.ts';
+import { buildFixture, getJson, postBeacon, runScriptToExit, startServer, type RunningServer } from '../../../test/support/astro-sites.ts';
 
 const PASSWORD = 'correct horse battery';
 const auth = { authorization: `Bearer ${PASSWORD}` };

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trackerFor } from './setup.ts';
-import { buildFixture, getJson, postBeacon, runToExit, startBuiltServer, type RunningServer } from './test-support/sites.ts';
+import { buildFixture, getJson, postBeacon, runToExit, startBuiltServer, type RunningServer } from '../../../test/support/astro-sites.ts';
 
 const PASSWORD = 'correct horse battery';
 let root: string;

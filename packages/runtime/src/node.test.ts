@@ -1,7 +1,7 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CHROME_UA, harness, type Harness } from '../test/kit.ts';
+import { CHROME_UA, harness, type Harness } from '../../../test/support/kit.ts';
 import { footfallMiddleware } from './node.ts';
 
 let h: Harness | undefined;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { harness, pageview, type Harness } from '../../test/kit.ts';
+import { harness, pageview, type Harness } from '../../../../test/support/kit.ts';
 
 let h: Harness;
 afterEach(() => h?.close());

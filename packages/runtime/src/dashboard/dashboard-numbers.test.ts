@@ -1,7 +1,7 @@
 // The dashboard in real Chromium over demo traffic sent through the collector: every number the
 // page shows is compared with what the JSON API answers for the same view.
 import { describe, expect, it } from 'vitest';
-import { cardRows, follow, statText, dashboardSuite, watchedPage } from '../../test/dashboard-browser.ts';
+import { cardRows, follow, statText, dashboardSuite, watchedPage } from '../../../../test/support/dashboard-browser.ts';
 import type { Summary } from '../stats/summary.ts';
 import { formatDuration, formatMetric, formatNumber, intervalLabel } from './format.ts';
 import { CARDS } from './cards/index.ts';

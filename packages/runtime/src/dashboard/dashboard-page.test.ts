@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { harness, LONDON_IP, pageview, type Harness } from '../../test/kit.ts';
+import { harness, LONDON_IP, pageview, type Harness } from '../../../../test/support/kit.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { Store } from '../store/types.ts';
 import { mkdtempSync } from 'node:fs';

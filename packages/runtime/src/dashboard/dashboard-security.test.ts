@@ -2,8 +2,8 @@
 // anyone who can POST to the collector) chooses paths, referrers, UTM tags, event names and props.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { follow, injected, launchBrowser, watchedPage, type WatchedPage } from '../../test/dashboard-browser.ts';
-import { startDashboardServer, type DashboardServer } from '../../test/dashboard-server.ts';
+import { follow, injected, launchBrowser, watchedPage, type WatchedPage } from '../../../../test/support/dashboard-browser.ts';
+import { startDashboardServer, type DashboardServer } from '../../../../test/support/dashboard-server.ts';
 import type { BreakdownRow } from '../model/stats.ts';
 
 const SCRIPT = '<script>alert(1)</script>';

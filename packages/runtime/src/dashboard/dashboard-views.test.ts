@@ -2,7 +2,7 @@
 // the custom range form, the CSV export, and the screenshots the README shows.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cardRows, follow, statText, dashboardSuite, watchedPage } from '../../test/dashboard-browser.ts';
+import { cardRows, follow, statText, dashboardSuite, watchedPage } from '../../../../test/support/dashboard-browser.ts';
 import type { Summary } from '../stats/summary.ts';
 import { change, formatNumber } from './format.ts';
 

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { sharedClickHouse } from '../../test/clickhouse-server.ts';
-import { GEO_DB, harness, LONDON_IP, pageview, readAll, type Harness } from '../../test/kit.ts';
+import { sharedClickHouse } from '../../../../test/support/clickhouse-server.ts';
+import { GEO_DB, harness, LONDON_IP, pageview, readAll, type Harness } from '../../../../test/support/kit.ts';
 import { PRIVACY_MODES, STORAGE_ENGINES } from '../options.ts';
 
 /** A browser UA no other test uses, so finding it anywhere on disk can only mean a leak. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type EventRow, type StoredEvent, type Visit, VISIT_ATTRIBUTES } from '../model/events.ts';
 import { rankBreakdown } from './compute.ts';
-import { computeBreakdown, computePropKeys, computeTimeseries, computeTotals } from '../../test/raw-answers.ts';
+import { computeBreakdown, computePropKeys, computeTimeseries, computeTotals } from '../../../../test/support/raw-answers.ts';
 import type { Filter, PropertyName } from '../model/stats.ts';
 import { LIVE_SLOT_MS, LiveBucket } from './live-rollup.ts';
 import { rollupBucket, type RollupRow } from './rollup.ts';

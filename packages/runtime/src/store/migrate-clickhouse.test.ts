@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { sharedClickHouse, uniqueDatabase } from '../../test/clickhouse-server.ts';
+import { sharedClickHouse, uniqueDatabase } from '../../../../test/support/clickhouse-server.ts';
 import { ClickHouseStore } from './clickhouse/clickhouse-store.ts';
 import { JsonStore } from './json/json-store.ts';
 import { migrateToClickHouse, waitForMutations } from './migrate-clickhouse.ts';

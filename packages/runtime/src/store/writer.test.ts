@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { harness, pageview } from '../../test/kit.ts';
+import { harness, pageview } from '../../../../test/support/kit.ts';
 import { FootfallStorageError } from '../errors.ts';
 import type { Store } from './types.ts';
 import { BatchWriter, EventRejectedError, QueueFullError } from './writer.ts';

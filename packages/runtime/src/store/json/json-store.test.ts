@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { harness, pageview } from '../../../test/kit.ts';
+import { harness, pageview } from '../../../../../test/support/kit.ts';
 import { FootfallStorageError } from '../../errors.ts';
 import { JsonStore, MAX_EVENTS_PER_BUCKET } from './json-store.ts';
 

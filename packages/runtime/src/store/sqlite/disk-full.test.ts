@@ -1,7 +1,7 @@
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { harness, pageview } from '../../../test/kit.ts';
-import { mountTmpfs, tmpfsUnavailable, type Tmpfs } from '../../../test/tmpfs.ts';
+import { harness, pageview } from '../../../../../test/support/kit.ts';
+import { mountTmpfs, tmpfsUnavailable, type Tmpfs } from '../../../../../test/support/tmpfs.ts';
 import { SQLITE_FILE, SqliteStore } from './sqlite-store.ts';
 
 // A real full disk: a 4 MiB tmpfs filled to the last byte while beacons arrive.

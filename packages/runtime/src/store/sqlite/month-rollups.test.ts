@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
-import { computeBreakdown, computeTimeseries, computeTotals } from '../../../test/raw-answers.ts';
+import { computeBreakdown, computeTimeseries, computeTotals } from '../../../../../test/support/raw-answers.ts';
 import { intervalsOf, resolvePeriod } from '../../stats/periods.ts';
 import { localParts, startOfDay } from '../../time/zone.ts';
 import { bucketAt } from '../../visitor/buckets.ts';

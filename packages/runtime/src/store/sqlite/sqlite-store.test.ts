@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { expect, it } from 'vitest';
-import { computeBreakdown, computeTotals } from '../../../test/raw-answers.ts';
+import { computeBreakdown, computeTotals } from '../../../../../test/support/raw-answers.ts';
 import { SqliteStore } from './sqlite-store.ts';
 
 it("lets two processes on one data dir agree on the salt and see each other's events", async () => {

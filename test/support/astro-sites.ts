@@ -5,7 +5,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const FIXTURES = fileURLToPath(new URL('../../test/fixtures/', import.meta.url));
+export const FIXTURES = fileURLToPath(new URL('../../packages/astro-integration/test/fixtures/', import.meta.url));
 
 /** A desktop browser's User-Agent: the collector drops requests that look like bots. */
 export const BROWSER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
@@ -51,7 +51,7 @@ export function cleanEnv(extra: Record<string, string>): Record<string, string> 
   return { ...env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', ...extra };
 }
 
-const SERVE_ENTRY = fileURLToPath(new URL('./serve-entry.mjs', import.meta.url));
+const SERVE_ENTRY = fileURLToPath(new URL('./astro-serve-entry.mjs', import.meta.url));
 
 /** Starts a built standalone server (`dist/server/entry.mjs`) on a free port. */
 export function startBuiltServer(entry: string, env: Record<string, string>): Promise<RunningServer> {

@@ -1,12 +1,12 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFootfall, type Footfall, type FootfallContext } from '../src/footfall.ts';
-import type { FootfallOptions } from '../src/options.ts';
+import { createFootfall, type Footfall, type FootfallContext } from '../../packages/runtime/src/footfall.ts';
+import type { FootfallOptions } from '../../packages/runtime/src/options.ts';
 import { sharedClickHouse, uniqueDatabase } from './clickhouse-server.ts';
 
 export const CHROME_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
-export const GEO_DB = new URL('../../../test/fixtures/geo/GeoLite2-City-Test.mmdb', import.meta.url).pathname;
+export const GEO_DB = new URL('../fixtures/geo/GeoLite2-City-Test.mmdb', import.meta.url).pathname;
 /** A MaxMind test-database address: GB / England / London. */
 export const LONDON_IP = '81.2.69.142';
 

@@ -3,7 +3,7 @@
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { startDashboardServer, type DashboardServer } from './dashboard-server.ts';
-import { launchBrowser } from '../../../test/support/browser.ts';
+import { launchBrowser } from './browser.ts';
 
 export { launchBrowser };
 

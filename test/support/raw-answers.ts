@@ -1,8 +1,8 @@
 // Answers computed straight from raw events, with the metric definitions of stats/compute.ts and
 // nothing else: the oracle that rollups, live rollups, plans and engines are compared with.
-import type { EventRow } from '../src/model/events.ts';
-import type { BreakdownRow, Interval, PropertyName, SeriesPoint, StatsQuery, Totals } from '../src/model/stats.ts';
-import { analyse, breakdownPartsOf, propKeyCountsOf, rankBreakdown, rankPropKeys, timeseriesOf, totalsOf } from '../src/stats/compute.ts';
+import type { EventRow } from '../../packages/runtime/src/model/events.ts';
+import type { BreakdownRow, Interval, PropertyName, SeriesPoint, StatsQuery, Totals } from '../../packages/runtime/src/model/stats.ts';
+import { analyse, breakdownPartsOf, propKeyCountsOf, rankBreakdown, rankPropKeys, timeseriesOf, totalsOf } from '../../packages/runtime/src/stats/compute.ts';
 
 export function computeTotals(rows: readonly EventRow[], query: StatsQuery): Totals {
   return totalsOf(analyse(rows, query));

@@ -3,10 +3,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoClock, sendDemoTraffic, type DemoClock, type DemoTrafficOptions } from '../src/demo/demo-traffic.ts';
-import { createFootfall, type Footfall } from '../src/footfall.ts';
-import { footfallMiddleware } from '../src/node.ts';
-import type { FootfallOptions } from '../src/options.ts';
+import { demoClock, sendDemoTraffic, type DemoClock, type DemoTrafficOptions } from '../../packages/runtime/src/demo/demo-traffic.ts';
+import { createFootfall, type Footfall } from '../../packages/runtime/src/footfall.ts';
+import { footfallMiddleware } from '../../packages/runtime/src/node.ts';
+import type { FootfallOptions } from '../../packages/runtime/src/options.ts';
 import { GEO_DB } from './kit.ts';
 
 /** The demo's clock stops here: a Tuesday afternoon, so "today" has traffic and a realtime count. */
