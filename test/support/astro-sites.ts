@@ -118,6 +118,8 @@ function stopChild(child: ChildProcess): Promise<void> {
 /** POSTs one tracker beacon the way the browser does (JSON, a browser User-Agent). */
 export function postBeacon(base: string, body: Record<string, unknown>, path = '/_footfall/e', headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${base}${path}`, {
+    // A beacon left unanswered fails here, by name, rather than as the test's timeout.
+    signal: AbortSignal.timeout(30_000),
     method: 'POST',
     headers: { 'content-type': 'application/json', 'user-agent': BROWSER_UA, ...headers },
     body: JSON.stringify(body),

@@ -86,7 +86,10 @@ describe.each(SITES)('a site under /docs with trailingSlash $trailingSlash', ({ 
     });
   });
 
-  it('lets the owner sign in, follow every kind of link, export and sign out, with no 404 and no redirect (Chromium)', async () => {
+  // About twenty page loads in Chromium: on a 2-core machine that is also building other sites,
+  // each can take seconds, so the walk gets more than the default minute (each step still has
+  // its own 15 s limit, so a missing link fails fast).
+  it('lets the owner sign in, follow every kind of link, export and sign out, with no 404 and no redirect (Chromium)', { timeout: 180_000 }, async () => {
     const server = await started(startBuiltServer(join(root, 'dist/server/entry.mjs'), { FOOTFALL_DATA_DIR: join(temp, `${fixture}-owner`), FOOTFALL_PASSWORD: PASSWORD }));
     await seed(server, collector, home);
     const walk = await walkDashboard(browser, `${server.url}${dashboard}`, PASSWORD);
