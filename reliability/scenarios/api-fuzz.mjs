@@ -1,6 +1,7 @@
 // API fuzz: thousands of random dashboard and API URLs (periods, dates out of range, filters
 // with colons, prop:__proto__, huge limits, path tricks like //, /../, %2e%2e, encoded slashes,
 // malformed escapes), signed in with the Bearer password. No answer may be a 5xx.
+import { PROPERTIES as KNOWN_PROPERTIES } from '@footfall/runtime';
 import { agent, bearer, random, request, runLoops, sendBeacon, tally } from '../lib/http.mjs';
 import { PASSWORD, withServer } from '../lib/server.mjs';
 
@@ -40,24 +41,8 @@ const TRICKS = [
 ];
 const PERIODS = ['today', 'yesterday', '7d', '30d', 'month', '12mo', 'all', 'custom', '', 'day', '-1d', '99999d', '__proto__', 'constructor', 'TODAY', '7D', 'custom%00', '1e9'];
 const PROPERTIES = [
-  'page',
-  'entry_page',
-  'exit_page',
-  'source',
-  'referrer',
-  'utm_source',
-  'utm_medium',
-  'utm_campaign',
-  'utm_content',
-  'utm_term',
-  'country',
-  'region',
-  'city',
-  'browser',
-  'os',
-  'device',
-  'event',
-  'hostname',
+  // Every property the API knows, then the spellings it must refuse.
+  ...KNOWN_PROPERTIES,
   'prop:plan',
   'prop:__proto__',
   'prop:constructor',
