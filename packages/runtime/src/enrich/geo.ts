@@ -39,7 +39,6 @@ export const noGeo: GeoLookup = () => undefined;
  */
 export const BUILT_IN_GEO_DB = {
   package: '@ip-location-db/geo-whois-asn-country-mmdb',
-  file: 'geo-whois-asn-country.mmdb',
   name: 'the built-in ip-location-db geo-whois-asn-country database (registry data by the NRO, nro.net, CC BY 4.0)',
 } as const;
 
