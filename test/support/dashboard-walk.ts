@@ -65,7 +65,10 @@ export async function walkDashboard(browser: Browser, dashboard: string, passwor
     await page.click('button:text("Sign out")');
     expect((await signedOut).status(), 'signed out: the password form again').toBe(401);
   } finally {
-    await context.close();
+    // On a loaded 2-core machine Chromium has left context.close() pending for minutes after
+    // every check above had passed (seen twice in full runs, never alone). The browser is closed
+    // after the file anyway, so cleanup waits a bounded time instead of holding the test.
+    await Promise.race([context.close(), new Promise((done) => setTimeout(done, 15_000).unref())]);
   }
   const expected = (hop: Hop) => hop.status === 303 && hop.method === 'POST';
   const problems = hops.filter((hop) => hop.status === 404 || hop.status === 405 || (hop.status >= 300 && hop.status < 400 && !expected(hop)));
