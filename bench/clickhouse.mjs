@@ -11,7 +11,7 @@ import { traffic } from './traffic.mjs';
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 
-export async function clickhouseBench({ full, log, startServer, load, panels }) {
+export async function clickhouseBench({ full, log, startServer, load, summarize, panels }) {
   const external = process.env.FOOTFALL_BENCH_CLICKHOUSE_URL;
   const server = external ? undefined : await (await import('../test/support/clickhouse-server.ts')).startClickHouse();
   const url = external ?? server.url;
@@ -42,28 +42,10 @@ export async function clickhouseBench({ full, log, startServer, load, panels }) 
     // One INSERT per commit: with 32 connections at most 32 events wait per commit. Open-loop
     // traffic (many visitors) makes bigger batches; 256 connections show how it scales.
     rounds.clickhouse_256 = [await load(ch.url, 256)];
-    const summary = (rs) => ({
-      rps: Math.round(
-        pct(
-          rs.map((r) => r.rps),
-          50,
-        ),
-      ),
-      p50_ms: pct(
-        rs.map((r) => r.p50),
-        50,
-      ),
-      p99_ms: pct(
-        rs.map((r) => r.p99),
-        50,
-      ),
-      non2xx: rs.reduce((n, r) => n + r.non2xx, 0),
-      errors: rs.reduce((n, r) => n + r.errors, 0),
-    });
     sqlite.child.kill();
     ch.child.kill();
     for (const d of dataDirs) rmSync(d, { recursive: true, force: true });
-    return { sqlite: summary(rounds.sqlite), clickhouse: summary(rounds.clickhouse), clickhouse_256: summary(rounds.clickhouse_256) };
+    return { sqlite: summarize(rounds.sqlite), clickhouse: summarize(rounds.clickhouse), clickhouse_256: summarize(rounds.clickhouse_256) };
   }
 
   async function dashboard(total) {

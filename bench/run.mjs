@@ -218,7 +218,7 @@ await part('today', () => {
 });
 await part('build', astroBuildOverhead);
 // Needs clickhouse-server (scripts/install-system-deps.sh) or FOOTFALL_BENCH_CLICKHOUSE_URL.
-await part('clickhouse', () => clickhouseBench({ full: args.has('--full'), log, startServer, load, panels: PANELS }));
+await part('clickhouse', () => clickhouseBench({ full: args.has('--full'), log, startServer, load, summarize, panels: PANELS }));
 results.part_seconds = { ...previous.part_seconds, ...timings };
 
 writeFileSync(join(here, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -1,28 +1,11 @@
 import type { PrivacyMode } from '../options.ts';
-import type { StoredEvent } from '../model/events.ts';
+import { type StoredEvent, VISIT_ATTRIBUTES } from '../model/events.ts';
 
 /** Kept in every mode: when, what kind, which page, and the rotating hash that counts visitors. */
 const ALWAYS = ['ts', 'kind', 'bucket', 'visitor', 'session', 'path'] as const;
 
-const STANDARD = [
-  'hostname',
-  'referrer',
-  'source',
-  'utm_source',
-  'utm_medium',
-  'utm_campaign',
-  'utm_content',
-  'utm_term',
-  'country',
-  'region',
-  'city',
-  'browser',
-  'os',
-  'device',
-  'name',
-  'props',
-  'engaged',
-] as const;
+// Every visit attribute, then the event's own optional fields.
+const STANDARD = [...VISIT_ATTRIBUTES, 'name', 'props', 'engaged'] as const;
 
 type Field = keyof StoredEvent;
 
