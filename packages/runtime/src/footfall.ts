@@ -9,7 +9,7 @@ import { ownsPath, pathOf, underBase } from './http/request-path.ts';
 import { html, json, problem } from './http/responses.ts';
 import { isResolved, resolveOptions, type FootfallOptions, type ResolvedOptions } from './options.ts';
 import { privacyFacts, privacyPage } from './privacy/statement.ts';
-import { openStore } from './store/open.ts';
+import { openStore } from './store/engines.ts';
 import type { Store } from './store/types.ts';
 import { BatchWriter } from './store/writer.ts';
 import { trackerFor } from './tracker.ts';

@@ -3,7 +3,7 @@ import { REALTIME_WINDOW_MS, type Interval, type SeriesPoint } from '../model/st
 import type { QueryContext } from '../stats/parse-query.ts';
 import { intervalsOf, previousRange, resolvePeriod } from '../stats/periods.ts';
 import { summarise, type Summary } from '../stats/summary.ts';
-import type { Store } from '../store/types.ts';
+import type { StatsQuestions } from '../store/types.ts';
 import { isoDate, parseIsoDate } from '../time/zone.ts';
 import { cardView, type CardData } from './cards/card.ts';
 import { CARDS } from './cards/index.ts';
@@ -32,7 +32,7 @@ export interface ViewData {
  * realtime count and each card's question (cards/index.ts), for its selected tab only. `at` is the
  * clock and the oldest event the query was read with, so neither is asked twice.
  */
-export async function loadView(state: ViewState, query: Query, store: Store, at: QueryContext): Promise<ViewData> {
+export async function loadView(state: ViewState, query: Query, store: StatsQuestions, at: QueryContext): Promise<ViewData> {
   const { range, stats } = query;
   const { now, timezone } = at;
   const intervals = intervalsOf(range, timezone);

@@ -6,8 +6,9 @@ import { sharedClickHouse, uniqueDatabase } from '../../../../test/support/click
 import { ClickHouseStore } from './clickhouse/clickhouse-store.ts';
 import { JsonStore } from './json/json-store.ts';
 import { SqliteStore } from './sqlite/sqlite-store.ts';
-import type { Store } from './types.ts';
-import type { StoredEvent } from '../model/events.ts';
+import { ENGINES as REGISTERED } from './engines.ts';
+import type { HistoryImport, Store } from './types.ts';
+import { type StoredEvent, VISIT_ATTRIBUTES } from '../model/events.ts';
 
 /**
  * The one storage contract, run against every engine (FOOTFALL_TEST_ENGINES=sqlite,json picks).
@@ -156,7 +157,9 @@ describe.each(Object.keys(ENGINES).filter((e) => selected.includes(e)))('store c
   });
 
   it('keeps one salt per bucket across reopen and destroys old ones from its files', async () => {
+    expect(await store.storedSalt(B)).toBeUndefined();
     const first = await store.salt(B);
+    expect(Buffer.from((await store.storedSalt(B))!).equals(Buffer.from(first))).toBe(true);
     expect(first).toHaveLength(32);
     await store.close();
     store = await open();
@@ -167,6 +170,13 @@ describe.each(Object.keys(ENGINES).filter((e) => selected.includes(e)))('store c
     const forms = [Buffer.from(first), Buffer.from(first).toString('base64'), Buffer.from(first).toString('hex'), Buffer.from(first).toString('hex').toUpperCase()];
     for (const file of await diskOf(engine, dir)) for (const form of forms) expect(readFileSync(file).includes(form), file).toBe(false);
     expect(Buffer.from(await store.salt(B + 86_400_000)).equals(Buffer.from(next))).toBe(true);
+    expect(await store.storedSalt(B)).toBeUndefined();
+  });
+
+  it('exports a range of events as they were appended, each with its visit attributes', async () => {
+    await store.append(EVENTS);
+    expect(await store.exportEvents(T0 + 60 * s, T0 + 7200 * s)).toEqual(EVENTS.slice(1, 6).map(withVisitAttributes));
+    expect(await store.exportEvents(DAY.from, DAY.to)).toEqual(EVENTS.map(withVisitAttributes));
   });
 
   it('prunes events before a time and the visits of ended buckets', async () => {
@@ -200,6 +210,60 @@ describe.each(Object.keys(ENGINES).filter((e) => selected.includes(e)))('store c
     expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
 });
+
+/** History in, on the engines a migration can copy into. */
+const TARGETS = Object.keys(ENGINES).filter((e) => selected.includes(e) && 'openTarget' in REGISTERED[e as keyof typeof REGISTERED]);
+describe.each(TARGETS)('store contract, history import: %s', (engine) => {
+  let dir: string;
+  let store: Store;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), `footfall-${engine}-`));
+    store = await ENGINES[engine]!(dir);
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('imports a range, replaces only what earlier imports stored there, and reseals', async () => {
+    const target = store as Store & HistoryImport & { sealedBuckets(from: number, to: number): Promise<readonly unknown[]> };
+    const live = EVENTS.filter((e) => e.session === 'sb');
+    const copied = EVENTS.filter((e) => e.session !== 'sb');
+    await target.append(live);
+    await target.seal(B + 86_400_000);
+    expect(await target.importedCount(DAY.from, DAY.to)).toBe(0);
+    // An interrupted earlier run that stored a part of the day; then the whole day.
+    await target.importEvents(DAY.from, DAY.to, copied.slice(0, 2));
+    expect(await target.importedCount(DAY.from, DAY.to)).toBe(2);
+    await target.importEvents(DAY.from, DAY.to, copied);
+    expect(await target.importedCount(DAY.from, DAY.to)).toBe(copied.length);
+    await target.seal(B + 86_400_000);
+    expect(await target.totals(DAY)).toEqual({ visitors: 2, visits: 3, pageviews: 4, events: 1, bounces: 2, visitPageviews: 4, durationMs: 150_000 });
+    // From rollups again: the day's bucket was sealed anew after the import.
+    expect((await target.sealedBuckets(DAY.from, DAY.to)).length).toBe(1);
+    await target.importSalt(B, Buffer.alloc(32, 7));
+    expect(Buffer.from(await target.salt(B)).equals(Buffer.alloc(32, 7))).toBe(true);
+    // A bucket's own salt is never replaced.
+    await target.importSalt(B, Buffer.alloc(32, 8));
+    expect(Buffer.from(await target.salt(B)).equals(Buffer.alloc(32, 7))).toBe(true);
+  });
+});
+
+it('runs the contract on every registered engine', () => {
+  expect(Object.keys(ENGINES).sort()).toEqual(Object.keys(REGISTERED).sort());
+});
+
+/** An event with the attributes of its visit, which are its visit's first event's. */
+function withVisitAttributes(e: StoredEvent): StoredEvent {
+  const first = EVENTS.find((f) => f.session === e.session)!;
+  const out: StoredEvent = { ...e };
+  for (const a of VISIT_ATTRIBUTES) {
+    if (first[a] === undefined) delete out[a];
+    else out[a] = first[a];
+  }
+  return out;
+}
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })

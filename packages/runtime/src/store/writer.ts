@@ -1,6 +1,6 @@
 import { FootfallStorageError } from '../errors.ts';
 import type { StoredEvent } from '../model/events.ts';
-import type { Store } from './types.ts';
+import type { EventSink } from './types.ts';
 
 /** The queue is full: the collector answers 503 with Retry-After instead of buffering without end. */
 export class QueueFullError extends FootfallStorageError {
@@ -41,7 +41,7 @@ export class BatchWriter {
   #closed = false;
 
   constructor(
-    readonly store: Store,
+    readonly store: EventSink,
     readonly maxQueue = 10_000,
     readonly maxBatch = 2_000,
     readonly minIntervalMs = store.commitIntervalMs,

@@ -1,4 +1,4 @@
-import type { Store } from '../store/types.ts';
+import type { SaltVault } from '../store/types.ts';
 import { bucketAt, type Bucket } from './buckets.ts';
 import { VisitorHasher } from './hash.ts';
 
@@ -19,7 +19,7 @@ export class SaltKeeper {
   #ready: CurrentSalt | undefined;
 
   constructor(
-    readonly store: Store,
+    readonly store: SaltVault,
     readonly rotationHours: number,
     readonly timezone: string,
   ) {}

@@ -1,7 +1,7 @@
 import type { SafeHtml } from '../../html/template.ts';
 import type { Query } from '../../model/query.ts';
 import type { BreakdownRow, PropertyName } from '../../model/stats.ts';
-import type { Store } from '../../store/types.ts';
+import type { StatsQuestions } from '../../store/types.ts';
 import type { ViewState } from '../view-state.ts';
 
 /** Rows per card: the long tail is one click away in the CSV export. */
@@ -30,7 +30,7 @@ export interface CardData {
 }
 
 /** The store questions a card may ask. */
-export type CardStore = Pick<Store, 'breakdown' | 'propKeys'>;
+export type CardStore = Pick<StatsQuestions, 'breakdown' | 'propKeys'>;
 
 /**
  * One box on the dashboard: what it asks the store for the current view, and how it shows the

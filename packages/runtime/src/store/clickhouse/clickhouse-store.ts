@@ -1,5 +1,5 @@
 import type { ClickHouseSettings } from '../../options.ts';
-import type { Store } from '../types.ts';
+import type { HistoryImport, Store } from '../types.ts';
 import { Connection, int } from './connection.ts';
 import * as questions from './planner.ts';
 import { realtime } from './queries.ts';
@@ -9,8 +9,13 @@ import { migrate } from './schema.ts';
 import { type EventRow, KINDS, KIND_CODES, type StoredEvent, VISIT_ATTRIBUTES, type Visit } from '../../model/events.ts';
 import type { Interval, PropertyName, StatsQuery } from '../../model/stats.ts';
 
-/** Storage-order numbers below this belong to migrated events (see appendWithSeq). */
-export const MIGRATED_SEQ_LIMIT = 1e15;
+/** Storage-order numbers below this belong to imported (migrated) events; live ones are above. */
+const IMPORTED_SEQ_LIMIT = 1e15;
+/** Imported events of one UTC day are numbered from day * SEQ_PER_DAY. */
+const SEQ_PER_DAY = 10_000_000;
+const DAY = 86_400_000;
+/** Events per INSERT of an import (one INSERT of one block is atomic in ClickHouse). */
+const IMPORT_CHUNK = 100_000;
 
 export interface ClickHouseStoreOptions {
   /** How long a new bucket's salt settles before instances take it (see salts.ts). */
@@ -24,14 +29,14 @@ export interface ClickHouseStoreOptions {
  * are answered inside ClickHouse (queries.ts); appends are the BatchWriter's group commits, one
  * INSERT each, acknowledged only once the INSERT returned.
  */
-export class ClickHouseStore implements Store {
+export class ClickHouseStore implements Store, HistoryImport {
   readonly engine = 'clickhouse' as const;
   /** Each INSERT makes a part on the server: under load, batch a few milliseconds' events. */
   readonly commitIntervalMs = 20;
   readonly database: string;
   readonly #c: Connection;
   readonly #salts: SaltTables;
-  /** The connection, for migrations and benchmarks (counting, deleting their own rows). */
+  /** The connection, for tests and benchmarks (counting, deleting their own rows). */
   get connection(): Connection {
     return this.#c;
   }
@@ -66,15 +71,15 @@ export class ClickHouseStore implements Store {
     if (events.length === 0) return;
     const first = this.#seq;
     this.#seq += events.length;
-    await this.appendWithSeq(events, first);
+    await this.#insert(events, first);
   }
 
   /**
-   * Appends with storage-order numbers from `firstSeq` on. Live appends number from the clock
-   * (about 1.8e15); a migration numbers its events below MIGRATED_SEQ_LIMIT, so it can find and
-   * redo exactly what it copied.
+   * Inserts with storage-order numbers from `firstSeq` on. Live appends number from the clock
+   * (about 1.8e15); imports number below IMPORTED_SEQ_LIMIT, so a later import finds and redoes
+   * exactly what an earlier one copied.
    */
-  async appendWithSeq(events: readonly StoredEvent[], firstSeq: number): Promise<void> {
+  async #insert(events: readonly StoredEvent[], firstSeq: number): Promise<void> {
     let seq = firstSeq;
     await this.#c.insert(
       'events',
@@ -127,6 +132,10 @@ export class ClickHouseStore implements Store {
     return this.#salts.get(bucket);
   }
 
+  storedSalt(bucket: number): Promise<Uint8Array | undefined> {
+    return this.#salts.stored(bucket);
+  }
+
   importSalt(bucket: number, salt: Uint8Array): Promise<void> {
     return this.#salts.import(bucket, salt);
   }
@@ -163,24 +172,66 @@ export class ClickHouseStore implements Store {
     }
     const [left] = await this.#c.rows<{ n: string }>(`SELECT count() AS n FROM events WHERE ts < ${int(before)}`);
     if (Number(left?.n ?? 0) > 0) await this.#c.command(`ALTER TABLE events DELETE WHERE ts < ${int(before)}`, true);
-    for (let i = 0; i < 600; i++) {
-      const pending = await this.#c.rows(`SELECT 1 FROM system.mutations WHERE database = currentDatabase() AND is_done = 0 LIMIT 1`);
-      if (pending.length === 0) break;
-      await new Promise((res) => setTimeout(res, 100));
-    }
+    await this.#mutationsDone();
     return count;
   }
 
+  /** ALTER ... DELETE runs in the background on every server version: wait until it has. */
+  async #mutationsDone(): Promise<void> {
+    for (let i = 0; i < 600; i++) {
+      const pending = await this.#c.rows(`SELECT 1 FROM system.mutations WHERE database = currentDatabase() AND is_done = 0 LIMIT 1`);
+      if (pending.length === 0) return;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  }
+
+  async importedCount(from: number, to: number): Promise<number> {
+    const [r] = await this.#c.rows<{ n: string }>(`SELECT count() AS n FROM events WHERE ${imported(from, to)}`);
+    return Number(r?.n ?? 0);
+  }
+
+  async importEvents(from: number, to: number, events: readonly StoredEvent[]): Promise<void> {
+    if ((await this.importedCount(from, to)) > 0) {
+      await this.#c.command(`ALTER TABLE events DELETE WHERE ${imported(from, to)}`, true);
+      await this.#mutationsDone();
+    }
+    // Sealed buckets from the one holding `from` on no longer match their events; sealing
+    // continues after the last sealed bucket, so all of them go and the next seal rebuilds them.
+    const [first] = await this.#c.rows<{ b: string; n: string }>(`SELECT min(bucket) AS b, count() AS n FROM sealed WHERE bucket_end > ${int(from)}`);
+    if (first && Number(first.n) > 0) {
+      await rollups.forgetBucketsFrom(this.#c, Number(first.b));
+      await this.#mutationsDone();
+    }
+    const firstSeq = Math.floor(from / DAY) * SEQ_PER_DAY;
+    for (let i = 0; i < events.length; i += IMPORT_CHUNK) await this.#insert(events.slice(i, i + IMPORT_CHUNK), firstSeq + i);
+  }
+
+  async exportEvents(from: number, to: number): Promise<StoredEvent[]> {
+    return (await this.#read(from, to)).map(([r, session]) => {
+      const e: StoredEvent = { ts: r.ts, kind: r.kind, bucket: r.visit.bucket, visitor: r.visit.visitor, session, path: r.path };
+      for (const a of VISIT_ATTRIBUTES) if (r.visit[a] !== undefined) e[a] = r.visit[a];
+      if (r.name !== undefined) e.name = r.name;
+      if (r.props !== undefined) e.props = r.props;
+      if (r.engaged !== undefined) e.engaged = r.engaged;
+      return e;
+    });
+  }
+
   /**
-   * Raw events of a range joined to their visits, for migrations and tests only: the dashboard's
+   * Raw events of a range joined to their visits, for tests only: the dashboard's
    * questions never load rows. A visit's attributes are its first event's.
    */
   async rows(from: number, to: number): Promise<EventRow[]> {
+    return (await this.#read(from, to)).map(([row]) => row);
+  }
+
+  /** Events of [from, to) with their visits and session ids. */
+  async #read(from: number, to: number): Promise<[EventRow, string][]> {
     const lo = await this.#c.rows<{ lo: string; n: string }>(`SELECT min(bucket) AS lo, count() AS n FROM events WHERE ts >= ${int(from)} AND ts < ${int(to)}`);
     if (!lo[0] || Number(lo[0].n) === 0) return [];
     const all = await this.#c.rows<Record<string, string | number | string[]>>(`SELECT * FROM events WHERE ts >= ${lo[0].lo} AND ts < ${int(to)} ORDER BY ts, seq`);
     const visits = new Map<string, Visit>();
-    const out: EventRow[] = [];
+    const out: [EventRow, string][] = [];
     for (const r of all) {
       const id = `${r.bucket}|${r.session}`;
       let visit = visits.get(id);
@@ -193,7 +244,7 @@ export class ClickHouseStore implements Store {
       const keys = r.prop_keys as string[];
       const values = r.prop_values as string[];
       const kind = KINDS[Number(r.kind)]!;
-      out.push({
+      const row: EventRow = {
         ts: Number(r.ts),
         kind,
         path: String(r.path),
@@ -201,7 +252,8 @@ export class ClickHouseStore implements Store {
         name: r.name === '' ? undefined : String(r.name),
         props: keys.length ? Object.fromEntries(keys.map((k, i) => [k, values[i]!])) : undefined,
         engaged: kind === 'engagement' ? Number(r.engaged) : undefined,
-      });
+      };
+      out.push([row, String(r.session)]);
     }
     return out;
   }
@@ -209,4 +261,9 @@ export class ClickHouseStore implements Store {
   async close(): Promise<void> {
     await this.#c.close();
   }
+}
+
+/** The imported events of [from, to) (see #insert). */
+function imported(from: number, to: number): string {
+  return `ts >= ${int(from)} AND ts < ${int(to)} AND seq < ${IMPORTED_SEQ_LIMIT}`;
 }

@@ -58,6 +58,16 @@ export class SaltTables {
     return salt;
   }
 
+  /** The bucket's salt if one was chosen or offered, without offering one. */
+  async stored(bucket: number): Promise<Uint8Array | undefined> {
+    const cached = this.#cache.get(bucket);
+    if (cached) return cached;
+    const exists = await this.#c.rows(`SELECT 1 FROM system.tables WHERE database = currentDatabase() AND name = '${SaltTables.table(bucket)}'`);
+    if (exists.length === 0) return undefined;
+    const [row] = await this.#c.rows<{ salt: string }>(`SELECT salt FROM ${SaltTables.table(bucket)} ORDER BY salt LIMIT 1`);
+    return row ? new Uint8Array(Buffer.from(row.salt, 'hex')) : undefined;
+  }
+
   /** Takes over an existing salt (migration), unless the bucket has one already. */
   async import(bucket: number, salt: Uint8Array): Promise<void> {
     const table = SaltTables.table(bucket);

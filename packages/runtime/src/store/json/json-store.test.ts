@@ -14,7 +14,7 @@ it('keeps one file per rotation bucket and enforces its stated size limit with a
   expect(JSON.parse(readFileSync(join(dir, 'events', '100.json'), 'utf8')).events).toHaveLength(1);
   expect(JSON.parse(readFileSync(join(dir, 'events', '200.json'), 'utf8')).events).toHaveLength(1);
   const flood = Array.from({ length: MAX_EVENTS_PER_BUCKET }, (_, i) => e(3 + i, 200));
-  await expect(store.append(flood)).rejects.toThrow(/at most 200,000 events per rotation bucket.*npx footfall migrate-json.*FOOTFALL_STORAGE=sqlite/);
+  await expect(store.append(flood)).rejects.toThrow(/at most 200,000 events per rotation bucket.*npx footfall migrate --to sqlite.*FOOTFALL_STORAGE=sqlite/);
   // The refused batch left nothing behind.
   expect(await store.totals({ from: 0, to: Number.MAX_SAFE_INTEGER, filters: [] })).toMatchObject({ pageviews: 2 });
   await store.close();
@@ -39,7 +39,7 @@ it('past its limit the collector answers 503 with Retry-After, logs one line nam
     expect(said[0]).toMatch(/^@footfall\/runtime: event not stored: .*the JSON store holds at most 3 events per rotation bucket /);
     expect(said[0]!.match(/@footfall\/runtime/g)).toHaveLength(1);
     expect(said[0]).toContain(join(dir, 'events'));
-    expect(said[0]).toMatch(/refused until the next bucket starts\. Switch to SQLite.*npx footfall migrate-json.*FOOTFALL_STORAGE=sqlite/);
+    expect(said[0]).toMatch(/refused until the next bucket starts\. Switch to SQLite.*npx footfall migrate --to sqlite.*FOOTFALL_STORAGE=sqlite/);
     // Reads go on; nothing of the refused events was stored.
     expect(await h.api('summary?period=today')).toMatchObject({ pageviews: 3 });
     h.clock.now += 24 * 3_600_000;

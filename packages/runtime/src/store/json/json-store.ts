@@ -154,7 +154,7 @@ export class JsonStore extends PlannedStore implements Store {
       if (segment.rows.length + list.length > this.#maxEvents) {
         throw new FootfallStorageError(
           `the JSON store holds at most ${this.#maxEvents.toLocaleString('en')} events per rotation bucket and this one (${segment.adapter.file}) is full: ` +
-            'its events are refused until the next bucket starts. Switch to SQLite, made for this traffic: stop the server, run `npx footfall migrate-json`, set FOOTFALL_STORAGE=sqlite and start it again.',
+            'its events are refused until the next bucket starts. Switch to SQLite, made for this traffic: stop the server, run `npx footfall migrate --to sqlite`, set FOOTFALL_STORAGE=sqlite and start it again.',
         );
       }
       groups.push([segment, bucket, list]);
@@ -206,11 +206,31 @@ export class JsonStore extends PlannedStore implements Store {
 
   async rows(from: number, to: number): Promise<EventRow[]> {
     const out: EventRow[] = [];
-    const take = (segment: Segment) => {
-      for (const r of segment.rows) if (r.ts >= from && r.ts < to) out.push(r);
-    };
-    for (const [bucket, sealed] of this.#sealed) if (sealed.first < to && sealed.end > from) take(await this.#sealedSegment(bucket));
-    for (const segment of this.#open.values()) take(segment);
+    for (const segment of await this.#segments(from, to)) for (const r of segment.rows) if (r.ts >= from && r.ts < to) out.push(r);
+    return out.sort((a, b) => a.ts - b.ts);
+  }
+
+  /** The segments that may hold events of [from, to): sealed ones read on demand, open ones. */
+  async #segments(from: number, to: number): Promise<Segment[]> {
+    const out: Segment[] = [];
+    for (const [bucket, sealed] of this.#sealed) if (sealed.first < to && sealed.end > from) out.push(await this.#sealedSegment(bucket));
+    return [...out, ...this.#open.values()];
+  }
+
+  async exportEvents(from: number, to: number): Promise<StoredEvent[]> {
+    const out: StoredEvent[] = [];
+    for (const segment of await this.#segments(from, to)) {
+      const sessions = new Map([...segment.visits].map(([session, visit]) => [visit, session]));
+      for (const r of segment.rows) {
+        if (r.ts < from || r.ts >= to) continue;
+        const e: StoredEvent = { ts: r.ts, kind: r.kind, bucket: r.visit.bucket, visitor: r.visit.visitor, session: sessions.get(r.visit)!, path: r.path };
+        for (const a of VISIT_ATTRIBUTES) if (r.visit[a] !== undefined) e[a] = r.visit[a];
+        if (r.name !== undefined) e.name = r.name;
+        if (r.props !== undefined) e.props = r.props;
+        if (r.engaged !== undefined) e.engaged = r.engaged;
+        out.push(e);
+      }
+    }
     return out.sort((a, b) => a.ts - b.ts);
   }
 
@@ -284,6 +304,11 @@ export class JsonStore extends PlannedStore implements Store {
       this.#main.data = next;
       return new Uint8Array(salt);
     });
+  }
+
+  async storedSalt(bucket: number): Promise<Uint8Array | undefined> {
+    const existing = this.#main.data.salts[bucket];
+    return existing ? new Uint8Array(Buffer.from(existing, 'base64')) : undefined;
   }
 
   async destroySaltsBefore(bucket: number): Promise<void> {

@@ -6,8 +6,8 @@ import { FootfallStorageError } from '../../errors.ts';
 import type { SealedBucket } from '../../stats/plan.ts';
 import { PlannedStore } from '../planned-store.ts';
 import { rollupBucket, type RollupRow } from '../../stats/rollup.ts';
-import { KINDS, VISIT_ATTRIBUTES, type EventRow, type StoredEvent, type Visit } from '../../model/events.ts';
-import type { Store } from '../types.ts';
+import { KINDS, KIND_CODES, VISIT_ATTRIBUTES, type EventRow, type StoredEvent, type Visit } from '../../model/events.ts';
+import type { HistoryImport, Store } from '../types.ts';
 import { openConnection } from './connection.ts';
 import { LiveFeed } from './live-feed.ts';
 import type { LiveRollups } from '../../stats/live-rollup.ts';
@@ -19,7 +19,9 @@ import { checkIntegrity, INTEGRITY_WAIT_MS } from './integrity.ts';
 import { WriterThread } from './writer-thread.ts';
 import { arrayQuery, type ArrayQuery } from './compat.ts';
 
-export const SQLITE_FILE = 'footfall.db';
+import { SQLITE_FILE } from './file-name.ts';
+
+export { SQLITE_FILE };
 
 type Row = Record<string, unknown>;
 
@@ -28,7 +30,7 @@ type Row = Record<string, unknown>;
  * collector writes; synchronous=FULL makes each group commit durable against power loss, which
  * batching keeps cheap. secure_delete zeroes deleted content, so a destroyed salt leaves no copy.
  */
-export class SqliteStore extends PlannedStore implements Store {
+export class SqliteStore extends PlannedStore implements Store, HistoryImport {
   readonly engine = 'sqlite' as const;
   /** Commits run in the append worker: batches form by themselves while it fsyncs. */
   readonly commitIntervalMs = 0;
@@ -273,9 +275,86 @@ export class SqliteStore extends PlannedStore implements Store {
     return salt;
   }
 
-  /** Takes over a salt from another engine (the JSON migration): visitors keep their hash. */
-  importSalt(bucket: number, salt: Uint8Array): void {
+  async storedSalt(bucket: number): Promise<Uint8Array | undefined> {
+    const row = this.#db.prepare('SELECT salt FROM salts WHERE bucket = ?').get(bucket) as Row | undefined;
+    return row ? new Uint8Array(row.salt as Uint8Array) : undefined;
+  }
+
+  async importSalt(bucket: number, salt: Uint8Array): Promise<void> {
     this.#db.prepare('INSERT OR IGNORE INTO salts (bucket, salt) VALUES (?, ?)').run(bucket, salt);
+  }
+
+  async exportEvents(from: number, to: number): Promise<StoredEvent[]> {
+    const rows = this.#db
+      .prepare(
+        `SELECT e.ts, e.kind, e.path, e.name, e.props, e.engaged, v.bucket, v.session, v.visitor, ${VISIT_ATTRIBUTES.map((a) => `v.${a}`).join(', ')}
+         FROM events e JOIN visits v ON v.id = e.visit WHERE e.ts >= ? AND e.ts < ? ORDER BY e.ts, e.visit, e.seq`,
+      )
+      .all(from, to) as Row[];
+    return rows.map((r) => {
+      const e: StoredEvent = {
+        ts: Number(r.ts),
+        kind: KINDS[r.kind as number]!,
+        bucket: Number(r.bucket),
+        visitor: Buffer.from(r.visitor as Uint8Array).toString('hex'),
+        session: String(r.session),
+        path: this.#strings.text(r.path as number),
+      };
+      for (const a of VISIT_ATTRIBUTES) if (r[a] !== null) e[a] = this.#strings.text(r[a] as number);
+      if (r.name !== null) e.name = String(r.name);
+      if (r.props !== null) e.props = JSON.parse(r.props as string) as Record<string, string>;
+      if (r.engaged !== null) e.engaged = Number(r.engaged);
+      return e;
+    });
+  }
+
+  // Imported events carry negative seqs (live ones count up from 0): a later import finds them,
+  // and only them, to replace.
+
+  async importedCount(from: number, to: number): Promise<number> {
+    return Number((this.#db.prepare('SELECT count(*) AS n FROM events WHERE ts >= ? AND ts < ? AND seq < 0').get(from, to) as Row).n);
+  }
+
+  /** One transaction: an interrupted import leaves the range as it was. */
+  async importEvents(from: number, to: number, events: readonly StoredEvent[]): Promise<void> {
+    const findVisit = this.#db.prepare('SELECT id FROM visits WHERE session = ? AND bucket = ?');
+    const insertVisit = this.#db.prepare(
+      `INSERT INTO visits (bucket, session, visitor, ${VISIT_ATTRIBUTES.join(', ')}) VALUES (?, ?, ?, ${VISIT_ATTRIBUTES.map(() => '?').join(', ')}) RETURNING id`,
+    );
+    const insertEvent = this.#db.prepare('INSERT INTO events (ts, visit, seq, kind, path, name, props, engaged) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      const replaced = this.#db.prepare('SELECT DISTINCT visit FROM events WHERE ts >= ? AND ts < ? AND seq < 0').all(from, to) as Row[];
+      this.#db.prepare('DELETE FROM events WHERE ts >= ? AND ts < ? AND seq < 0').run(from, to);
+      const orphan = this.#db.prepare('DELETE FROM visits WHERE id = ? AND NOT EXISTS (SELECT 1 FROM events WHERE visit = ?)');
+      for (const { visit } of replaced) orphan.run(visit as number, visit as number);
+      const first = this.#db.prepare('SELECT min(bucket) AS b FROM sealed WHERE end > ?').get(from) as Row;
+      if (first.b !== null) this.#months.unsealFrom(Number(first.b));
+      const visits = new Map<string, number>();
+      events.forEach((e, i) => {
+        const key = `${e.bucket}|${e.session}`;
+        let visit = visits.get(key) ?? (findVisit.get(e.session, e.bucket) as Row | undefined)?.id;
+        if (visit === undefined) {
+          const attributes = VISIT_ATTRIBUTES.map((a) => (e[a] === undefined ? null : this.#strings.intern(e[a])));
+          visit = (insertVisit.get(e.bucket, e.session, Buffer.from(e.visitor, 'hex'), ...attributes) as Row).id;
+        }
+        visits.set(key, Number(visit));
+        insertEvent.run(
+          e.ts,
+          Number(visit),
+          i - events.length,
+          KIND_CODES[e.kind],
+          this.#strings.intern(e.path),
+          e.name ?? null,
+          e.props ? JSON.stringify(e.props) : null,
+          e.engaged ?? null,
+        );
+      });
+      this.#db.exec('COMMIT');
+    } catch (error) {
+      this.#rollback();
+      throw storageFailure(error, this.file, `could not import ${events.length} event(s) into`);
+    }
   }
 
   async destroySaltsBefore(bucket: number): Promise<void> {
