@@ -132,37 +132,30 @@ export class MonthRollups {
     this.#addBucket.run(month, bucket, bucket);
   }
 
-  /**
-   * Unseals every bucket from `bucket` on (an import changed their events): drops their rollups
-   * and the months that summed any of them, then rebuilds the month `bucket` lies in from its
-   * buckets before it. Sealing continues after the last sealed bucket, so it seals them again.
-   * Call in a transaction.
-   */
+  /** Unseals every bucket from `bucket` on: an import changed their events. Call in a transaction. */
   unsealFrom(bucket: number): void {
-    const month = monthOf(bucket);
-    const rollups = this.#db.prepare('DELETE FROM rollups WHERE property = ? AND bucket >= ?');
-    for (const p of properties(this.#db, 'rollups')) rollups.run(p, bucket);
-    this.#db.prepare('DELETE FROM sealed WHERE bucket >= ?').run(bucket);
-    const months = this.#db.prepare('DELETE FROM month_rollups WHERE property = ? AND month >= ?');
-    for (const p of properties(this.#db, 'month_rollups')) months.run(p, month);
-    this.#db.prepare('DELETE FROM months WHERE month >= ?').run(month);
-    rebuild(this.#db, month, month);
+    this.#unseal('>=', bucket);
+  }
+
+  /** Unseals every bucket up to `bucket`: retention deleted some of their events. Call in a transaction. */
+  prune(bucket: number): void {
+    this.#unseal('<=', bucket);
   }
 
   /**
-   * Unseals every bucket up to `bucket`: drops their rollups and the months that summed any of
-   * them, then rebuilds the month `bucket` lies in from its remaining buckets. Deletes seek each
-   * property's rows (the keys start with the property) instead of scanning the whole table. Call
-   * in a transaction.
+   * Drops the rollups of the buckets on one side of `bucket` (it included) and the months that
+   * summed any of them, then rebuilds the month `bucket` lies in from its buckets left. Sealing
+   * continues after the last sealed bucket, so buckets unsealed at the end are sealed again.
+   * Deletes seek each property's rows (the keys start with the property) instead of scanning.
    */
-  prune(bucket: number): void {
+  #unseal(side: '<=' | '>=', bucket: number): void {
     const month = monthOf(bucket);
-    const rollups = this.#db.prepare('DELETE FROM rollups WHERE property = ? AND bucket <= ?');
+    const rollups = this.#db.prepare(`DELETE FROM rollups WHERE property = ? AND bucket ${side} ?`);
     for (const p of properties(this.#db, 'rollups')) rollups.run(p, bucket);
-    this.#db.prepare('DELETE FROM sealed WHERE bucket <= ?').run(bucket);
-    const months = this.#db.prepare('DELETE FROM month_rollups WHERE property = ? AND month <= ?');
+    this.#db.prepare(`DELETE FROM sealed WHERE bucket ${side} ?`).run(bucket);
+    const months = this.#db.prepare(`DELETE FROM month_rollups WHERE property = ? AND month ${side} ?`);
     for (const p of properties(this.#db, 'month_rollups')) months.run(p, month);
-    this.#db.prepare('DELETE FROM months WHERE month <= ?').run(month);
+    this.#db.prepare(`DELETE FROM months WHERE month ${side} ?`).run(month);
     rebuild(this.#db, month, month);
   }
 }
