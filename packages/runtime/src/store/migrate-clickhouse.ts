@@ -102,6 +102,7 @@ function toStored(r: EventRow): StoredEvent {
   if (r.name !== undefined) e.name = r.name;
   if (r.props !== undefined) e.props = r.props;
   if (r.engaged !== undefined) e.engaged = r.engaged;
+  if (r.scroll !== undefined) e.scroll = r.scroll;
   return e;
 }
 

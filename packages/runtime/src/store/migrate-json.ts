@@ -38,13 +38,14 @@ export async function migrateJsonToSqlite(dir: string, sealBefore: number): Prom
     for (const file of segments) {
       const data = (await new DurableJsonFile(join(dir, SEGMENT_DIR, file), segmentShape(Number(file.slice(0, -5)))).read())!;
       const visits = new Map(data.visits.map(([key, session, visitor, attributes]) => [key, { session, visitor, attributes }]));
-      const batch: StoredEvent[] = data.events.map(([ts, visitKey, kind, path, name, props, engaged]) => {
+      const batch: StoredEvent[] = data.events.map(([ts, visitKey, kind, path, name, props, engaged, scroll]) => {
         const visit = visits.get(visitKey)!;
         const event: StoredEvent = { ts, kind: KINDS[kind]!, bucket: data.bucket, visitor: visit.visitor, session: visit.session, path };
         for (const a of VISIT_ATTRIBUTES) if (visit.attributes[a] !== undefined) event[a] = visit.attributes[a];
         if (name !== null) event.name = name;
         if (props !== null) event.props = props;
         if (engaged !== null) event.engaged = engaged;
+        if (scroll !== undefined) event.scroll = scroll;
         return event;
       });
       await sqlite.append(batch.sort((a, b) => a.ts - b.ts));

@@ -91,6 +91,7 @@ export class ClickHouseStore implements Store {
           prop_keys: e.props ? Object.keys(e.props) : [],
           prop_values: e.props ? Object.values(e.props) : [],
           engaged: e.engaged ?? 0,
+          scroll: e.scroll ?? null,
         };
         for (const a of VISIT_ATTRIBUTES) row[a] = e[a] ?? '';
         return row;
@@ -201,6 +202,7 @@ export class ClickHouseStore implements Store {
         name: r.name === '' ? undefined : String(r.name),
         props: keys.length ? Object.fromEntries(keys.map((k, i) => [k, values[i]!])) : undefined,
         engaged: kind === 'engagement' ? Number(r.engaged) : undefined,
+        scroll: r.scroll === null || r.scroll === undefined ? undefined : Number(r.scroll),
       });
     }
     return out;

@@ -59,10 +59,10 @@ export class SqliteStore extends PlannedStore implements Store {
     this.#visitsInRange = arrayQuery(
       this.#db.prepare(`SELECT id, bucket, visitor, ${VISIT_ATTRIBUTES.join(', ')} FROM visits WHERE id IN (SELECT DISTINCT visit FROM events WHERE ts >= ? AND ts < ?)`),
     );
-    this.#eventsInRange = arrayQuery(this.#db.prepare('SELECT ts, visit, kind, path, name, props, engaged FROM events WHERE ts >= ? AND ts < ? ORDER BY ts, visit, seq'));
+    this.#eventsInRange = arrayQuery(this.#db.prepare('SELECT ts, visit, kind, path, name, props, engaged, scroll FROM events WHERE ts >= ? AND ts < ? ORDER BY ts, visit, seq'));
     this.#months = new MonthRollups(this.#db);
     this.#seriesOfValue = arrayQuery(
-      this.#db.prepare(`SELECT bucket, value, visitors, visits, pageviews, events, bounces, visit_pageviews, duration_ms, engaged_ms
+      this.#db.prepare(`SELECT bucket, value, visitors, visits, pageviews, events, bounces, visit_pageviews, duration_ms, engaged_ms, scroll_sum, scroll_count
       FROM rollups WHERE property = ? AND bucket BETWEEN ? AND ? AND value = ?`),
     );
   }
@@ -145,13 +145,14 @@ export class SqliteStore extends PlannedStore implements Store {
       });
       visits.set(v[0] as number, visit as unknown as Visit);
     }
-    return this.#eventsInRange(from, to).map(([ts, visit, kind, path, name, props, engaged]) => ({
+    return this.#eventsInRange(from, to).map(([ts, visit, kind, path, name, props, engaged, scroll]) => ({
       ts: ts as number,
       kind: KINDS[kind as number]!,
       path: this.#strings.text(path as number),
       name: (name as string | null) ?? undefined,
       props: props ? (JSON.parse(props as string) as Record<string, string>) : undefined,
       engaged: (engaged as number | null) ?? undefined,
+      scroll: (scroll as number | null) ?? undefined,
       visit: visits.get(visit as number)!,
     }));
   }
@@ -190,9 +191,11 @@ export class SqliteStore extends PlannedStore implements Store {
     return new Map(rows.map(([bucket, ...r]) => [bucket!, this.#toRollup(property, r)]));
   }
 
-  /** A row of [value id, visitors, visits, pageviews, events, bounces, visit pageviews, duration, engaged]. */
+  /** A row of [value id, visitors, visits, pageviews, events, bounces, visit pageviews, duration, engaged, scroll sum, scroll count]. */
   #toRollup(property: string, r: number[]): RollupRow {
-    const [value, visitors, visits, pageviews, events, bounces, visitPageviews, durationMs, engagedMs] = r as [
+    const [value, visitors, visits, pageviews, events, bounces, visitPageviews, durationMs, engagedMs, scrollSum, scrollCount] = r as [
+      number,
+      number,
       number,
       number,
       number,
@@ -203,7 +206,7 @@ export class SqliteStore extends PlannedStore implements Store {
       number,
       number,
     ];
-    return { property, value: this.#strings.text(value), visitors, visits, pageviews, events, bounces, visitPageviews, durationMs, engagedMs };
+    return { property, value: this.#strings.text(value), visitors, visits, pageviews, events, bounces, visitPageviews, durationMs, engagedMs, scrollSum, scrollCount };
   }
 
   async seal(before: number): Promise<void> {
@@ -213,7 +216,7 @@ export class SqliteStore extends PlannedStore implements Store {
     const open = (
       this.#db.prepare('SELECT DISTINCT bucket FROM visits WHERE bucket > ? AND bucket < ? ORDER BY bucket').all(last ?? -Number.MAX_SAFE_INTEGER, before) as Row[]
     ).map((r) => Number(r.bucket));
-    const insert = this.#db.prepare(`INSERT INTO rollups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const insert = this.#db.prepare(`INSERT INTO rollups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     // Buckets partition time: no event lies between a bucket's start and the next bucket that
     // has events (or the open bucket), so the sealed bucket covers that whole span.
     for (const [i, bucket] of open.entries()) {
@@ -238,6 +241,8 @@ export class SqliteStore extends PlannedStore implements Store {
               r.visitPageviews,
               r.durationMs,
               r.engagedMs,
+              r.scrollSum,
+              r.scrollCount,
             );
           this.#months.add(bucket, rollups, (text) => this.#strings.intern(text));
         }
