@@ -311,6 +311,6 @@ describe('stats API', () => {
     expect(csv).toContain(`event,"'=HYPERLINK(""http://evil"",""x"")"`);
     expect(csv).toContain("event,'@SUM(A1)");
     expect(csv).not.toMatch(/^[^,]*,=/m);
-    expect(csv.split('\r\n')[0]).toBe('section,value,visitors,visits,pageviews,events,views_per_visit,bounce_rate,visit_duration');
+    expect(csv.split('\r\n')[0]).toBe('section,value,visitors,visits,pageviews,events,views_per_visit,bounce_rate,visit_duration,scroll_depth');
   });
 });
