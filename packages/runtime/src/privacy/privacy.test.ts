@@ -228,6 +228,17 @@ describe('public privacy statement', () => {
     expect(page).not.toContain('the city');
   });
 
+  it.each([
+    ['standard', true],
+    ['strict', true],
+    ['paranoid', false],
+  ] as const)('in %s mode lists scroll depth as stored: %s', async (privacyMode, listed) => {
+    h = await harness({ privacyMode });
+    const facts = (await (await h.get('/_footfall/privacy?format=json')).json()) as { stored: string[] };
+    expect(facts.stored.includes('how far down the page was scrolled (a percentage)')).toBe(listed);
+    expect(facts.stored.includes('time the page was visible')).toBe(listed);
+  });
+
   it('says geolocation is off when it is turned off', async () => {
     h = await harness({ geoDb: false });
     const facts = (await (await h.get('/_footfall/privacy?format=json')).json()) as { stored: string[] };
