@@ -115,8 +115,8 @@ export class Group {
   events = 0;
   /** Engaged time reported on the group's pages (page groups), for time on page. */
   engagedMs = 0;
-  /** Page groups: each visit's deepest scroll depth reported on the page. */
-  readonly scroll = new Map<number, number>();
+  /** Page groups: each visit's deepest scroll depth reported on the page (made on the first report). */
+  scroll: Map<number, number> | undefined;
 
   add(row: EventRow): void {
     this.visitors.add(row.visit.visitor);
@@ -141,8 +141,8 @@ export class Group {
   /** The sum and count of the visits' deepest scroll depths on the page: exact parts to add up. */
   scrollSums(): { scrollSum: number; scrollCount: number } {
     let scrollSum = 0;
-    for (const depth of this.scroll.values()) scrollSum += depth;
-    return { scrollSum, scrollCount: this.scroll.size };
+    for (const depth of this.scroll?.values() ?? []) scrollSum += depth;
+    return { scrollSum, scrollCount: this.scroll?.size ?? 0 };
   }
 
   part(value: string): BreakdownPart {
@@ -242,7 +242,9 @@ export function addPageEngagement(a: Analysis, pages: ReadonlyMap<string, Group>
     const g = pages.get(row.path);
     if (!g) continue;
     g.engagedMs += row.engaged ?? 0;
-    if (row.scroll !== undefined) g.scroll.set(row.visit.key, Math.max(g.scroll.get(row.visit.key) ?? 0, row.scroll));
+    if (row.scroll === undefined) continue;
+    g.scroll ??= new Map();
+    g.scroll.set(row.visit.key, Math.max(g.scroll.get(row.visit.key) ?? 0, row.scroll));
   }
 }
 

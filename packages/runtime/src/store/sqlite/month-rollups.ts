@@ -44,7 +44,7 @@ export const MONTH_SCHEMA = `DROP TABLE IF EXISTS month_rollups;
     property INTEGER NOT NULL, month INTEGER NOT NULL, value INTEGER NOT NULL, -- strings.id
     visitors INTEGER NOT NULL, visits INTEGER NOT NULL, pageviews INTEGER NOT NULL, events INTEGER NOT NULL,
     bounces INTEGER NOT NULL, visit_pageviews INTEGER NOT NULL, duration_ms INTEGER NOT NULL, engaged_ms INTEGER NOT NULL,
-    scroll_sum INTEGER NOT NULL, scroll_count INTEGER NOT NULL,
+    scroll_sum INTEGER NOT NULL DEFAULT 0, scroll_count INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (property, month, value)
   ) WITHOUT ROWID;`;
 
