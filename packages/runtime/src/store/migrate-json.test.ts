@@ -19,7 +19,7 @@ it('copies every event, visit and surviving salt from JSON into SQLite, once', a
       const base = { bucket: B + d * DAY, visitor: `${d}${i}`.padStart(32, '0'), session: `s${d}${i}`, country: i % 2 ? 'GB' : 'US', source: 'Google' };
       events.push({ ...base, ts: B + d * DAY + i * 60_000, kind: 'pageview', path: `/p${i}` });
       events.push({ ...base, ts: B + d * DAY + i * 60_000 + 5000, kind: 'event', path: `/p${i}`, name: 'Signup', props: { plan: 'pro' } });
-      events.push({ ...base, ts: B + d * DAY + i * 60_000 + 9000, kind: 'engagement', path: `/p${i}`, engaged: 4000 });
+      events.push({ ...base, ts: B + d * DAY + i * 60_000 + 9000, kind: 'engagement', path: `/p${i}`, engaged: 4000, scroll: 20 * i + d });
     }
   }
   await json.append(events);
@@ -28,6 +28,7 @@ it('copies every event, visit and surviving salt from JSON into SQLite, once', a
   const all = { from: 0, to: Number.MAX_SAFE_INTEGER, filters: [] };
   const expected = { totals: await json.totals(all), pages: await json.breakdown(all, 'page', 100), countries: await json.breakdown(all, 'country', 100) };
   await json.close();
+  expect(expected.pages.map((p) => p.scroll_depth)).toEqual([1, 21, 41, 61, 81]); // (20 i + 0, 1, 2) / 3 per page
 
   const report = await migrateJsonToSqlite(dir, B + 2 * DAY);
   expect(report).toMatchObject({ events: events.length, buckets: 3, salts: 1 });
