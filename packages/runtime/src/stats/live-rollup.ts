@@ -309,7 +309,7 @@ export class LiveBucket {
     this.#unmatched.delete(v);
     this.#v.ints.joined[v] = 1;
     // Its scroll depths count from now on, like its engaged time.
-    for (let c = this.#v.ints.scroll[v]!; c >= 0; c = this.#scroll.next[c]!) this.#placeScroll(this.#paths[this.#scroll.a[c]!]!, this.#scroll.b[c]!, 1);
+    for (let cell = this.#v.ints.scroll[v]!; cell >= 0; cell = this.#scroll.next[cell]!) this.#placeScroll(this.#paths[this.#scroll.a[cell]!]!, this.#scroll.b[cell]!, 1);
     this.#all ??= this.#group('', '');
     this.#join(v, this.#all, c, false);
     VISIT_PROPERTIES.forEach((property, i) => {
