@@ -13,7 +13,7 @@ export interface TrackerConfig {
 }
 
 /** gzip -9 size that the default build (trackerScript({})) must not exceed; a test enforces it. */
-export const TRACKER_BUDGET_BYTES = 700;
+export const TRACKER_BUDGET_BYTES = 740;
 
 const PLACEHOLDER = 'FOOTFALL_CONFIG';
 const DEFAULT_ENDPOINT = '/_footfall/e';

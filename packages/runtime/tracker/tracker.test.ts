@@ -363,6 +363,60 @@ describe('engaged time', () => {
   });
 });
 
+describe('scroll depth', () => {
+  it('rides on heartbeat and hiding reports as the viewport bottom over the page height; a navigation report has none', async () => {
+    const { context, beacons } = await humanWithBeacons();
+    await context.clock.install();
+    const page = await context.newPage();
+    const url = site.page('/scroll/tall', { body: '<div style="height:4000px"></div>' });
+    await page.goto(url);
+    await beacons.waitFor({ k: 'p' });
+    await page.clock.pauseAt(await page.evaluate(() => Date.now() + 2_000));
+    const fraction = () => page.evaluate(() => (scrollY + innerHeight) / document.documentElement.scrollHeight);
+
+    await page.evaluate(() => scrollTo(0, 1000));
+    const at1000 = await fraction();
+    expect(at1000).toBeGreaterThan(0.2);
+    expect(at1000).toBeLessThan(0.5);
+    await page.clock.runFor(15_000); // the heartbeat
+    const [beat] = await beacons.waitFor({ k: 'g' });
+    expect(beat).toMatchObject({ u: url, d: at1000 });
+
+    // Scrolled to the end, then an SPA navigation: its report is page a's time, without a depth.
+    await page.evaluate(() => scrollTo(0, document.documentElement.scrollHeight));
+    await page.clock.runFor(3_000);
+    await page.evaluate(() => history.pushState({}, '', '/scroll/next'));
+    const [, beforeNav] = await beacons.waitFor({ k: 'g' }, 2);
+    expect(beforeNav!.u).toBe(url);
+    expect(beforeNav).not.toHaveProperty('d');
+
+    // Hiding reports the depth again, for the new page.
+    await page.clock.runFor(2_000);
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+      Object.defineProperty(document, 'hidden', { value: true, configurable: true });
+      document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+    });
+    const [, , hidden] = await beacons.waitFor({ k: 'g' }, 3);
+    expect(hidden).toMatchObject({ u: `${site.origin}/scroll/next`, d: await fraction() });
+    expect(hidden!.d).toBeCloseTo(1, 2);
+  });
+
+  it('reports a page no taller than the viewport as read to its end', async () => {
+    const { context, beacons } = await humanWithBeacons();
+    await context.clock.install();
+    const page = await context.newPage();
+    const url = site.page('/scroll/short', { body: '<p>short</p>' });
+    await page.goto(url);
+    await beacons.waitFor({ k: 'p' });
+    await page.clock.pauseAt(await page.evaluate(() => Date.now() + 2_000));
+    await page.clock.runFor(15_000);
+    const [beat] = await beacons.waitFor({ k: 'g' });
+    expect(beat!.u).toBe(url);
+    expect(beat!.d).toBeGreaterThanOrEqual(1);
+  });
+});
+
 describe('never tracks', () => {
   async function expectSilent(context: BrowserContext, url: string): Promise<Page> {
     const page = await context.newPage();

@@ -76,6 +76,10 @@ describe('input limits and validation', () => {
     ['object prop value', { k: 'e', u: 'https://site.test/', n: 'E', p: { k: { x: 1 } } }, /string, number or boolean/],
     ['engagement without time', { k: 'g', u: 'https://site.test/' }, /g must be/],
     ['negative engagement', { k: 'g', u: 'https://site.test/', g: -5 }, /g must be/],
+    ['scroll depth as text', { k: 'g', u: 'https://site.test/', g: 1000, d: '50%' }, /d must be the scroll depth/],
+    ['negative scroll depth', { k: 'g', u: 'https://site.test/', g: 1000, d: -0.1 }, /d must be the scroll depth/],
+    ['scroll depth past any page', { k: 'g', u: 'https://site.test/', g: 1000, d: 10.5 }, /d must be the scroll depth/],
+    ['scroll depth as a boolean', { k: 'g', u: 'https://site.test/', g: 1000, d: true }, /d must be the scroll depth/],
     ['server event with bad type', { type: 'click', url: 'https://site.test/' }, /type must be/],
   ];
   it.each(bad)('rejects %s with a one-line 400', async (_name, body, reason) => {
@@ -131,6 +135,18 @@ describe('input limits and validation', () => {
 
 describe('what the server decides for the tracker', () => {
   const events = async (h: Harness) => (await h.api<{ results: { value: string; events: number }[] }>('breakdown?property=event&period=today')).results;
+
+  it("turns scroll depth into a percentage capped at 100, keeps each visit's deepest per page and averages them", async () => {
+    h = await harness({ publicDashboard: true });
+    const report = (u: string, s: string, d: unknown) => h.send({ k: 'g', u, s, g: 1000, d });
+    for (const s of ['s1', 's2', 's3']) expect((await h.send(pageview(s === 's3' ? 'https://site.test/b' : 'https://site.test/a', { s }))).status).toBe(202);
+    expect((await report('https://site.test/a', 's1', 0.424)).status).toBe(202); // 42
+    expect((await report('https://site.test/a', 's1', 0.3)).status).toBe(202); // lower: s1 stays at 42
+    expect((await report('https://site.test/a', 's2', 1.3)).status).toBe(202); // capped: 100
+    expect((await report('https://site.test/b', 's3', null)).status).toBe(202); // a page of no height: none
+    const pages = await h.api<{ results: { value: string; scroll_depth: number | null }[] }>('breakdown?property=page&period=today');
+    expect(Object.fromEntries(pages.results.map((r) => [r.value, r.scroll_depth]))).toEqual({ '/a': 71, '/b': null });
+  });
 
   it('turns link clicks into download and outbound events, storing the link without its query', async () => {
     h = await harness({ publicDashboard: true });

@@ -190,5 +190,6 @@ function enrich(
     name: incoming.name,
     props: incoming.props,
     engaged: incoming.engaged,
+    scroll: incoming.scroll,
   };
 }

@@ -11,6 +11,8 @@ export interface IncomingEvent {
   name?: string;
   props?: Record<string, string>;
   engaged?: number;
+  /** Scroll depth, a whole percentage from 0 to 100 (engagement reports only). */
+  scroll?: number;
 }
 
 export const LIMITS = {
@@ -22,6 +24,11 @@ export const LIMITS = {
   sessionChars: 64,
   /** One report of engaged time can't exceed a day; anything bigger is a broken client. */
   engagedMs: 86_400_000,
+  /**
+   * The tracker's scroll depth is the viewport's bottom over the page's height: at most a little
+   * over 1 (scroll bars, zoom); past this it is a broken client.
+   */
+  scrollFraction: 10,
 } as const;
 
 type Result = { ok: true; event: IncomingEvent } | { ok: false; reason: string };
@@ -129,6 +136,16 @@ export function validateEvent(text: string): Result {
       return fail(`g must be a whole number of milliseconds from 1 to ${LIMITS.engagedMs}`);
     }
     event.engaged = g;
+    // Scroll depth rides on engagement reports: the fraction of the page's height above the
+    // viewport's bottom, stored as a whole percentage, capped at 100 (a page no taller than the
+    // viewport is read to its end). null is what JSON makes of NaN (a page of no height): none.
+    const d = b.d;
+    if (d !== undefined && d !== null) {
+      if (typeof d !== 'number' || !Number.isFinite(d) || d < 0 || d > LIMITS.scrollFraction) {
+        return fail(`d must be the scroll depth, a number from 0 to ${LIMITS.scrollFraction}`);
+      }
+      event.scroll = Math.min(100, Math.round(d * 100));
+    }
   }
   return { ok: true, event };
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { cardRows, follow, statText, dashboardSuite, watchedPage } from '../../../../test/support/dashboard-browser.ts';
 import type { Summary } from '../stats/summary.ts';
-import { formatDuration, formatMetric, formatNumber, intervalLabel } from './format.ts';
+import { formatDuration, formatMetric, formatNumber, formatScrollDepth, intervalLabel } from './format.ts';
 import { CARDS } from './cards/index.ts';
 import { LINK_EVENTS } from './cards/links.ts';
 import { METRICS } from './top-stats.ts';
@@ -25,7 +25,7 @@ const breakdown = async (property: string, filters: string[] = []) => {
 
 /** The cells a card shows for an API row, in column order. */
 function expectedCells(card: string, property: string, row: BreakdownRow): string[] {
-  if (property === 'page') return [formatNumber(row.visitors), formatNumber(row.pageviews), formatDuration(row.time_on_page ?? 0)];
+  if (property === 'page') return [formatNumber(row.visitors), formatNumber(row.pageviews), formatDuration(row.time_on_page ?? 0), formatScrollDepth(row.scroll_depth)];
   if (property === 'entry_page' || property === 'exit_page') return [formatNumber(row.visitors), formatNumber(row.visits)];
   if (card === 'events' || card === 'links') return [formatNumber(row.visitors), formatNumber(row.events)];
   return [formatNumber(row.visitors)];
@@ -34,6 +34,8 @@ function expectedCells(card: string, property: string, row: BreakdownRow): strin
 async function expectCard(page: Awaited<ReturnType<typeof visit>>, card: string, property: string, apiFilters: string[] = []) {
   const api = await breakdown(property, apiFilters);
   expect(api.length, `${card}/${property} has demo data`).toBeGreaterThan(0);
+  // The demo's engagement reports carry scroll depths: every top page shows one.
+  if (property === 'page') expect(api.every((r) => typeof r.scroll_depth === 'number' && r.scroll_depth > 0 && r.scroll_depth <= 100)).toBe(true);
   const rows = await cardRows(page, `card-${card}`);
   expect(
     rows.map((r) => r.filter),

@@ -85,7 +85,7 @@ describe('dashboard views (Chromium)', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
     expect(download.suggestedFilename()).toBe('footfall-7d-2026-03-04-2026-03-10.csv');
     const lines = readFileSync((await download.path())!, 'utf8').split('\r\n');
-    expect(lines[0]).toBe('section,value,visitors,visits,pageviews,events,views_per_visit,bounce_rate,visit_duration');
+    expect(lines[0]).toBe('section,value,visitors,visits,pageviews,events,views_per_visit,bounce_rate,visit_duration,scroll_depth');
     const week = await summary('period=7d&filter=source:Google');
     expect(lines[1]).toMatch(new RegExp(`^summary,2026-03-04\\.\\.2026-03-10,${week.visitors},${week.visits},${week.pageviews},`));
     const head = await page.request.get(

@@ -15,6 +15,11 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
+/** A page's scroll depth, or a dash where no view of it reported one. */
+export function formatScrollDepth(depth: number | null | undefined): string {
+  return depth === null || depth === undefined ? '\u2014' : `${depth}%`;
+}
+
 export type MetricKind = 'count' | 'ratio' | 'percent' | 'duration';
 
 export function formatMetric(value: number, kind: MetricKind): string {

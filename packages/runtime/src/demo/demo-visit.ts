@@ -90,7 +90,9 @@ export function planVisit(rnd: Random, start: number, origin: string): PlannedVi
       const h = rnd.chance(0.7) ? rnd.pick(OUTBOUND) : `${origin}${rnd.pick(DOWNLOADS)}`;
       requests.push({ ts: during(engaged), body: { k: 'l', u, s: session, h } });
     }
-    requests.push({ ts: t + engaged, body: { k: 'g', u, s: session, g: engaged } });
+    // Scroll depth grows with the time spent (no draw of its own: the rest of the traffic stays as it was).
+    const d = Math.min(1, Math.round(25 + engaged / 1200) / 100);
+    requests.push({ ts: t + engaged, body: { k: 'g', u, s: session, g: engaged, d } });
     referrer = u;
     t += engaged + 1000 * (1 + rnd.int(20));
     let next = rnd.pick(PAGES);

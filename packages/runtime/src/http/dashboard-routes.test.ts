@@ -276,7 +276,7 @@ describe('stats API', () => {
     const byMonth = await h.api<{ results: unknown[] }>('timeseries?period=12mo');
     expect(byMonth.results).toHaveLength(12);
     expect((await h.api<{ results: unknown[] }>('breakdown?property=page&period=7d&limit=1')).results).toEqual([
-      { value: '/a', visitors: 2, visits: 2, pageviews: 2, events: 0, time_on_page: 0 },
+      { value: '/a', visitors: 2, visits: 2, pageviews: 2, events: 0, time_on_page: 0, scroll_depth: null },
     ]);
     expect(await h.api('realtime')).toEqual({ visitors: 1 });
     const filtered = await h.api('summary?period=7d&filter=page:/b');
@@ -311,6 +311,6 @@ describe('stats API', () => {
     expect(csv).toContain(`event,"'=HYPERLINK(""http://evil"",""x"")"`);
     expect(csv).toContain("event,'@SUM(A1)");
     expect(csv).not.toMatch(/^[^,]*,=/m);
-    expect(csv.split('\r\n')[0]).toBe('section,value,visitors,visits,pageviews,events,views_per_visit,bounce_rate,visit_duration');
+    expect(csv.split('\r\n')[0]).toBe('section,value,visitors,visits,pageviews,events,views_per_visit,bounce_rate,visit_duration,scroll_depth');
   });
 });

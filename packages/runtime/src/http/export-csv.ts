@@ -20,13 +20,14 @@ export async function exportCsv(params: URLSearchParams, ctx: StatsContext): Pro
   const intervals = intervalsOf(range, ctx.timezone);
   if ('error' in intervals) return problem(400, intervals.error);
 
-  let out = csvLine(['section', 'value', 'visitors', 'visits', 'pageviews', 'events', 'views_per_visit', 'bounce_rate', 'visit_duration']);
+  let out = csvLine(['section', 'value', 'visitors', 'visits', 'pageviews', 'events', 'views_per_visit', 'bounce_rate', 'visit_duration', 'scroll_depth']);
   const s = summarise(await ctx.store.totals(query));
   out += csvLine(['summary', `${range.firstDay}..${range.lastDay}`, s.visitors, s.visits, s.pageviews, s.events, s.views_per_visit, s.bounce_rate, s.visit_duration]);
   for (const p of await ctx.store.timeseries(query, intervals)) out += csvLine(['timeseries', p.date, p.visitors, p.visits, p.pageviews]);
   for (const property of PROPERTIES) {
     for (const row of await ctx.store.breakdown(query, property, ROWS_PER_PROPERTY)) {
-      out += csvLine([property, row.value, row.visitors, row.visits, row.pageviews, row.events]);
+      // Pages' scroll depth in the last column; empty where no view reported one.
+      out += csvLine([property, row.value, row.visitors, row.visits, row.pageviews, row.events, ...(property === 'page' ? ['', '', '', row.scroll_depth] : [])]);
     }
   }
   const name = csvFileName(['footfall', range.period, range.firstDay, range.lastDay]);

@@ -59,6 +59,8 @@ export interface StoredEvent extends VisitAttributes {
   props?: Record<string, string>;
   /** Engaged milliseconds (kind 'engagement'). */
   engaged?: number;
+  /** Scroll depth reached on the page so far, a whole percentage 0-100 (kind 'engagement', when reported). */
+  scroll?: number;
 }
 
 /** A visit as engines keep it: one row per (bucket, session id). */
@@ -76,5 +78,6 @@ export interface EventRow {
   readonly name?: string | undefined;
   readonly props?: Record<string, string> | undefined;
   readonly engaged?: number | undefined;
+  readonly scroll?: number | undefined;
   readonly visit: Visit;
 }

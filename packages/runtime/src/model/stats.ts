@@ -77,4 +77,9 @@ export interface BreakdownRow {
   events: number;
   /** Average engaged seconds per pageview (page breakdown only). */
   time_on_page?: number;
+  /**
+   * Average deepest scroll depth, a whole percentage, over the page's views (one per visit) that
+   * reported one; null where none did (page breakdown only).
+   */
+  scroll_depth?: number | null;
 }

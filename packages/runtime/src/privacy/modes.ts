@@ -5,7 +5,7 @@ import { type StoredEvent, VISIT_ATTRIBUTES } from '../model/events.ts';
 const ALWAYS = ['ts', 'kind', 'bucket', 'visitor', 'session', 'path'] as const;
 
 // Every visit attribute, then the event's own optional fields.
-const STANDARD = [...VISIT_ATTRIBUTES, 'name', 'props', 'engaged'] as const;
+const STANDARD = [...VISIT_ATTRIBUTES, 'name', 'props', 'engaged', 'scroll'] as const;
 
 type Field = keyof StoredEvent;
 

@@ -22,7 +22,7 @@ function sendAll(h: Harness, ip: string) {
   return Promise.all([
     h.send(pageview('https://site.test/?utm_source=mail', { r: 'https://news.example.org/post' }), { headers, ip }),
     h.send({ k: 'e', u: 'https://site.test/', s: 'sess1', n: 'Signup', p: { plan: 'pro' } }, { headers, ip }),
-    h.send({ k: 'g', u: 'https://site.test/', s: 'sess1', g: 4000 }, { headers, ip }),
+    h.send({ k: 'g', u: 'https://site.test/', s: 'sess1', g: 4000, d: 0.5 }, { headers, ip }),
     h.send({ type: 'page_view', url: 'https://site.test/server' }, { headers: { ...headers, 'x-forwarded-for': ip }, ip: '127.0.0.1' }),
   ]);
 }
@@ -47,8 +47,8 @@ describe('privacy modes store exactly their fields', () => {
   const eventAlways = ['ts', 'visit', 'seq', 'kind', 'path'];
   const standardVisit = [...visitAlways, 'hostname', 'referrer', 'source', 'utm_source', 'country', 'region', 'city', 'browser', 'os', 'device'];
   const expected = {
-    standard: { visits: standardVisit, events: [...eventAlways, 'name', 'props', 'engaged'] },
-    strict: { visits: standardVisit.filter((f) => f !== 'region' && f !== 'city'), events: [...eventAlways, 'name', 'props', 'engaged'] },
+    standard: { visits: standardVisit, events: [...eventAlways, 'name', 'props', 'engaged', 'scroll'] },
+    strict: { visits: standardVisit.filter((f) => f !== 'region' && f !== 'city'), events: [...eventAlways, 'name', 'props', 'engaged', 'scroll'] },
     paranoid: { visits: visitAlways, events: [...eventAlways, 'name'] },
   };
 
@@ -110,6 +110,7 @@ describe('privacy modes store exactly their fields (clickhouse)', () => {
     'prop_keys',
     'prop_values',
     'engaged',
+    'scroll',
   ];
   const expected = {
     standard,
@@ -130,7 +131,7 @@ describe('privacy modes store exactly their fields (clickhouse)', () => {
         .map((l) => JSON.parse(l) as Record<string, unknown>);
     const fields = new Set<string>();
     for (const row of await query('SELECT * FROM events')) {
-      for (const [k, v] of Object.entries(row)) if (v !== '' && v !== 0 && v !== '0' && !(Array.isArray(v) && v.length === 0)) fields.add(k);
+      for (const [k, v] of Object.entries(row)) if (v !== null && v !== '' && v !== 0 && v !== '0' && !(Array.isArray(v) && v.length === 0)) fields.add(k);
     }
     expect([...fields].sort()).toEqual([...expected[privacyMode]].sort());
     if (privacyMode === 'paranoid') expect((await query('SELECT DISTINCT session FROM events')).map((r) => r.session)).not.toContain('sess1');
@@ -225,6 +226,17 @@ describe('public privacy statement', () => {
     expect(page).toContain('replaced every 12 hours');
     expect(page).toContain('older than 400 days');
     expect(page).not.toContain('the city');
+  });
+
+  it.each([
+    ['standard', true],
+    ['strict', true],
+    ['paranoid', false],
+  ] as const)('in %s mode lists scroll depth as stored: %s', async (privacyMode, listed) => {
+    h = await harness({ privacyMode });
+    const facts = (await (await h.get('/_footfall/privacy?format=json')).json()) as { stored: string[] };
+    expect(facts.stored.includes('how far down the page was scrolled (a percentage)')).toBe(listed);
+    expect(facts.stored.includes('time the page was visible')).toBe(listed);
   });
 
   it('says geolocation is off when it is turned off', async () => {

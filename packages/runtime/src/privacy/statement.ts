@@ -22,6 +22,7 @@ const FIELD_NAMES: Record<string, string> = {
   name: 'custom event names',
   props: 'custom event properties set by the site',
   engaged: 'time the page was visible',
+  scroll: 'how far down the page was scrolled (a percentage)',
 };
 const FOLDED = new Set(['bucket', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term']);
 const LOCATION = new Set(['country', 'region', 'city']);

@@ -115,6 +115,8 @@ export class Group {
   events = 0;
   /** Engaged time reported on the group's pages (page groups), for time on page. */
   engagedMs = 0;
+  /** Page groups: each visit's deepest scroll depth reported on the page (made on the first report). */
+  scroll: Map<number, number> | undefined;
 
   add(row: EventRow): void {
     this.visitors.add(row.visit.visitor);
@@ -136,8 +138,15 @@ export class Group {
     return totals;
   }
 
+  /** The sum and count of the visits' deepest scroll depths on the page: exact parts to add up. */
+  scrollSums(): { scrollSum: number; scrollCount: number } {
+    let scrollSum = 0;
+    for (const depth of this.scroll?.values() ?? []) scrollSum += depth;
+    return { scrollSum, scrollCount: this.scroll?.size ?? 0 };
+  }
+
   part(value: string): BreakdownPart {
-    return { value, visitors: this.visitors.size, visits: this.visits.size, pageviews: this.pageviews, events: this.events, engagedMs: this.engagedMs };
+    return { value, visitors: this.visitors.size, visits: this.visits.size, pageviews: this.pageviews, events: this.events, engagedMs: this.engagedMs, ...this.scrollSums() };
   }
 }
 
@@ -205,6 +214,9 @@ export interface BreakdownPart {
   pageviews: number;
   events: number;
   engagedMs: number;
+  /** Sum and count of the deepest scroll depth each visit reported on the page (page breakdowns). */
+  scrollSum: number;
+  scrollCount: number;
 }
 
 export function breakdownPartsOf(a: Analysis, property: PropertyName): BreakdownPart[] {
@@ -220,19 +232,35 @@ export function breakdownPartsOf(a: Analysis, property: PropertyName): Breakdown
   return [...groups].map(([value, g]) => g.part(value));
 }
 
-/** Engaged time belongs to the page it was reported on, when that page's group exists. */
+/**
+ * Engaged time belongs to the page it was reported on, when that page's group exists; so does
+ * scroll depth, of which a page keeps each visit's deepest report (reports of one view only grow,
+ * and a visit viewing the page again counts once, at its deepest).
+ */
 export function addPageEngagement(a: Analysis, pages: ReadonlyMap<string, Group>): void {
   for (const row of a.matchedEngagements) {
     const g = pages.get(row.path);
-    if (g) g.engagedMs += row.engaged ?? 0;
+    if (!g) continue;
+    g.engagedMs += row.engaged ?? 0;
+    if (row.scroll === undefined) continue;
+    g.scroll ??= new Map();
+    g.scroll.set(row.visit.key, Math.max(g.scroll.get(row.visit.key) ?? 0, row.scroll));
   }
+}
+
+/** Average deepest scroll depth, a whole percentage; null where no view reported one. */
+export function scrollDepth(sum: number, count: number): number | null {
+  return count ? Math.round(sum / count) : null;
 }
 
 /** Orders parts the way every breakdown is ordered, and shapes them for the API. */
 export function rankBreakdown(parts: readonly BreakdownPart[], property: PropertyName, limit: number): BreakdownRow[] {
   const result: BreakdownRow[] = parts.map((p) => {
     const out: BreakdownRow = { value: p.value, visitors: p.visitors, visits: p.visits, pageviews: p.pageviews, events: p.events };
-    if (property === 'page') out.time_on_page = p.pageviews ? Math.round(p.engagedMs / p.pageviews / 1000) : 0;
+    if (property === 'page') {
+      out.time_on_page = p.pageviews ? Math.round(p.engagedMs / p.pageviews / 1000) : 0;
+      out.scroll_depth = scrollDepth(p.scrollSum, p.scrollCount);
+    }
     return out;
   });
   result.sort((x, y) => y.visitors - x.visitors || y.pageviews - x.pageviews || y.events - x.events || (x.value < y.value ? -1 : x.value > y.value ? 1 : 0));

@@ -34,7 +34,11 @@ function arrivals(seed: number, people = 25): (StoredEvent & { visitKey: number 
       const e: StoredEvent & { visitKey: number } = { ts, kind, bucket: START, visitor, session: `s${v}`, path, visitKey: v + 1, ...attrs };
       if (kind === 'event')
         Object.assign(e, { name: pick(['Signup', 'Play']), ...(r() < 0.7 ? { props: { plan: pick(['free', 'pro']), ...(r() < 0.3 ? { seat: pick(['1', '2']) } : {}) } } : {}) });
-      if (kind === 'engagement') e.engaged = 1000 + Math.floor(r() * 30_000);
+      if (kind === 'engagement') {
+        e.engaged = 1000 + Math.floor(r() * 30_000);
+        // Most reports carry a scroll depth; a visit's later ones on a page may be lower.
+        if (r() < 0.7) e.scroll = Math.floor(r() * 101);
+      }
       out.push(e);
       if (r() > 0.3) ts += Math.floor(r() * 20 * 60_000);
     }
@@ -58,7 +62,7 @@ function rawRows(received: readonly (StoredEvent & { visitKey: number })[]): Eve
       for (const a of VISIT_ATTRIBUTES) if (e[a] !== undefined) v[a] = e[a];
       visits.set(e.visitKey, (visit = v as unknown as Visit));
     }
-    return { ts: e.ts, kind: e.kind, path: e.path, name: e.name, props: e.props, engaged: e.engaged, visit };
+    return { ts: e.ts, kind: e.kind, path: e.path, name: e.name, props: e.props, engaged: e.engaged, scroll: e.scroll, visit };
   });
   return rows.sort((a, b) => a.ts - b.ts);
 }

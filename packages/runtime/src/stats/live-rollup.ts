@@ -14,6 +14,7 @@ export interface LiveEvent {
   readonly name?: string | undefined;
   readonly props?: Readonly<Record<string, string>> | undefined;
   readonly engaged?: number | undefined;
+  readonly scroll?: number | undefined;
   /** The engine's key of the visit (unique across buckets). */
   readonly visitKey: number;
   readonly bucket: number;
@@ -39,8 +40,10 @@ interface Group extends RollupRow {
   readonly visitLevel: boolean;
   /** For a visit attribute's group, the attribute's index in VISIT_PROPERTIES; else -1. */
   readonly attribute: number;
-  /** Totals' counts are writable already; this one is read-only in a stored row. */
+  /** Totals' counts are writable already; these are read-only in a stored row. */
   engagedMs: number;
+  scrollSum: number;
+  scrollCount: number;
 }
 
 /** Past this many visits a visitor's group memberships are counted rather than scanned. */
@@ -74,7 +77,7 @@ interface Unmatched {
   readonly pending: { path: string; engaged: number; at: number }[];
 }
 
-type VisitInt = 'visitor' | 'nextOfVisitor' | 'joined' | 'pageviews' | 'events' | 'entry' | 'exit' | 'groups' | 'slots' | 'tail';
+type VisitInt = 'visitor' | 'nextOfVisitor' | 'joined' | 'pageviews' | 'events' | 'entry' | 'exit' | 'groups' | 'slots' | 'tail' | 'scroll';
 /** Times are ms from the bucket's start; first/last are set by the first pageview or event. */
 type VisitFloat = 'first' | 'last' | 'firstPageview' | 'lastPageview' | 'tailMs';
 
@@ -99,9 +102,9 @@ export class LiveBucket {
   latest = -Infinity;
   readonly #visitIndex = new Map<number, number>();
   readonly #v = new Table<VisitInt, VisitFloat>(
-    ['visitor', 'nextOfVisitor', 'joined', 'pageviews', 'events', 'entry', 'exit', 'groups', 'slots', 'tail'],
+    ['visitor', 'nextOfVisitor', 'joined', 'pageviews', 'events', 'entry', 'exit', 'groups', 'slots', 'tail', 'scroll'],
     ['first', 'last', 'firstPageview', 'lastPageview', 'tailMs'],
-    ['nextOfVisitor', 'entry', 'exit', 'groups', 'slots', 'tail'],
+    ['nextOfVisitor', 'entry', 'exit', 'groups', 'slots', 'tail', 'scroll'],
   );
   /** Per visit, the group id of each visit attribute (-1: absent), set when the visit joins (`joined` = 1). */
   readonly #attributes = new IntRows(VISIT_PROPERTIES.length);
@@ -122,6 +125,12 @@ export class LiveBucket {
   readonly #members = new ListPool({ b: true, c: true, x: true });
   readonly #slots = new ListPool({ b: true });
   readonly #tail = new ListPool({ x: true });
+  /** A visit's deepest scroll depth per path it reported one on: [path id, depth]. */
+  readonly #scroll = new ListPool({ b: true });
+  readonly #pathIds = new Map<string, number>();
+  readonly #paths: string[] = [];
+  /** Scroll depths (sum, count) of counted visits on a path no pageview or event of the bucket has shown yet. */
+  readonly #unplacedScroll = new Map<string, { sum: number; count: number }>();
   /** property -> value -> group; groups by id. */
   readonly #groups = new Map<string, Map<string, Group>>();
   readonly #groupList: Group[] = [];
@@ -299,6 +308,8 @@ export class LiveBucket {
   #joinVisitGroups(v: number, attributes: VisitAttributes, c: Contribution): void {
     this.#unmatched.delete(v);
     this.#v.ints.joined[v] = 1;
+    // Its scroll depths count from now on, like its engaged time.
+    for (let cell = this.#v.ints.scroll[v]!; cell >= 0; cell = this.#scroll.next[cell]!) this.#placeScroll(this.#paths[this.#scroll.a[cell]!]!, this.#scroll.b[cell]!, 1);
     this.#all ??= this.#group('', '');
     this.#join(v, this.#all, c, false);
     VISIT_PROPERTIES.forEach((property, i) => {
@@ -374,6 +385,7 @@ export class LiveBucket {
   }
 
   #engagement(v: number, e: LiveEvent, at: number): void {
+    if (e.scroll !== undefined) this.#scrollReport(v, e.path, e.scroll);
     const engaged = e.engaged ?? 0;
     const vi = this.#v.ints;
     const vf = this.#v.floats;
@@ -394,6 +406,39 @@ export class LiveBucket {
     if (vi.entry[v]! >= 0) this.#groupList[vi.entry[v]!]!.durationMs += engaged;
     if (vi.exit[v]! >= 0) this.#groupList[vi.exit[v]!]!.durationMs += engaged;
     for (let c = vi.groups[v]!; c >= 0; c = this.#members.next[c]!) this.#groupList[this.#members.a[c]!]!.durationMs += engaged;
+  }
+
+  /**
+   * A scroll depth report: the visit's deepest on the path may grow, and with it (once the visit
+   * counts) the page's sum, or its count on the visit's first report there.
+   */
+  #scrollReport(v: number, path: string, depth: number): void {
+    let pid = this.#pathIds.get(path);
+    if (pid === undefined) {
+      pid = this.#paths.push(path) - 1;
+      this.#pathIds.set(path, pid);
+    }
+    const vi = this.#v.ints;
+    const cell = this.#scroll.find(vi.scroll[v]!, pid);
+    const old = cell >= 0 ? this.#scroll.b[cell]! : -1;
+    if (depth <= old) return;
+    if (cell >= 0) this.#scroll.b[cell] = depth;
+    else vi.scroll[v] = this.#scroll.push(vi.scroll[v]!, pid, depth);
+    if (vi.joined[v]) this.#placeScroll(path, depth - Math.max(old, 0), old < 0 ? 1 : 0);
+  }
+
+  #placeScroll(path: string, sum: number, count: number): void {
+    const page = this.#groups.get('page')?.get(path);
+    if (page) {
+      page.scrollSum += sum;
+      page.scrollCount += count;
+      return;
+    }
+    const unplaced = this.#unplacedScroll.get(path);
+    if (unplaced) {
+      unplaced.sum += sum;
+      unplaced.count += count;
+    } else this.#unplacedScroll.set(path, { sum, count });
   }
 
   /** Engaged time on the visit's own cell for the page, for filtered page breakdowns. */
@@ -441,12 +486,20 @@ export class LiveBucket {
         visitPageviews: 0,
         durationMs: 0,
         engagedMs: 0,
+        scrollSum: 0,
+        scrollCount: 0,
       };
       this.#groupList.push(g);
       values.set(value, g);
       if (property === 'page') {
         g.engagedMs = this.#unplacedEngagedMs.get(value) ?? 0;
         this.#unplacedEngagedMs.delete(value);
+        const scroll = this.#unplacedScroll.get(value);
+        if (scroll) {
+          g.scrollSum = scroll.sum;
+          g.scrollCount = scroll.count;
+          this.#unplacedScroll.delete(value);
+        }
       }
     }
     return g;
@@ -581,7 +634,8 @@ export class LiveBucket {
     const parts = new Map<number, BreakdownPart & { lastVisitor: number }>();
     const add = (gid: number, visitor: number, pageviews: number, events: number) => {
       let p = parts.get(gid);
-      if (!p) parts.set(gid, (p = { value: this.#groupList[gid]!.value, visitors: 0, visits: 0, pageviews: 0, events: 0, engagedMs: 0, lastVisitor: -1 }));
+      if (!p)
+        parts.set(gid, (p = { value: this.#groupList[gid]!.value, visitors: 0, visits: 0, pageviews: 0, events: 0, engagedMs: 0, scrollSum: 0, scrollCount: 0, lastVisitor: -1 }));
       if (p.lastVisitor !== visitor) p.visitors++;
       p.lastVisitor = visitor;
       p.visits++;
@@ -608,11 +662,21 @@ export class LiveBucket {
     // filters pass (a page filter keeps only its pages' reports; other event filters none).
     if (property === 'page' && (!ef || ef.property === 'page')) {
       const byValue = new Map([...parts.values()].map((p) => [p.value, p]));
-      const place = (path: string, ms: number) => {
+      const shown = (path: string) => {
         const p = byValue.get(path);
-        if (p && (!ef || ef.ids.has(this.#groups.get('page')!.get(path)!.id))) p.engagedMs += ms;
+        return p && (!ef || ef.ids.has(this.#groups.get('page')!.get(path)!.id)) ? p : undefined;
+      };
+      const place = (path: string, ms: number) => {
+        const p = shown(path);
+        if (p) p.engagedMs += ms;
       };
       for (const v of sel.visit.subarray(0, sel.length)) {
+        for (let c = vi.scroll[v]!; c >= 0; c = this.#scroll.next[c]!) {
+          const p = shown(this.#paths[this.#scroll.a[c]!]!);
+          if (!p) continue;
+          p.scrollSum += this.#scroll.b[c]!;
+          p.scrollCount++;
+        }
         for (let c = vi.groups[v]!; c >= 0; c = next[c]!) {
           const g = this.#groupList[groupOf[c]!]!;
           if (g.property === 'page' && cellEngaged[c]) place(g.value, cellEngaged[c]!);
@@ -812,6 +876,8 @@ function rowOf(g: Group): RollupRow {
     visitPageviews: g.visitPageviews,
     durationMs: g.durationMs,
     engagedMs: g.engagedMs,
+    scrollSum: g.scrollSum,
+    scrollCount: g.scrollCount,
   };
 }
 

@@ -108,12 +108,17 @@ export class BreakdownSums {
 
   add = (p: BreakdownPart): void => {
     const m = this.#merged.get(p.value);
-    if (!m) return void this.#merged.set(p.value, { value: p.value, visitors: p.visitors, visits: p.visits, pageviews: p.pageviews, events: p.events, engagedMs: p.engagedMs });
+    if (!m) {
+      const { value, visitors, visits, pageviews, events, engagedMs, scrollSum, scrollCount } = p;
+      return void this.#merged.set(value, { value, visitors, visits, pageviews, events, engagedMs, scrollSum, scrollCount });
+    }
     m.visitors += p.visitors;
     m.visits += p.visits;
     m.pageviews += p.pageviews;
     m.events += p.events;
     m.engagedMs += p.engagedMs;
+    m.scrollSum += p.scrollSum;
+    m.scrollCount += p.scrollCount;
   };
 
   parts(): BreakdownPart[] {

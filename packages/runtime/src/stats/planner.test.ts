@@ -29,6 +29,9 @@ const SOURCES = [undefined, 'Google', 'Reddit', 'news'];
 const COUNTRIES = ['GB', 'US', 'DE', undefined];
 const START = Date.UTC(2026, 2, 20); // spans the EU and US DST changes
 
+/** Most engagement reports carry a scroll depth (a visit's reports on a page may go down). */
+const scrollOf = (r: () => number) => (r() < 0.8 ? { scroll: Math.floor(r() * 101) } : {});
+
 function traffic(seed: number, rotationHours: number, tz: string): StoredEvent[] {
   const r = rng(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
@@ -46,7 +49,8 @@ function traffic(seed: number, rotationHours: number, tz: string): StoredEvent[]
       events.push({ ts, kind: 'pageview', bucket, visitor, session, path, ...attrs });
       if (r() < 0.3)
         events.push({ ts: ts + 5000, kind: 'event', bucket, visitor, session, path, name: pick(['Signup', 'Download']), props: { plan: pick(['free', 'pro']) }, ...attrs });
-      if (r() < 0.6) events.push({ ts: ts + 9000, kind: 'engagement', bucket, visitor, session, path, engaged: 1000 + Math.floor(r() * 60_000), ...attrs });
+      if (r() < 0.6) events.push({ ts: ts + 9000, kind: 'engagement', bucket, visitor, session, path, engaged: 1000 + Math.floor(r() * 60_000), ...scrollOf(r), ...attrs });
+      if (r() < 0.3) events.push({ ts: ts + 19_000, kind: 'engagement', bucket, visitor, session, path, engaged: 1000, ...scrollOf(r), ...attrs });
       ts += Math.floor(r() * 40 * 60_000);
     }
   }
@@ -124,6 +128,8 @@ describe.each(CASES.filter(([engine]) => engines.includes(engine)))('rollups equ
       expect(await store.timeseries(query, intervals), label).toEqual(computeTimeseries(all, query, intervals));
       const property = pick(properties);
       expect(await store.breakdown(query, property, 1000), `${label} ${property}`).toEqual(computeBreakdown(all, query, property, 1000));
+      // Pages every time: time on page and scroll depth sum engagement reports across the parts.
+      expect(await store.breakdown(query, 'page', 1000), `${label} page`).toEqual(computeBreakdown(all, query, 'page', 1000));
       checked++;
     }
     expect(checked).toBe(40);

@@ -13,6 +13,9 @@ export interface RollupRow extends Totals {
   readonly value: string;
   /** Engaged time on the page (page rows), for time on page. */
   readonly engagedMs: number;
+  /** Sum and count of each visit's deepest scroll depth on the page (page rows), for scroll depth. */
+  readonly scrollSum: number;
+  readonly scrollCount: number;
 }
 
 /** Every rollup row of one bucket's events, in one pass per property. */
@@ -20,7 +23,7 @@ export function rollupBucket(rows: readonly EventRow[]): RollupRow[] {
   const a = analyse(rows, { from: -Infinity, to: Infinity, filters: [] });
   const out: RollupRow[] = [];
   const finish = (property: string, value: string, g: Group) => {
-    out.push({ property, value, engagedMs: g.engagedMs, ...g.totals(a.states) });
+    out.push({ property, value, engagedMs: g.engagedMs, ...g.scrollSums(), ...g.totals(a.states) });
   };
 
   const all = new Group();

@@ -9,6 +9,7 @@ import { SqliteStore } from './sqlite/sqlite-store.ts';
 import { ENGINES as REGISTERED } from './engines.ts';
 import type { HistoryImport, Store } from './types.ts';
 import { type StoredEvent, VISIT_ATTRIBUTES } from '../model/events.ts';
+import type { StatsQuery } from '../model/stats.ts';
 
 /**
  * The one storage contract, run against every engine (FOOTFALL_TEST_ENGINES=sqlite,json picks).
@@ -99,8 +100,8 @@ describe.each(Object.keys(ENGINES).filter((e) => selected.includes(e)))('store c
   it('breaks down by page with time on page, by source, event and prop', async () => {
     await store.append(EVENTS);
     expect(await store.breakdown(DAY, 'page', 10)).toEqual([
-      { value: '/blog', visitors: 2, visits: 2, pageviews: 2, events: 1, time_on_page: 25 },
-      { value: '/', visitors: 1, visits: 2, pageviews: 2, events: 0, time_on_page: 0 },
+      { value: '/blog', visitors: 2, visits: 2, pageviews: 2, events: 1, time_on_page: 25, scroll_depth: null },
+      { value: '/', visitors: 1, visits: 2, pageviews: 2, events: 0, time_on_page: 0, scroll_depth: null },
     ]);
     expect(await store.breakdown(DAY, 'source', 10)).toEqual([
       { value: 'Direct / None', visitors: 2, visits: 2, pageviews: 2, events: 0 },
@@ -113,6 +114,48 @@ describe.each(Object.keys(ENGINES).filter((e) => selected.includes(e)))('store c
       { value: '/', visitors: 1, visits: 1, pageviews: 1, events: 0 },
     ]);
     expect(await store.breakdown(DAY, 'page', 1)).toHaveLength(1);
+  });
+
+  it("answers scroll depth per page: each visit's deepest report, averaged, open and sealed alike", async () => {
+    const e = (ts: number, kind: StoredEvent['kind'], visitor: string, session: string, path: string, more: Partial<StoredEvent> = {}): StoredEvent => ({
+      ts: T0 + ts * s,
+      kind,
+      bucket: B,
+      visitor,
+      session,
+      path,
+      country: visitor === VA ? 'GB' : 'US',
+      ...more,
+    });
+    await store.append([
+      // x: three reports on /a, the deepest 70 (reports of one view only grow; a lower one is a re-view).
+      e(0, 'pageview', VA, 'x', '/a'),
+      e(10, 'engagement', VA, 'x', '/a', { engaged: 1000, scroll: 30 }),
+      e(20, 'engagement', VA, 'x', '/a', { engaged: 1000, scroll: 70 }),
+      e(30, 'engagement', VA, 'x', '/a', { engaged: 1000, scroll: 50 }),
+      // y: /a read to the end, /b at 20.
+      e(100, 'pageview', VB, 'y', '/a'),
+      e(110, 'engagement', VB, 'y', '/a', { engaged: 1000, scroll: 100 }),
+      e(200, 'pageview', VB, 'y', '/b'),
+      e(210, 'engagement', VB, 'y', '/b', { engaged: 1000, scroll: 20 }),
+      // z: a report on /b without a depth, and one on /a (which it has no pageview of) at 60.
+      e(1000, 'pageview', VB, 'z', '/b'),
+      e(1010, 'engagement', VB, 'z', '/b', { engaged: 1000 }),
+      e(1020, 'engagement', VB, 'z', '/a', { engaged: 1000, scroll: 60 }),
+      // w: /c, never reported; q: a report only (no pageview or event), which counts nowhere.
+      e(2000, 'pageview', VA, 'w', '/c'),
+      e(3000, 'engagement', VA, 'q', '/a', { engaged: 1000, scroll: 1 }),
+    ]);
+    const depths = async (q: StatsQuery) => Object.fromEntries((await store.breakdown(q, 'page', 10)).map((r) => [r.value, r.scroll_depth]));
+    const check = async () => {
+      // /a: (70 + 100 + 60) / 3 = 76.7; /b: y's 20 (z reported none); /c: none reported.
+      expect(await depths(DAY)).toEqual({ '/a': 77, '/b': 20, '/c': null });
+      expect(await depths({ ...DAY, filters: [{ property: 'country', values: ['US'] }] })).toEqual({ '/a': 80, '/b': 20 });
+      expect(await depths({ ...DAY, filters: [{ property: 'page', values: ['/a'] }] })).toEqual({ '/a': 77 });
+    };
+    await check();
+    await store.seal(B + 86_400_000);
+    await check();
   });
 
   it('lists the prop keys of the matching custom events, most used first', async () => {
@@ -174,9 +217,10 @@ describe.each(Object.keys(ENGINES).filter((e) => selected.includes(e)))('store c
   });
 
   it('exports a range of events as they were appended, each with its visit attributes', async () => {
-    await store.append(EVENTS);
+    const scrolled: StoredEvent = { ts: T0 + 7300 * s, kind: 'engagement', bucket: B, visitor: VA, session: 'sc', path: '/', engaged: 5000, scroll: 40 };
+    await store.append([...EVENTS, scrolled]);
     expect(await store.exportEvents(T0 + 60 * s, T0 + 7200 * s)).toEqual(EVENTS.slice(1, 6).map(withVisitAttributes));
-    expect(await store.exportEvents(DAY.from, DAY.to)).toEqual(EVENTS.map(withVisitAttributes));
+    expect(await store.exportEvents(DAY.from, DAY.to)).toEqual([...EVENTS, scrolled].map(withVisitAttributes));
   });
 
   it('prunes events before a time and the visits of ended buckets', async () => {

@@ -22,7 +22,7 @@ for (let d = 0; d < 3; d++) {
     events.push({ ts: bucket + v * 3_600_000, kind: 'pageview', path: '/', ...base });
     events.push({ ts: bucket + v * 3_600_000 + 60_000, kind: 'pageview', path: '/docs', ...base });
     events.push({ ts: bucket + v * 3_600_000 + 70_000, kind: 'event', path: '/docs', name: 'Signup', props: { plan: 'pro' }, ...base });
-    events.push({ ts: bucket + v * 3_600_000 + 90_000, kind: 'engagement', path: '/docs', engaged: 12_000, ...base });
+    events.push({ ts: bucket + v * 3_600_000 + 90_000, kind: 'engagement', path: '/docs', engaged: 12_000, scroll: 10 * v + d, ...base });
   }
 }
 const ALL = { from: B, to: B + 3 * DAY, filters: [] };
@@ -34,6 +34,7 @@ it.each(['sqlite', 'json'] as const)('copies a %s data directory into ClickHouse
   const expected = { totals: await source.totals(ALL), pages: await source.breakdown(ALL, 'page', 10), sources: await source.breakdown(ALL, 'source', 10) };
   const salt = await source.salt(B + 2 * DAY);
   await source.close();
+  expect(expected.pages.find((p) => p.value === '/docs')?.scroll_depth).toBe(21); // every visit's 10 v + d, averaged
 
   const settings = { url: (await sharedClickHouse()).url, username: 'default', password: '', database: uniqueDatabase() };
   const toClickHouse = () => migrate('clickhouse', { dataDir: dir, clickhouse: settings }, B + 2 * DAY);

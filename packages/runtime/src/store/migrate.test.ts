@@ -28,7 +28,7 @@ function traffic(days: number): StoredEvent[] {
       const base = { bucket: B + d * DAY, visitor: `${d}${i}`.padStart(32, '0'), session: `s${d}${i}`, country: i % 2 ? 'GB' : 'US', source: 'Google' };
       events.push({ ...base, ts: B + d * DAY + i * 60_000, kind: 'pageview', path: `/p${i}` });
       events.push({ ...base, ts: B + d * DAY + i * 60_000 + 5000, kind: 'event', path: `/p${i}`, name: 'Signup', props: { plan: 'pro' } });
-      events.push({ ...base, ts: B + d * DAY + i * 60_000 + 9000, kind: 'engagement', path: `/p${i}`, engaged: 4000 });
+      events.push({ ...base, ts: B + d * DAY + i * 60_000 + 9000, kind: 'engagement', path: `/p${i}`, engaged: 4000, scroll: 20 * i + d });
     }
   }
   return events;
@@ -43,6 +43,7 @@ it('copies every event, visit and the open bucket salt from JSON into SQLite, an
   const salt = await json.salt(B + 2 * DAY);
   const expected = { totals: await json.totals(ALL), pages: await json.breakdown(ALL, 'page', 100), countries: await json.breakdown(ALL, 'country', 100) };
   await json.close();
+  expect(expected.pages.map((p) => p.scroll_depth)).toEqual([1, 21, 41, 61, 81]); // (20 i + 0, 1, 2) / 3 per page
 
   const report = await migrate('sqlite', { dataDir: dir }, B + 2 * DAY);
   expect(report).toMatchObject({ source: 'json', target: 'sqlite', events: events.length, copiedDays: 3, skippedDays: 0, salts: 1 });

@@ -1,4 +1,4 @@
-import { count, TIME_ON_PAGE, VISITORS } from './columns.ts';
+import { count, SCROLL_DEPTH, TIME_ON_PAGE, VISITORS } from './columns.ts';
 import { propertyCard } from './property-card.ts';
 
 export const pages = propertyCard({
@@ -9,5 +9,6 @@ export const pages = propertyCard({
     { id: 'entry_page', label: 'Entry pages' },
     { id: 'exit_page', label: 'Exit pages' },
   ],
-  columns: (property) => (property === 'page' ? [VISITORS, count('Pageviews', (r) => r.pageviews, true), TIME_ON_PAGE] : [VISITORS, count('Visits', (r) => r.visits, true)]),
+  columns: (property) =>
+    property === 'page' ? [VISITORS, count('Pageviews', (r) => r.pageviews, true), TIME_ON_PAGE, SCROLL_DEPTH] : [VISITORS, count('Visits', (r) => r.visits, true)],
 });

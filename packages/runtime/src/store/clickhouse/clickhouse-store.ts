@@ -96,6 +96,7 @@ export class ClickHouseStore implements Store, HistoryImport {
           prop_keys: e.props ? Object.keys(e.props) : [],
           prop_values: e.props ? Object.values(e.props) : [],
           engaged: e.engaged ?? 0,
+          scroll: e.scroll ?? null,
         };
         for (const a of VISIT_ATTRIBUTES) row[a] = e[a] ?? '';
         return row;
@@ -213,6 +214,7 @@ export class ClickHouseStore implements Store, HistoryImport {
       if (r.name !== undefined) e.name = r.name;
       if (r.props !== undefined) e.props = r.props;
       if (r.engaged !== undefined) e.engaged = r.engaged;
+      if (r.scroll !== undefined) e.scroll = r.scroll;
       return e;
     });
   }
@@ -252,6 +254,7 @@ export class ClickHouseStore implements Store, HistoryImport {
         name: r.name === '' ? undefined : String(r.name),
         props: keys.length ? Object.fromEntries(keys.map((k, i) => [k, values[i]!])) : undefined,
         engaged: kind === 'engagement' ? Number(r.engaged) : undefined,
+        scroll: r.scroll === null || r.scroll === undefined ? undefined : Number(r.scroll),
       };
       out.push([row, String(r.session)]);
     }

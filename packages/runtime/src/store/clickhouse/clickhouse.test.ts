@@ -10,6 +10,7 @@ import { createFootfall, type Footfall } from '../../footfall.ts';
 import { footfallMiddleware } from '../../node.ts';
 import { resolveOptions, type ClickHouseSettings } from '../../options.ts';
 import { ClickHouseStore } from './clickhouse-store.ts';
+import { MIGRATIONS } from './schema.ts';
 
 /** What only this engine has: several instances on one server, and a server that goes away. */
 let server: ClickHouseServer;
@@ -73,6 +74,40 @@ describe('several Footfall servers sharing one ClickHouse', () => {
       expect(Buffer.from(salts[2]!).equals(Buffer.from(salts[0]!))).toBe(true);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+});
+
+describe('a database an older version created', () => {
+  it('is upgraded for scroll depth, by two instances migrating at once', async () => {
+    const database = uniqueDatabase();
+    const sql = async (query: string) => {
+      const res = await fetch(`${server.url}/?database=${query.startsWith('CREATE DATABASE') ? 'default' : database}`, { method: 'POST', body: query });
+      expect(res.status, `${query}: ${await res.clone().text()}`).toBe(200);
+      return res.text();
+    };
+    // Versions 1 and 2, as an older Footfall left them, with a sealed-era event.
+    await sql(`CREATE DATABASE ${database}`);
+    await sql('CREATE TABLE schema_version (version UInt32) ENGINE = MergeTree ORDER BY version');
+    for (const statement of [...(await MIGRATIONS[0]!(undefined as never)), ...(await MIGRATIONS[1]!(undefined as never))]) await sql(statement);
+    await sql('INSERT INTO schema_version VALUES (1), (2)');
+    const B = Date.UTC(2026, 2, 10);
+    await sql(`INSERT INTO events (ts, bucket, session, visitor, seq, kind, path, engaged) VALUES (${B + 1000}, ${B}, 'old', '${'e'.repeat(32)}', 1, 0, '/a', 0)`);
+
+    const [a, b] = await Promise.all([ClickHouseStore.open(settings(database)), ClickHouseStore.open(settings(database))]);
+    try {
+      const visitor = 'f'.repeat(32);
+      await a.append([
+        { ts: B + 2000, kind: 'pageview', bucket: B, visitor, session: 'new', path: '/a' },
+        { ts: B + 3000, kind: 'engagement', bucket: B, visitor, session: 'new', path: '/a', engaged: 1000, scroll: 64 },
+      ]);
+      const day = { from: B, to: B + 86_400_000, filters: [] };
+      expect(await b.breakdown(day, 'page', 10)).toMatchObject([{ value: '/a', visits: 2, scroll_depth: 64 }]);
+      await b.seal(B + 86_400_000);
+      expect(await a.breakdown(day, 'page', 10)).toMatchObject([{ value: '/a', visits: 2, scroll_depth: 64 }]);
+      expect((await sql('SELECT version FROM schema_version ORDER BY version FORMAT CSV')).trim().split('\n').map(Number).at(-1)).toBe(MIGRATIONS.length);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
     }
   });
 });

@@ -117,14 +117,39 @@ GROUP BY value HAVING pageviews + events > 0 ${order}`;
 FROM (${visits}) WHERE ${visitFilterSql(q.filters)} AND mpv + mev > 0 AND value != ''
 GROUP BY value ${order}`;
   }
-  return (await c.rows<Record<string, Num>>(sql)).map((r) => ({
+  const parts: BreakdownPart[] = (await c.rows<Record<string, Num>>(sql)).map((r) => ({
     value: String(r.value),
     visitors: n(r.visitors),
     visits: n(r.visits),
     pageviews: n(r.pageviews),
     events: n(r.events),
     engagedMs: n(r.engaged_ms),
+    scrollSum: 0,
+    scrollCount: 0,
   }));
+  if (property === 'page' && parts.length > 0) {
+    const byValue = new Map(parts.map((p) => [p.value, p]));
+    for (const r of await pageScroll(c, q, lo)) {
+      const p = byValue.get(String(r.value));
+      if (!p) continue;
+      p.scrollSum = n(r.scroll_sum);
+      p.scrollCount = n(r.scroll_count);
+    }
+  }
+  return parts;
+}
+
+/**
+ * Each page's scroll depth: the sum and count of every matched visit's deepest report there, from
+ * the visit's matched engagement reports (as compute.ts's addPageEngagement).
+ */
+function pageScroll(c: Connection, q: StatsQuery, lo: string): Promise<Record<string, Num>[]> {
+  const visits = visitsSql(q, lo, (_, me) => [`groupArrayIf(tuple(path, toUInt8(ifNull(scroll, 0))), ${me} AND isNotNull(scroll)) AS scrolls`], '', needsOf(q.filters));
+  return c.rows<Record<string, Num>>(`SELECT value, sum(depth) AS scroll_sum, count() AS scroll_count FROM (
+  SELECT bucket, session, tupleElement(x, 1) AS value, max(tupleElement(x, 2)) AS depth
+  FROM (${visits}) ARRAY JOIN scrolls AS x WHERE ${visitFilterSql(q.filters)}
+  GROUP BY bucket, session, value)
+GROUP BY value`);
 }
 
 /** How many matched custom events carry each prop key. */

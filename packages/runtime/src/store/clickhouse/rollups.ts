@@ -16,7 +16,7 @@ import { DIRECT } from '../../model/stats.ts';
 const SEAL_BATCH_EVENTS = 2_000_000;
 
 const SUMS =
-  'sum(visitors) AS visitors, sum(visits) AS visits, sum(pageviews) AS pageviews, sum(events) AS events, sum(bounces) AS bounces, sum(visit_pageviews) AS visit_pageviews, sum(duration_ms) AS duration_ms, sum(engaged_ms) AS engaged_ms';
+  'sum(visitors) AS visitors, sum(visits) AS visits, sum(pageviews) AS pageviews, sum(events) AS events, sum(bounces) AS bounces, sum(visit_pageviews) AS visit_pageviews, sum(duration_ms) AS duration_ms, sum(engaged_ms) AS engaged_ms, sum(scroll_sum) AS scroll_sum, sum(scroll_count) AS scroll_count';
 
 /** The marked (bucket, sealer) pairs of sealed buckets inside [from, to). */
 function chosen(from: number, to: number): string {
@@ -59,6 +59,8 @@ const toRollup = (property: string, r: Raw): RollupRow => ({
   visitPageviews: Number(r.visit_pageviews),
   durationMs: Number(r.duration_ms),
   engagedMs: Number(r.engaged_ms),
+  scrollSum: Number(r.scroll_sum),
+  scrollCount: Number(r.scroll_count),
 });
 
 /** Rollup rows of one property (optionally one value), summed over the sealed buckets. */
@@ -137,20 +139,24 @@ GROUP BY bucket, property, value`;
  * carries; grouped per visit and value first, so bounces and durations are the matched visits'.
  */
 function eventLevelRollups(from: number, to: number, sealer: number): string {
-  const hit = (property: string, value: string, kind = 'kind', engaged = 'toUInt32(0)') => `(${property}, ${value}, toUInt8(${kind}), toUInt32(${engaged}))`;
+  // (property, value, kind, engaged ms, scroll depth: -1 for none)
+  const hit = (property: string, value: string, kind = 'kind', engaged = 'toUInt32(0)', scroll = '-1') =>
+    `(${property}, ${value}, toUInt8(${kind}), toUInt32(${engaged}), toInt16(${scroll}))`;
   const rowHits = `if(kind = 1,
     arrayConcat([${hit("'page'", 'path')}, ${hit("'event'", 'name')}],
       arrayMap((k, v) -> ${hit("concat('prop:', k)", 'v')}, prop_keys, prop_values),
       arrayMap((k, v) -> ${hit("concat('prop:', k, '\\x1fevent:', name)", 'v')}, prop_keys, prop_values)),
-    [${hit("'page'", 'path', 'kind', 'engaged')}])`;
+    [${hit("'page'", 'path', 'kind', 'engaged', 'ifNull(toInt16(scroll), toInt16(-1))')}])`;
   const visits = visitsSql({ from, to, filters: [] }, from, () => [`groupArrayArray(${rowHits}) AS hits`]);
-  return `INSERT INTO rollups (bucket, sealer, property, value, visitors, visits, pageviews, events, bounces, visit_pageviews, duration_ms, engaged_ms)
+  // A page's scroll depth: each visit's deepest report on it (scn: how many it made).
+  return `INSERT INTO rollups (bucket, sealer, property, value, visitors, visits, pageviews, events, bounces, visit_pageviews, duration_ms, engaged_ms, scroll_sum, scroll_count)
 SELECT bucket, ${sealer}, property, value, uniqExactIf(v_visitor, matched), countIf(matched), sum(mpv) AS pageviews, sum(mev) AS events,
-  countIf(matched AND v_pv = 1 AND v_ev = 0), sumIf(v_pv, matched), sumIf(v_duration, matched), sum(eng)
+  countIf(matched AND v_pv = 1 AND v_ev = 0), sumIf(v_pv, matched), sumIf(v_duration, matched), sum(eng), sumIf(scm, scn > 0), countIf(scn > 0)
 FROM (
   SELECT bucket, session, any(visitor) AS v_visitor, any(pv) AS v_pv, any(ev) AS v_ev, any(duration) AS v_duration,
     tupleElement(h, 1) AS property, tupleElement(h, 2) AS value,
     countIf(tupleElement(h, 3) = 0) AS mpv, countIf(tupleElement(h, 3) = 1) AS mev, sumIf(tupleElement(h, 4), tupleElement(h, 3) = 2) AS eng,
+    countIf(tupleElement(h, 3) = 2 AND tupleElement(h, 5) >= 0) AS scn, maxIf(tupleElement(h, 5), tupleElement(h, 3) = 2 AND tupleElement(h, 5) >= 0) AS scm,
     mpv + mev > 0 AS matched
   FROM (${visits}) ARRAY JOIN hits AS h
   GROUP BY bucket, session, property, value

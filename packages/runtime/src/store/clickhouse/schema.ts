@@ -10,7 +10,7 @@ import type { Connection } from './connection.ts';
  * (aggregates skip NULLs, which would make "the first event's attribute" wrong).
  * Monthly partitions (UTC) let retention drop whole months at once.
  */
-export const MIGRATIONS: readonly ((c: Connection) => string[])[] = [
+export const MIGRATIONS: readonly ((c: Connection) => string[] | Promise<string[]>)[] = [
   () => [
     `CREATE TABLE IF NOT EXISTS events (
       ts Int64,
@@ -44,14 +44,33 @@ export const MIGRATIONS: readonly ((c: Connection) => string[])[] = [
     PARTITION BY toYYYYMM(toDateTime(intDiv(bucket, 1000)), 'UTC')
     ORDER BY (property, bucket, value)`,
   ],
+  // Scroll depth: engagement reports carry it (NULL: none reported), page rollups sum each
+  // visit's deepest and count the visits. 18.16 has no ADD COLUMN IF NOT EXISTS: each column is
+  // added only when missing, and an instance that lost the race finds it there.
+  async (c) => {
+    await addColumn(c, 'events', 'scroll', 'Nullable(UInt8)');
+    await addColumn(c, 'rollups', 'scroll_sum', 'UInt64');
+    await addColumn(c, 'rollups', 'scroll_count', 'UInt64');
+    return [];
+  },
 ];
+
+async function addColumn(c: Connection, table: string, column: string, type: string): Promise<void> {
+  const has = async () => (await c.rows(`SELECT name FROM system.columns WHERE database = currentDatabase() AND table = '${table}' AND name = '${column}'`)).length > 0;
+  if (await has()) return;
+  try {
+    await c.command(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+  } catch (error) {
+    if (!(await has())) throw error;
+  }
+}
 
 export async function migrate(c: Connection): Promise<void> {
   await c.command(`CREATE TABLE IF NOT EXISTS schema_version (version UInt32) ENGINE = MergeTree ORDER BY version`);
   const done = new Set((await c.rows<{ version: number }>('SELECT version FROM schema_version')).map((r) => Number(r.version)));
   for (let v = 1; v <= MIGRATIONS.length; v++) {
     if (done.has(v)) continue;
-    for (const statement of MIGRATIONS[v - 1]!(c)) await c.command(statement);
+    for (const statement of await MIGRATIONS[v - 1]!(c)) await c.command(statement);
     await c.insert('schema_version', [{ version: v }]);
   }
 }

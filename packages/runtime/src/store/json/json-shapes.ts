@@ -7,7 +7,17 @@ export interface MainData {
   salts: Record<string, string>;
 }
 export type VisitTuple = [key: number, session: string, visitor: string, attributes: VisitAttributes];
-export type EventTuple = [ts: number, visit: number, kind: number, path: string, name: string | null, props: Record<string, string> | null, engaged: number | null];
+/** Scroll depth, last, only where an engagement report carried one (files written before it have seven). */
+export type EventTuple = [
+  ts: number,
+  visit: number,
+  kind: number,
+  path: string,
+  name: string | null,
+  props: Record<string, string> | null,
+  engaged: number | null,
+  scroll?: number,
+];
 export interface SegmentData {
   bucket: number;
   visits: VisitTuple[];

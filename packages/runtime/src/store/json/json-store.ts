@@ -95,7 +95,8 @@ export class JsonStore extends PlannedStore implements Store {
       await store.#main.read();
       for (const bucket of bucketsIn(join(dir, ROLLUP_DIR))) {
         const data = await store.#file(join(dir, ROLLUP_DIR, `${bucket}.json`), rollupShape(bucket)).read();
-        if (data) store.#sealed.set(bucket, data);
+        // Rollups sealed before scroll depth existed have no scroll sums: none was reported.
+        if (data) store.#sealed.set(bucket, { ...data, rows: data.rows.map((r) => ({ ...r, scrollSum: r.scrollSum ?? 0, scrollCount: r.scrollCount ?? 0 })) });
       }
       for (const bucket of bucketsIn(join(dir, SEGMENT_DIR))) {
         const segment = await store.#load(bucket);
@@ -177,6 +178,7 @@ export class JsonStore extends PlannedStore implements Store {
         data.visits.push([visit.key, e.session, e.visitor, attributes]);
       }
       const tuple: EventTuple = [e.ts, visit.key, KIND_CODES[e.kind], e.path, e.name ?? null, e.props ?? null, e.engaged ?? null];
+      if (e.scroll !== undefined) tuple.push(e.scroll);
       data.events.push(tuple);
       segment.rows.push(toRow(tuple, visit));
     }
@@ -228,6 +230,7 @@ export class JsonStore extends PlannedStore implements Store {
         if (r.name !== undefined) e.name = r.name;
         if (r.props !== undefined) e.props = r.props;
         if (r.engaged !== undefined) e.engaged = r.engaged;
+        if (r.scroll !== undefined) e.scroll = r.scroll;
         out.push(e);
       }
     }
@@ -247,7 +250,10 @@ export class JsonStore extends PlannedStore implements Store {
       for (const r of this.#sealed.get(b.start)?.rows ?? []) {
         if (r.property !== property || (value !== undefined && r.value !== value)) continue;
         const s = sums.get(r.value);
-        sums.set(r.value, s ? { ...s, ...addTotals(s, r), engagedMs: s.engagedMs + r.engagedMs } : r);
+        sums.set(
+          r.value,
+          s ? { ...s, ...addTotals(s, r), engagedMs: s.engagedMs + r.engagedMs, scrollSum: s.scrollSum + r.scrollSum, scrollCount: s.scrollCount + r.scrollCount } : r,
+        );
       }
     }
     return [...sums.values()];
@@ -379,7 +385,7 @@ function bucketsIn(dir: string): number[] {
 }
 
 function toRow(e: EventTuple, visit: Visit): EventRow {
-  return { ts: e[0], kind: KINDS[e[2]]!, path: e[3], name: e[4] ?? undefined, props: e[5] ?? undefined, engaged: e[6] ?? undefined, visit };
+  return { ts: e[0], kind: KINDS[e[2]]!, path: e[3], name: e[4] ?? undefined, props: e[5] ?? undefined, engaged: e[6] ?? undefined, scroll: e[7], visit };
 }
 
 /** Events per rotation bucket, in order of first appearance (Map.groupBy needs Node 21; this engine runs on 20). */

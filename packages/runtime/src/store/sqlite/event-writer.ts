@@ -28,6 +28,7 @@ export interface PlacedEvent {
   readonly name?: string | undefined;
   readonly props?: Record<string, string> | undefined;
   readonly engaged?: number | undefined;
+  readonly scroll?: number | undefined;
 }
 
 export type AppendEvent = StoredEvent | PlacedEvent;
@@ -51,7 +52,7 @@ export class EventWriter {
     this.#id = id;
     this.#db = openConnection(file);
     this.#strings = new StringTable(this.#db);
-    this.#insertEvent = this.#db.prepare('INSERT INTO events (ts, visit, seq, kind, path, name, props, engaged) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    this.#insertEvent = this.#db.prepare('INSERT INTO events (ts, visit, seq, kind, path, name, props, engaged, scroll) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
     this.#insertVisit = this.#db.prepare(
       `INSERT INTO visits (bucket, session, visitor, ${VISIT_ATTRIBUTES.join(', ')}) VALUES (?, ?, ?, ${VISIT_ATTRIBUTES.map(() => '?').join(', ')}) RETURNING id`,
     );
@@ -100,7 +101,7 @@ export class EventWriter {
   #insertRow(e: AppendEvent, visit: number): number {
     // Own keys only: a kind named `constructor` must fail this event, not reach the table.
     if (!Object.hasOwn(KIND_CODES, e.kind)) throw new TypeError(`unknown event kind ${JSON.stringify(e.kind)}`);
-    const values = [KIND_CODES[e.kind], this.#strings.intern(e.path), e.name ?? null, e.props ? JSON.stringify(e.props) : null, e.engaged ?? null] as const;
+    const values = [KIND_CODES[e.kind], this.#strings.intern(e.path), e.name ?? null, e.props ? JSON.stringify(e.props) : null, e.engaged ?? null, e.scroll ?? null] as const;
     // Two events of one visit in the same millisecond (an SPA's engagement report and the next
     // pageview) differ by seq. This writer numbers its own; a clash with another process's
     // event fails only that INSERT (not the transaction) and tries the next number.

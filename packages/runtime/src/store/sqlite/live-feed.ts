@@ -57,7 +57,7 @@ export class LiveFeed {
     this.#strings = strings;
     this.#visit = db.prepare(`SELECT bucket, visitor, ${VISIT_ATTRIBUTES.join(', ')} FROM visits WHERE id = ?`);
     this.#foreignCommits = db.prepare('SELECT coalesce(sum(commits), 0) AS n FROM writers WHERE id != ?');
-    this.#recent = arrayQuery(db.prepare('SELECT ts, visit, seq, kind, path, name, props, engaged FROM events WHERE ts >= ? ORDER BY ts, visit, seq'));
+    this.#recent = arrayQuery(db.prepare('SELECT ts, visit, seq, kind, path, name, props, engaged, scroll FROM events WHERE ts >= ? ORDER BY ts, visit, seq'));
   }
 
   /** This process's commit returned: fold its events in (if the rollups are kept at all yet). */
@@ -145,9 +145,9 @@ export class LiveFeed {
       const newest = Number((db.prepare('SELECT coalesce(max(bucket), 0) AS b FROM visits').get() as Row).b);
       const from = Math.max(sealedEnd, newest);
       live.floor = newest;
-      const first = arrayQuery(db.prepare(`SELECT ts, visit, seq, kind, path, name, props, engaged FROM events WHERE ts >= ? ORDER BY ts, visit, seq LIMIT ${LOAD_CHUNK}`));
+      const first = arrayQuery(db.prepare(`SELECT ts, visit, seq, kind, path, name, props, engaged, scroll FROM events WHERE ts >= ? ORDER BY ts, visit, seq LIMIT ${LOAD_CHUNK}`));
       const next = arrayQuery(
-        db.prepare(`SELECT ts, visit, seq, kind, path, name, props, engaged FROM events WHERE (ts, visit, seq) > (?, ?, ?) ORDER BY ts, visit, seq LIMIT ${LOAD_CHUNK}`),
+        db.prepare(`SELECT ts, visit, seq, kind, path, name, props, engaged, scroll FROM events WHERE (ts, visit, seq) > (?, ?, ?) ORDER BY ts, visit, seq LIMIT ${LOAD_CHUNK}`),
       );
       const visit = db.prepare(`SELECT bucket, visitor, ${VISIT_ATTRIBUTES.join(', ')} FROM visits WHERE id = ?`);
       let rows = first(from);
@@ -189,13 +189,35 @@ export class LiveFeed {
     events.forEach((e, i) => {
       const key = placed.visits[i]!;
       if (this.#shared && !this.#isNew(`${e.ts}:${key}:${placed.seqs[i]}`, e.ts)) return;
-      live.add({ ts: e.ts, kind: e.kind, path: e.path, name: e.name, props: e.props, engaged: e.engaged, visitKey: key, bucket: e.bucket, visitor: e.visitor, attributes: e });
+      live.add({
+        ts: e.ts,
+        kind: e.kind,
+        path: e.path,
+        name: e.name,
+        props: e.props,
+        engaged: e.engaged,
+        scroll: e.scroll,
+        visitKey: key,
+        bucket: e.bucket,
+        visitor: e.visitor,
+        attributes: e,
+      });
     });
   }
 
-  /** A row of [ts, visit, seq, kind, path id, name, props JSON, engaged] read from disk. */
+  /** A row of [ts, visit, seq, kind, path id, name, props JSON, engaged, scroll] read from disk. */
   #takeRow(live: LiveRollups, row: unknown[], visitQuery: StatementSync, dedupe = true): void {
-    const [ts, visitKey, seq, kind, path, name, props, engaged] = row as [number, number, number, number, number, string | null, string | null, number | null];
+    const [ts, visitKey, seq, kind, path, name, props, engaged, scroll] = row as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      string | null,
+      string | null,
+      number | null,
+      number | null,
+    ];
     if (dedupe && !this.#isNew(`${ts}:${visitKey}:${seq}`, ts)) return;
     let bucket = live.bucketOf(visitKey);
     let visitor = '';
@@ -215,6 +237,7 @@ export class LiveFeed {
       name: name ?? undefined,
       props: props ? (JSON.parse(props) as Record<string, string>) : undefined,
       engaged: engaged ?? undefined,
+      scroll: scroll ?? undefined,
       visitKey,
       bucket,
       visitor,

@@ -55,7 +55,10 @@ function traffic(seed: number, rotationHours: number, tz: string): StoredEvent[]
           props: { plan: pick(['free', 'pro']) },
           ...attrs,
         });
-      if (r() < 0.5) events.push({ ts: ts + 9000, kind: 'engagement', bucket, visitor, session: `s${v}`, path, engaged: 1000 + Math.floor(r() * 60_000), ...attrs });
+      if (r() < 0.5) {
+        const scroll = r() < 0.8 ? { scroll: Math.floor(r() * 101) } : {};
+        events.push({ ts: ts + 9000, kind: 'engagement', bucket, visitor, session: `s${v}`, path, engaged: 1000 + Math.floor(r() * 60_000), ...scroll, ...attrs });
+      }
       ts += Math.floor(r() * 30 * 60_000);
     }
   }
@@ -67,7 +70,8 @@ function expectMonthsExact(file: string): number {
   const db = new DatabaseSync(file, { readOnly: true });
   try {
     const months = db.prepare('SELECT month, first, last FROM months ORDER BY month').all() as { month: number; first: number; last: number }[];
-    const sums = 'sum(visitors), sum(visits), sum(pageviews), sum(events), sum(bounces), sum(visit_pageviews), sum(duration_ms), sum(engaged_ms)';
+    const sums =
+      'sum(visitors), sum(visits), sum(pageviews), sum(events), sum(bounces), sum(visit_pageviews), sum(duration_ms), sum(engaged_ms), sum(scroll_sum), sum(scroll_count)';
     for (const m of months) {
       expect(monthOf(m.first)).toBe(m.month);
       expect(monthOf(m.last)).toBe(m.month);

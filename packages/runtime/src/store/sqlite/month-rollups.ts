@@ -30,7 +30,7 @@ export function monthStart(month: number): number {
   return d.getTime() - SHIFT;
 }
 
-const SUMS = 'visitors, visits, pageviews, events, bounces, visit_pageviews, duration_ms, engaged_ms';
+const SUMS = 'visitors, visits, pageviews, events, bounces, visit_pageviews, duration_ms, engaged_ms, scroll_sum, scroll_count';
 const SUMMED = SUMS.split(', ')
   .map((c) => `sum(${c})`)
   .join(', ');
@@ -44,6 +44,7 @@ export const MONTH_SCHEMA = `DROP TABLE IF EXISTS month_rollups;
     property INTEGER NOT NULL, month INTEGER NOT NULL, value INTEGER NOT NULL, -- strings.id
     visitors INTEGER NOT NULL, visits INTEGER NOT NULL, pageviews INTEGER NOT NULL, events INTEGER NOT NULL,
     bounces INTEGER NOT NULL, visit_pageviews INTEGER NOT NULL, duration_ms INTEGER NOT NULL, engaged_ms INTEGER NOT NULL,
+    scroll_sum INTEGER NOT NULL DEFAULT 0, scroll_count INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (property, month, value)
   ) WITHOUT ROWID;`;
 
@@ -75,7 +76,7 @@ export class MonthRollups {
   constructor(db: DatabaseSync) {
     this.#db = db;
     this.#blocks = db.prepare('SELECT month, first, last FROM months WHERE month BETWEEN ? AND ? ORDER BY month');
-    this.#addRow = db.prepare(`INSERT INTO month_rollups (property, month, value, ${SUMS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    this.#addRow = db.prepare(`INSERT INTO month_rollups (property, month, value, ${SUMS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (property, month, value) DO UPDATE SET ${SUMS.split(', ')
         .map((c) => `${c} = ${c} + excluded.${c}`)
         .join(', ')}`);
@@ -85,7 +86,7 @@ export class MonthRollups {
 
   /**
    * Rows of [value id, visitors, visits, pageviews, events, bounces, visit pageviews, duration,
-   * engaged] of one property (optionally one value), summed over sealed buckets: `starts` are the
+   * engaged, scroll sum, scroll count] of one property (optionally one value), summed over sealed buckets: `starts` are the
    * starts of every sealed bucket from the first to the last, in order.
    */
   sums(property: number, value: number | undefined, starts: readonly number[]): number[][] {
@@ -127,7 +128,21 @@ export class MonthRollups {
   add(bucket: number, rows: readonly RollupRow[], intern: (text: string) => number): void {
     const month = monthOf(bucket);
     for (const r of rows) {
-      this.#addRow.run(intern(r.property), month, intern(r.value), r.visitors, r.visits, r.pageviews, r.events, r.bounces, r.visitPageviews, r.durationMs, r.engagedMs);
+      this.#addRow.run(
+        intern(r.property),
+        month,
+        intern(r.value),
+        r.visitors,
+        r.visits,
+        r.pageviews,
+        r.events,
+        r.bounces,
+        r.visitPageviews,
+        r.durationMs,
+        r.engagedMs,
+        r.scrollSum,
+        r.scrollCount,
+      );
     }
     this.#addBucket.run(month, bucket, bucket);
   }

@@ -45,10 +45,18 @@ const MIGRATIONS: readonly (string | ((db: DatabaseSync) => void))[] = [
   // Each append worker counts its commits in its own row, in the commit's transaction: a process
   // keeping live rollups of the open bucket tells its own commits from another process's.
   `CREATE TABLE writers (id TEXT PRIMARY KEY, commits INTEGER NOT NULL) WITHOUT ROWID;`,
-  // Month rollups (month-rollups.ts), built from the sealed buckets' rollups: long ranges read a
-  // row per month instead of one per day. Dropped first, so that a database an older version
-  // wrote to (which leaves them stale and lowers user_version) gets them rebuilt.
+  // Month rollups (month-rollups.ts) were built here; the next migration builds them now, with
+  // the columns it adds.
+  () => {},
+  // Scroll depth: engagement reports carry it, page rollups sum each visit's deepest and count
+  // the visits. Then the month rollups (month-rollups.ts), built from the sealed buckets'
+  // rollups: long ranges read a row per month instead of one per day. Dropped first, so that a
+  // database an older version wrote to (which leaves them stale and lowers user_version) gets
+  // them rebuilt; for the same reason the columns are added only where missing.
   (db) => {
+    const has = (table: string, column: string) => (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).some((c) => c.name === column);
+    if (!has('events', 'scroll')) db.exec('ALTER TABLE events ADD COLUMN scroll INTEGER');
+    for (const column of ['scroll_sum', 'scroll_count']) if (!has('rollups', column)) db.exec(`ALTER TABLE rollups ADD COLUMN ${column} INTEGER NOT NULL DEFAULT 0`);
     db.exec(MONTH_SCHEMA);
     rebuildMonths(db);
   },

@@ -77,3 +77,43 @@ it('keeps its live rollups exact while another process writes to the same day, b
   await b.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+it('upgrades a database from before scroll depth: old rollups report none, new reports count', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'footfall-sqlite-'));
+  const DAY = 86_400_000;
+  const B1 = Date.UTC(2026, 2, 10);
+  const B2 = B1 + DAY;
+  const visitor = 'd'.repeat(32);
+  const visit = (bucket: number, session: string, scroll?: number) => [
+    { ts: bucket + 3_600_000, kind: 'pageview' as const, bucket, visitor, session, path: '/a' },
+    { ts: bucket + 3_660_000, kind: 'engagement' as const, bucket, visitor, session, path: '/a', engaged: 5000, ...(scroll === undefined ? {} : { scroll }) },
+  ];
+  let store = new SqliteStore(dir);
+  await store.append(visit(B1, 'old'));
+  await store.seal(B2);
+  await store.close();
+  // The schema as version 4 left it: no scroll columns anywhere.
+  const db = new DatabaseSync(join(dir, 'footfall.db'));
+  db.exec(`ALTER TABLE events DROP COLUMN scroll;
+    ALTER TABLE rollups DROP COLUMN scroll_sum; ALTER TABLE rollups DROP COLUMN scroll_count;
+    ALTER TABLE month_rollups DROP COLUMN scroll_sum; ALTER TABLE month_rollups DROP COLUMN scroll_count;
+    PRAGMA user_version = 4`);
+  db.close();
+
+  store = new SqliteStore(dir);
+  await store.append([...visit(B2, 'new1', 40), ...visit(B2, 'new2', 90)]);
+  const range = { from: B1, to: B2 + DAY, filters: [] };
+  const scrollOf = async (from: number) => (await store.breakdown({ ...range, from }, 'page', 10))[0]?.scroll_depth;
+  expect(await scrollOf(B1)).toBe(65); // the sealed day's rollup row has none; today's two visits: (40 + 90) / 2
+  await store.seal(B2 + DAY);
+  expect(await scrollOf(B1)).toBe(65);
+  const check = new DatabaseSync(join(dir, 'footfall.db'), { readOnly: true });
+  expect(check.prepare('PRAGMA user_version').get()).toEqual({ user_version: 5 });
+  expect(check.prepare("SELECT sum(scroll_sum) AS s, sum(scroll_count) AS n FROM rollups WHERE property = (SELECT id FROM strings WHERE text = 'page')").get()).toEqual({
+    s: 130,
+    n: 2,
+  });
+  check.close();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});

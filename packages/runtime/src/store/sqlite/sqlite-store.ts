@@ -61,10 +61,10 @@ export class SqliteStore extends PlannedStore implements Store, HistoryImport {
     this.#visitsInRange = arrayQuery(
       this.#db.prepare(`SELECT id, bucket, visitor, ${VISIT_ATTRIBUTES.join(', ')} FROM visits WHERE id IN (SELECT DISTINCT visit FROM events WHERE ts >= ? AND ts < ?)`),
     );
-    this.#eventsInRange = arrayQuery(this.#db.prepare('SELECT ts, visit, kind, path, name, props, engaged FROM events WHERE ts >= ? AND ts < ? ORDER BY ts, visit, seq'));
+    this.#eventsInRange = arrayQuery(this.#db.prepare('SELECT ts, visit, kind, path, name, props, engaged, scroll FROM events WHERE ts >= ? AND ts < ? ORDER BY ts, visit, seq'));
     this.#months = new MonthRollups(this.#db);
     this.#seriesOfValue = arrayQuery(
-      this.#db.prepare(`SELECT bucket, value, visitors, visits, pageviews, events, bounces, visit_pageviews, duration_ms, engaged_ms
+      this.#db.prepare(`SELECT bucket, value, visitors, visits, pageviews, events, bounces, visit_pageviews, duration_ms, engaged_ms, scroll_sum, scroll_count
       FROM rollups WHERE property = ? AND bucket BETWEEN ? AND ? AND value = ?`),
     );
   }
@@ -147,13 +147,14 @@ export class SqliteStore extends PlannedStore implements Store, HistoryImport {
       });
       visits.set(v[0] as number, visit as unknown as Visit);
     }
-    return this.#eventsInRange(from, to).map(([ts, visit, kind, path, name, props, engaged]) => ({
+    return this.#eventsInRange(from, to).map(([ts, visit, kind, path, name, props, engaged, scroll]) => ({
       ts: ts as number,
       kind: KINDS[kind as number]!,
       path: this.#strings.text(path as number),
       name: (name as string | null) ?? undefined,
       props: props ? (JSON.parse(props as string) as Record<string, string>) : undefined,
       engaged: (engaged as number | null) ?? undefined,
+      scroll: (scroll as number | null) ?? undefined,
       visit: visits.get(visit as number)!,
     }));
   }
@@ -192,9 +193,11 @@ export class SqliteStore extends PlannedStore implements Store, HistoryImport {
     return new Map(rows.map(([bucket, ...r]) => [bucket!, this.#toRollup(property, r)]));
   }
 
-  /** A row of [value id, visitors, visits, pageviews, events, bounces, visit pageviews, duration, engaged]. */
+  /** A row of [value id, visitors, visits, pageviews, events, bounces, visit pageviews, duration, engaged, scroll sum, scroll count]. */
   #toRollup(property: string, r: number[]): RollupRow {
-    const [value, visitors, visits, pageviews, events, bounces, visitPageviews, durationMs, engagedMs] = r as [
+    const [value, visitors, visits, pageviews, events, bounces, visitPageviews, durationMs, engagedMs, scrollSum, scrollCount] = r as [
+      number,
+      number,
       number,
       number,
       number,
@@ -205,7 +208,7 @@ export class SqliteStore extends PlannedStore implements Store, HistoryImport {
       number,
       number,
     ];
-    return { property, value: this.#strings.text(value), visitors, visits, pageviews, events, bounces, visitPageviews, durationMs, engagedMs };
+    return { property, value: this.#strings.text(value), visitors, visits, pageviews, events, bounces, visitPageviews, durationMs, engagedMs, scrollSum, scrollCount };
   }
 
   async seal(before: number): Promise<void> {
@@ -215,7 +218,7 @@ export class SqliteStore extends PlannedStore implements Store, HistoryImport {
     const open = (
       this.#db.prepare('SELECT DISTINCT bucket FROM visits WHERE bucket > ? AND bucket < ? ORDER BY bucket').all(last ?? -Number.MAX_SAFE_INTEGER, before) as Row[]
     ).map((r) => Number(r.bucket));
-    const insert = this.#db.prepare(`INSERT INTO rollups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const insert = this.#db.prepare(`INSERT INTO rollups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     // Buckets partition time: no event lies between a bucket's start and the next bucket that
     // has events (or the open bucket), so the sealed bucket covers that whole span.
     for (const [i, bucket] of open.entries()) {
@@ -240,6 +243,8 @@ export class SqliteStore extends PlannedStore implements Store, HistoryImport {
               r.visitPageviews,
               r.durationMs,
               r.engagedMs,
+              r.scrollSum,
+              r.scrollCount,
             );
           this.#months.add(bucket, rollups, (text) => this.#strings.intern(text));
         }
@@ -287,7 +292,7 @@ export class SqliteStore extends PlannedStore implements Store, HistoryImport {
   async exportEvents(from: number, to: number): Promise<StoredEvent[]> {
     const rows = this.#db
       .prepare(
-        `SELECT e.ts, e.kind, e.path, e.name, e.props, e.engaged, v.bucket, v.session, v.visitor, ${VISIT_ATTRIBUTES.map((a) => `v.${a}`).join(', ')}
+        `SELECT e.ts, e.kind, e.path, e.name, e.props, e.engaged, e.scroll, v.bucket, v.session, v.visitor, ${VISIT_ATTRIBUTES.map((a) => `v.${a}`).join(', ')}
          FROM events e JOIN visits v ON v.id = e.visit WHERE e.ts >= ? AND e.ts < ? ORDER BY e.ts, e.visit, e.seq`,
       )
       .all(from, to) as Row[];
@@ -304,6 +309,7 @@ export class SqliteStore extends PlannedStore implements Store, HistoryImport {
       if (r.name !== null) e.name = String(r.name);
       if (r.props !== null) e.props = JSON.parse(r.props as string) as Record<string, string>;
       if (r.engaged !== null) e.engaged = Number(r.engaged);
+      if (r.scroll !== null) e.scroll = Number(r.scroll);
       return e;
     });
   }
@@ -321,7 +327,7 @@ export class SqliteStore extends PlannedStore implements Store, HistoryImport {
     const insertVisit = this.#db.prepare(
       `INSERT INTO visits (bucket, session, visitor, ${VISIT_ATTRIBUTES.join(', ')}) VALUES (?, ?, ?, ${VISIT_ATTRIBUTES.map(() => '?').join(', ')}) RETURNING id`,
     );
-    const insertEvent = this.#db.prepare('INSERT INTO events (ts, visit, seq, kind, path, name, props, engaged) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    const insertEvent = this.#db.prepare('INSERT INTO events (ts, visit, seq, kind, path, name, props, engaged, scroll) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
     this.#db.exec('BEGIN IMMEDIATE');
     try {
       const replaced = this.#db.prepare('SELECT DISTINCT visit FROM events WHERE ts >= ? AND ts < ? AND seq < 0').all(from, to) as Row[];
@@ -348,6 +354,7 @@ export class SqliteStore extends PlannedStore implements Store, HistoryImport {
           e.name ?? null,
           e.props ? JSON.stringify(e.props) : null,
           e.engaged ?? null,
+          e.scroll ?? null,
         );
       });
       this.#db.exec('COMMIT');

@@ -97,6 +97,7 @@ export class WriterThread {
       if (e.name !== undefined) placed.name = e.name;
       if (e.props !== undefined) placed.props = e.props;
       if (e.engaged !== undefined) placed.engaged = e.engaged;
+      if (e.scroll !== undefined) placed.scroll = e.scroll;
       out[i] = placed;
     }
     return out;
