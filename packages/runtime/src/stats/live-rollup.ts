@@ -492,7 +492,8 @@ export class LiveBucket {
 
   #selectNow(filters: readonly Filter[]): Selection | undefined {
     const eventFilters = filters.filter((f) => levelOf(f.property) === 'event');
-    if (eventFilters.length > 1) return undefined;
+    // A goal filter (a page pattern, several goals) has no groups here: raw events answer it.
+    if (eventFilters.length > 1 || eventFilters.some((f) => f.property === 'goal')) return undefined;
     const ids = (f: Filter) => new Set(f.values.flatMap((value) => this.#groups.get(f.property)?.get(value)?.id ?? []));
     const visitFilters = filters.filter((f) => levelOf(f.property) !== 'event').map((f) => ({ property: f.property, ids: ids(f) }));
     const ef = eventFilters[0] ? { property: eventFilters[0].property, ids: ids(eventFilters[0]) } : undefined;
@@ -567,6 +568,7 @@ export class LiveBucket {
 
   /** Breakdown parts of a filtered question, or undefined where only raw events answer it. */
   filteredParts(filters: readonly Filter[], property: PropertyName): BreakdownPart[] | undefined {
+    if (property === 'goal') return undefined;
     const sel = this.#select(filters);
     if (!sel) return undefined;
     let ef = sel.eventFilter;

@@ -1,6 +1,8 @@
+import { plainGoalFilters } from './goals.ts';
+import { eventPropProperty } from './rollup.ts';
 import { addTotals, analyse, breakdownPartsOf, propKeyCountsOf, rankBreakdown, rankPropKeys, timeseriesOf, totalsOf, type Analysis } from './compute.ts';
 import type { RollupRow } from './rollup.ts';
-import { addPoint, breakdownRollup, BreakdownSums, gaps, planSeries, rollupKey, runsOf, ZERO_TOTALS, type SealedBucket, type SeriesPiece } from './plan.ts';
+import { addPoint, breakdownRollup, goalRevenuePart, BreakdownSums, gaps, planSeries, rollupKey, runsOf, ZERO_TOTALS, type SealedBucket, type SeriesPiece } from './plan.ts';
 import type { LiveRollups, LiveSpan } from './live-rollup.ts';
 import type { EventRow } from '../model/events.ts';
 import type { BreakdownRow, Interval, PropertyName, SeriesPoint, StatsQuery, Totals } from '../model/stats.ts';
@@ -92,7 +94,8 @@ export class StatsPlanner {
     }
   }
 
-  async totals(query: StatsQuery): Promise<Totals> {
+  async totals(asked: StatsQuery): Promise<Totals> {
+    const query = plainGoalFilters(asked);
     const key = rollupKey(query);
     if (!key) {
       let sum = ZERO_TOTALS;
@@ -116,7 +119,8 @@ export class StatsPlanner {
     return sum;
   }
 
-  async timeseries(query: StatsQuery, intervals: readonly Interval[]): Promise<SeriesPoint[]> {
+  async timeseries(asked: StatsQuery, intervals: readonly Interval[]): Promise<SeriesPoint[]> {
+    const query = plainGoalFilters(asked);
     const key = rollupKey(query);
     if (!key) {
       const points = intervals.map((i) => ({ date: i.label, visitors: 0, visits: 0, pageviews: 0 }));
@@ -173,7 +177,9 @@ export class StatsPlanner {
     return points;
   }
 
-  async breakdown(query: StatsQuery, property: PropertyName, limit: number): Promise<BreakdownRow[]> {
+  async breakdown(asked: StatsQuery, property: PropertyName, limit: number): Promise<BreakdownRow[]> {
+    const query = plainGoalFilters(asked);
+    if (property === 'goal' && query.filters.length === 0) return this.#goals(query, limit);
     const rollupProperty = breakdownRollup(query, property);
     const sums = new BreakdownSums();
     const add = sums.add;
@@ -201,7 +207,37 @@ export class StatsPlanner {
    * Sealed rollups keep no list of prop keys, so this reads their raw events (as filtered
    * breakdowns do); open buckets count them from their visits.
    */
-  async propKeys(query: StatsQuery, limit: number): Promise<string[]> {
+  /**
+   * Goal conversions of unfiltered traffic: an event goal is its event's rollup rows (its revenue
+   * from the rows of its revenue prop per value); a page goal's visitors are no sum of its pages'
+   * rows, so page goals read raw events, bucket by bucket. Filtered goal breakdowns read raw
+   * events as other filtered breakdowns do.
+   */
+  async #goals(query: StatsQuery, limit: number): Promise<BreakdownRow[]> {
+    const goals = query.goals ?? [];
+    const sums = new BreakdownSums();
+    const cover = await this.#cover(query);
+    for (const goal of goals) {
+      if (goal.kind !== 'event') continue;
+      for (const row of await this.#sums(cover, 'event', goal.event)) sums.add({ ...row, value: goal.name });
+      if (goal.revenue !== undefined) sums.add(goalRevenuePart(goal, await this.#sums(cover, eventPropProperty(`prop:${goal.revenue}`, goal.event))));
+    }
+    for (const [from, to] of gaps(query.from, query.to, cover.all)) breakdownPartsOf(await this.#analyse({ ...query, from, to }), 'goal').forEach(sums.add);
+    const pageGoals = new Set(goals.flatMap((g) => (g.kind === 'page' ? [g.name] : [])));
+    if (pageGoals.size) {
+      for (const b of cover.all) {
+        for (const part of breakdownPartsOf(await this.#analyse({ ...query, from: b.start, to: b.end }), 'goal')) if (pageGoals.has(part.value)) sums.add(part);
+      }
+    }
+    return rankBreakdown(
+      sums.parts().filter((p) => p.visits > 0),
+      'goal',
+      limit,
+    );
+  }
+
+  async propKeys(asked: StatsQuery, limit: number): Promise<string[]> {
+    const query = plainGoalFilters(asked);
     const counts = new Map<string, number>();
     const merge = (m: ReadonlyMap<string, number>) => {
       for (const [key, n] of m) counts.set(key, (counts.get(key) ?? 0) + n);

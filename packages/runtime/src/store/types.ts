@@ -1,6 +1,6 @@
 import type { StorageEngine } from '../options.ts';
 import type { StoredEvent } from '../model/events.ts';
-import type { BreakdownRow, Interval, PropertyName, SeriesPoint, StatsQuery, Totals } from '../model/stats.ts';
+import type { BreakdownRow, Goal, Interval, PropertyName, SeriesPoint, StatsQuery, Totals } from '../model/stats.ts';
 
 /**
  * The whole storage contract. Questions are stats questions, not SQL, so a columnar engine can
@@ -47,4 +47,6 @@ export interface StatsContext {
   readonly store: Store;
   readonly timezone: string;
   readonly now: () => number;
+  /** The site's goals (the `goals` setting). */
+  readonly goals?: readonly Goal[];
 }
