@@ -103,7 +103,7 @@ GROUP BY value HAVING pageviews + events > 0 ${order}`;
     const visits = visitsSql(
       q,
       lo,
-      (m, me) => [`groupArrayIf(tuple(${value}, kind, engaged), (${m} AND ${has})${engagements.replace('$me', me)}) AS hits`],
+      (m, me) => [`groupArrayIf(tuple(${value}, kind, engaged), (${m} AND ${has})${engagements.replace('$me', () => me)}) AS hits`],
       '',
       needsOf(q.filters, property),
     );
