@@ -102,7 +102,7 @@ export class StatsPlanner {
       // One page goal: sealed buckets from their kept goal totals, the open one from its visits.
       const cover = await this.#cover(query);
       let sum = ZERO_TOTALS;
-      for (const b of cover.sealed) sum = addTotals(sum, (await this.#sealedPageGoals(b, query.goals!)).get(pageGoal.name) ?? ZERO_TOTALS);
+      for (const goals of (await this.#sealedPageGoals(cover.sealed, query.goals!)).values()) sum = addTotals(sum, goals.get(pageGoal.name) ?? ZERO_TOTALS);
       const rest: [number, number][] = gaps(query.from, query.to, cover.all);
       for (const l of cover.live) {
         const t = l.live.filteredTotals(query.filters, query.goals);
@@ -142,7 +142,7 @@ export class StatsPlanner {
       // Sealed buckets inside an interval from their kept goal totals; every other stretch raw.
       const sealed = await this.source.sealedBuckets(query.from, query.to);
       const series = new Map<number, Totals>();
-      for (const b of sealed) series.set(b.start, (await this.#sealedPageGoals(b, query.goals!)).get(pageGoal.name) ?? ZERO_TOTALS);
+      for (const [start, goals] of await this.#sealedPageGoals(sealed, query.goals!)) series.set(start, goals.get(pageGoal.name) ?? ZERO_TOTALS);
       const { points, runs } = planSeries(query, intervals, sealed, series);
       for (const run of runs) {
         const partial = timeseriesOf(await this.#analyse({ ...query, from: run[0]!.start, to: run.at(-1)!.end }), run);
@@ -232,10 +232,6 @@ export class StatsPlanner {
   }
 
   /**
-   * Sealed rollups keep no list of prop keys, so this reads their raw events (as filtered
-   * breakdowns do); open buckets count them from their visits.
-   */
-  /**
    * Goal conversions of unfiltered traffic: an event goal is its event's rollup rows (its revenue
    * from the rows of its revenue prop per value); a page goal's visitors are no sum of its pages'
    * rows, so page goals read raw events, bucket by bucket. Filtered goal breakdowns read raw
@@ -254,16 +250,14 @@ export class StatsPlanner {
     const pageGoals = goals.filter((g) => g.kind === 'page');
     if (pageGoals.length) {
       // Open buckets: from their visits' state. Sealed ones: their raw events, once per process.
+      const add = (name: string, t: Totals) => sums.add({ value: name, visitors: t.visitors, visits: t.visits, pageviews: t.pageviews, events: t.events, engagedMs: 0 });
       for (const l of cover.live) {
         for (const goal of pageGoals) {
-          const t = l.live.filteredTotals([{ property: 'goal', values: [goal.name] }], pageGoals);
-          if (t?.visits) sums.add({ value: goal.name, visitors: t.visitors, visits: t.visits, pageviews: t.pageviews, events: t.events, engagedMs: 0 });
+          const t = l.live.filteredTotals([{ property: 'goal', values: [goal.name] }], pageGoals) ?? goalTotals(await this.#analyse({ ...query, from: l.start, to: l.end }), goal);
+          if (t.visits) add(goal.name, t);
         }
       }
-      for (const b of cover.sealed) {
-        for (const [name, t] of await this.#sealedPageGoals(b, goals))
-          sums.add({ value: name, visitors: t.visitors, visits: t.visits, pageviews: t.pageviews, events: t.events, engagedMs: 0 });
-      }
+      for (const totals of (await this.#sealedPageGoals(cover.sealed, goals)).values()) for (const [name, t] of totals) add(name, t);
     }
     return rankBreakdown(
       sums.parts().filter((p) => p.visits > 0),
@@ -273,25 +267,37 @@ export class StatsPlanner {
   }
 
   /**
-   * A sealed bucket's totals per page goal (what a filter by that goal alone answers), read from
-   * its raw events the first time and kept: a sealed bucket's events never change, so the answer
-   * holds until the goals do.
+   * Sealed buckets' totals per page goal (what a filter by that goal alone answers), by bucket
+   * start: read from a bucket's raw events the first time and kept, since a sealed bucket's events
+   * do not change. The key holds the bucket's all-traffic rollup counts too, so a bucket retention
+   * cut and sealed again is read afresh.
    */
-  async #sealedPageGoals(bucket: SealedBucket, goals: readonly Goal[]): Promise<ReadonlyMap<string, Totals>> {
+  async #sealedPageGoals(sealed: readonly SealedBucket[], goals: readonly Goal[]): Promise<Map<number, ReadonlyMap<string, Totals>>> {
+    const out = new Map<number, ReadonlyMap<string, Totals>>();
+    if (sealed.length === 0) return out;
     const pageGoals = goals.filter((g) => g.kind === 'page');
-    const key = `${bucket.start}|${bucket.end}|${JSON.stringify(pageGoals)}`;
-    let totals = this.#pageGoalTotals.get(key);
-    if (!totals) {
-      const a = analyse(await this.source.rows(bucket.start, bucket.end), { from: bucket.start, to: bucket.end, filters: [] });
-      totals = new Map(pageGoals.map((goal) => [goal.name, goalTotals(a, goal)] as const).filter(([, t]) => t.visits > 0));
-      if (this.#pageGoalTotals.size >= 50_000) this.#pageGoalTotals.clear();
-      this.#pageGoalTotals.set(key, totals);
+    const prints = await this.source.rollupSeries(sealed, '', '');
+    for (const bucket of sealed) {
+      const print = prints.get(bucket.start);
+      const key = `${bucket.start}|${bucket.end}|${print?.visits}|${print?.pageviews}|${print?.events}|${JSON.stringify(pageGoals)}`;
+      let totals = this.#pageGoalTotals.get(key);
+      if (!totals) {
+        const a = analyse(await this.source.rows(bucket.start, bucket.end), { from: bucket.start, to: bucket.end, filters: [] });
+        totals = new Map(pageGoals.map((goal) => [goal.name, goalTotals(a, goal)] as const).filter(([, t]) => t.visits > 0));
+        if (this.#pageGoalTotals.size >= 50_000) this.#pageGoalTotals.clear();
+        this.#pageGoalTotals.set(key, totals);
+      }
+      out.set(bucket.start, totals);
     }
-    return totals;
+    return out;
   }
 
   readonly #pageGoalTotals = new Map<string, ReadonlyMap<string, Totals>>();
 
+  /**
+   * Sealed rollups keep no list of prop keys, so this reads their raw events (as filtered
+   * breakdowns do); open buckets count them from their visits.
+   */
   async propKeys(asked: StatsQuery, limit: number): Promise<string[]> {
     const query = plainGoalFilters(asked);
     const counts = new Map<string, number>();
