@@ -68,6 +68,24 @@ describe('resolveOptions', () => {
     expect(() => resolveOptions({}, env, '/')).toThrow(message);
   });
 
+  it('takes goals in code or as JSON in FOOTFALL_GOALS, and names the setting on a bad one', () => {
+    expect(resolveOptions({}, {}, '/').goals).toEqual([]);
+    const goals = ['Signup', { event: 'Purchase', revenue: 'amount' }, { page: '/blog/**' }];
+    const named = [
+      { kind: 'event', name: 'Signup', event: 'Signup' },
+      { kind: 'event', name: 'Purchase', event: 'Purchase', revenue: 'amount' },
+      { kind: 'page', name: 'Visit /blog/**', page: '/blog/**' },
+    ];
+    expect(resolveOptions({ goals }, {}, '/').goals).toEqual(named);
+    expect(resolveOptions({ goals: ['Other'] }, { FOOTFALL_GOALS: JSON.stringify(goals) }, '/').goals).toEqual(named);
+    expect(() => resolveOptions({}, { FOOTFALL_GOALS: 'Signup' }, '/')).toThrow(/FOOTFALL_GOALS is "Signup"; allowed: JSON: up to 50 goals/);
+    expect(() => resolveOptions({ goals: [''] }, {}, '/')).toThrow(/footfall\(\{ goals \}\) \(or FOOTFALL_GOALS\) is \[""\]; allowed: .*event name of 1-120/);
+    expect(() => resolveOptions({ goals: ['A', 'A'] }, {}, '/')).toThrow(/FOOTFALL_GOALS.*"A"\) is a duplicate/);
+    expect(() => resolveOptions({ goals: [{ page: '/a*' }] }, {}, '/')).toThrow(/FOOTFALL_GOALS.*whole path segments/);
+    expect(() => resolveOptions({ goals: [{ event: 'P', revenue: 1 as unknown as string }] }, {}, '/')).toThrow(/FOOTFALL_GOALS.*not a prop name/);
+    expect(() => resolveOptions({ goals: Array.from({ length: 51 }, (_, i) => `E${i}`) }, {}, '/')).toThrow(/FOOTFALL_GOALS.*51 goals \(at most 50\)/);
+  });
+
   it('takes a tracker endpoint: a path, or the full URL of a collector elsewhere', () => {
     expect(resolveOptions({}, {}, '/').endpoint).toBe('/_footfall/e');
     expect(resolveOptions({ collectorBase: '/_ff' }, {}, '/').endpoint).toBe('/_ff/e');

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { FootfallConfigError } from './errors.ts';
 import { parseCidr, type Cidr } from './net/ip.ts';
+import { GOALS_ALLOWED, parseGoals } from './stats/goals.ts';
+import type { Goal } from './model/stats.ts';
 
 export const PRIVACY_MODES = ['standard', 'strict', 'paranoid'] as const;
 export const STORAGE_ENGINES = ['sqlite', 'json', 'clickhouse'] as const;
@@ -16,6 +18,9 @@ export interface ClickHouseSettings {
   readonly password: string;
   readonly database: string;
 }
+
+/** A goal as an owner writes it: a custom event's name, `{ event, revenue? }` or `{ page }`. */
+export type GoalInput = string | { readonly event: string; readonly revenue?: string } | { readonly page: string };
 
 /** Where a value came from, for error messages: an environment variable or the code option. */
 type Source = { readonly value: unknown; readonly from: string } | undefined;
@@ -197,6 +202,18 @@ export const SETTINGS = {
     default: 'none',
     allowed: 'query parameters to keep besides UTM (e.g. `q,page`)',
     parse: (s): readonly string[] => list(s),
+  },
+  /**
+   * Goals: custom event names, `{ event, revenue }` (revenue: the prop with the amount) or
+   * `{ page: '/blog/**' }` path patterns, counted from stored events at query time.
+   */
+  goals: {
+    input: input<GoalInput[]>(),
+    env: 'FOOTFALL_GOALS',
+    readAt: 'start',
+    default: 'none',
+    allowed: 'a list of goals: event names, `{ event, revenue }`, `{ page: "/blog/**" }`; the variable holds it as JSON (see Goals)',
+    parse: (s, c) => goals(s, c),
   },
   /** Tracker: record outbound link clicks. Default true. */
   trackOutbound: {
@@ -438,6 +455,21 @@ function clickhouse(read: (key: SettingName) => Source): ClickHouseSettings {
   const passwordSource = read('clickhousePassword');
   const password = passwordSource ? String(passwordSource.value) : decodeURIComponent(url.password);
   return { url: `${url.protocol}//${url.host}`, username, password, database };
+}
+
+function goals(source: Source, c: ParseContext): readonly Goal[] {
+  if (!source) return [];
+  let value = source.value;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return fail(source, c, source.value, `JSON: ${GOALS_ALLOWED}`);
+    }
+  }
+  const parsed = parseGoals(value);
+  if ('error' in parsed) return fail(source, c, source.value, `${GOALS_ALLOWED} (${parsed.error})`);
+  return parsed;
 }
 
 function basePath(source: Source, c: ParseContext): string | undefined {

@@ -45,6 +45,29 @@ describe('dashboard views (Chromium)', () => {
     expect(await statText(page, 'visitors')).toBe(formatNumber(only.visitors));
   });
 
+  it('shows goal conversions and filters the whole page by a clicked goal', async () => {
+    const page = await visit('/_analytics');
+    type Goal = { value: string; visitors: number; events: number; conversion_rate: number; revenue?: number };
+    const goals = (await suite.server.api<{ results: Goal[] }>('breakdown?property=goal&period=30d')).results;
+    // The demo's goals all convert in 30 days: an event, an event with revenue, two page patterns.
+    expect(goals.map((g) => g.value).sort()).toEqual(['Purchase', 'Signup', 'Visit /blog/*', 'Visit /docs/**']);
+    const rows = await cardRows(page, 'card-goals');
+    expect(rows.map((r) => r.label)).toEqual(goals.map((g) => g.value));
+    const purchase = goals.find((g) => g.value === 'Purchase')!;
+    expect(purchase.revenue).toBeGreaterThan(0);
+    const row = rows.find((r) => r.label === 'Purchase')!;
+    expect(row.filter).toBe('goal:Purchase');
+    expect(row.cells.slice(0, 3)).toEqual([formatNumber(purchase.visitors), formatNumber(purchase.events), `${purchase.conversion_rate}%`]);
+
+    await follow(page, page.locator('#card-goals tbody a', { hasText: /^Purchase$/ }));
+    expect(filtersOf(page.url())).toEqual(['goal:Purchase']);
+    expect(await page.locator('.chip').allTextContents()).toEqual(['Goal is Purchase×']);
+    const filtered = await summary('period=30d&filter=goal:Purchase');
+    expect(filtered.visitors).toBe(purchase.visitors);
+    expect(await statText(page, 'visitors')).toBe(formatNumber(purchase.visitors));
+    expect(await cardRows(page, 'card-goals')).toHaveLength(1);
+  });
+
   it('changes the numbers with the period, shows the comparison, and takes a custom range', async () => {
     const page = await visit('/_analytics');
     const month = await summary('period=30d');
@@ -85,9 +108,14 @@ describe('dashboard views (Chromium)', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
     expect(download.suggestedFilename()).toBe('footfall-7d-2026-03-04-2026-03-10.csv');
     const lines = readFileSync((await download.path())!, 'utf8').split('\r\n');
-    expect(lines[0]).toBe('section,value,visitors,visits,pageviews,events,views_per_visit,bounce_rate,visit_duration,scroll_depth');
+    expect(lines[0]).toBe('section,value,visitors,visits,pageviews,events,views_per_visit,bounce_rate,visit_duration,scroll_depth,conversion_rate,revenue,average_revenue');
     const week = await summary('period=7d&filter=source:Google');
     expect(lines[1]).toMatch(new RegExp(`^summary,2026-03-04\\.\\.2026-03-10,${week.visitors},${week.visits},${week.pageviews},`));
+    // The view's goal conversions, as the API answers them.
+    const goals = (await suite.server.api<{ results: { value: string; visitors: number; conversion_rate: number }[] }>('breakdown?property=goal&period=7d&filter=source:Google'))
+      .results;
+    expect(goals.length).toBeGreaterThan(0);
+    expect(lines.filter((l) => l.startsWith('goal,')).map((l) => l.split(',').slice(0, 3).join(','))).toEqual(goals.map((g) => `goal,${g.value},${g.visitors}`));
     const head = await page.request.get(
       await page
         .getByRole('link', { name: 'Export CSV' })

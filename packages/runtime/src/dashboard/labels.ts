@@ -23,6 +23,7 @@ const PROPERTY_LABELS = new Map(
     device: 'Device',
     event: 'Event',
     hostname: 'Hostname',
+    goal: 'Goal',
   }),
 );
 

@@ -1,3 +1,4 @@
+import type { GoalInput } from '../options.ts';
 /**
  * What the demo site's visitors look like: pages with a long tail, sources, campaigns, browsers
  * and places. Weights are relative. The addresses are ranges MaxMind's public test database
@@ -187,6 +188,23 @@ export const EVENTS: readonly DemoEvent[] = [
     },
   },
   {
+    name: 'Purchase',
+    chance: 0.04,
+    pages: /^\/(pricing|signup)$/,
+    props: {
+      plan: [
+        ['pro', 3],
+        ['team', 1],
+      ],
+      amount: [
+        ['29', 6],
+        ['290', 2],
+        ['99', 2],
+        ['14.50', 1],
+      ],
+    },
+  },
+  {
     name: 'Theme: Toggle',
     chance: 0.03,
     props: {
@@ -215,3 +233,9 @@ export const DOWNLOADS: Weighted<string> = [
   ['/files/pricing-2026.pdf', 3],
   ['/downloads/sample-data.csv', 1],
 ];
+
+/**
+ * The demo's goals (the `goals` setting of `npm run demo:serve` and the browser tests): an event,
+ * an event with revenue, and two page patterns, so the Goal conversions card has data.
+ */
+export const DEMO_GOALS: GoalInput[] = ['Signup', { event: 'Purchase', revenue: 'amount' }, { page: '/docs/**' }, { page: '/blog/*' }];

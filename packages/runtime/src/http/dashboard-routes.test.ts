@@ -311,6 +311,68 @@ describe('stats API', () => {
     expect(csv).toContain(`event,"'=HYPERLINK(""http://evil"",""x"")"`);
     expect(csv).toContain("event,'@SUM(A1)");
     expect(csv).not.toMatch(/^[^,]*,=/m);
-    expect(csv.split('\r\n')[0]).toBe('section,value,visitors,visits,pageviews,events,views_per_visit,bounce_rate,visit_duration,scroll_depth');
+    expect(csv.split('\r\n')[0]).toBe(
+      'section,value,visitors,visits,pageviews,events,views_per_visit,bounce_rate,visit_duration,scroll_depth,conversion_rate,revenue,average_revenue',
+    );
+  });
+});
+
+describe('goals', () => {
+  const goals = ['Signup', { event: 'Purchase', revenue: 'amount' }, { page: '/blog/**' }];
+  async function traffic() {
+    await h.send(pageview('https://site.test/blog/a'));
+    await h.send({ k: 'e', u: 'https://site.test/blog/a', s: 'sess1', n: 'Signup' });
+    await h.send({ k: 'e', u: 'https://site.test/blog/a', s: 'sess1', n: 'Purchase', p: { amount: '12.5' } });
+    await h.send(pageview('https://site.test/', { s: 'sess2' }), { ip: '198.51.100.20' });
+    await h.send({ k: 'e', u: 'https://site.test/', s: 'sess2', n: 'Purchase', p: { amount: 'x' } }, { ip: '198.51.100.20' });
+    await h.send(pageview('https://site.test/about', { s: 'sess3' }), { ip: '198.51.100.30' });
+  }
+
+  it('answers goal conversions with rates and revenue, and filters by a goal', async () => {
+    h = await harness({ publicDashboard: true, goals });
+    await traffic();
+    expect((await h.api<{ results: unknown[] }>('breakdown?property=goal&period=today')).results).toEqual([
+      { value: 'Purchase', visitors: 2, visits: 2, events: 2, conversion_rate: 66.7, revenue: 12.5, average_revenue: 12.5 },
+      { value: 'Visit /blog/**', visitors: 1, visits: 1, events: 1, conversion_rate: 33.3 },
+      { value: 'Signup', visitors: 1, visits: 1, events: 1, conversion_rate: 33.3 },
+    ]);
+    expect(await h.api('summary?period=today&filter=goal:Purchase')).toMatchObject({ visitors: 2, pageviews: 0, events: 2 });
+    expect(await h.api(`summary?period=today&filter=${encodeURIComponent('goal:Visit /blog/**')}`)).toMatchObject({ visitors: 1, pageviews: 1, events: 0 });
+    // Under a goal filter, the rate's base is still the view's visitors without it.
+    expect((await h.api<{ results: unknown[] }>('breakdown?property=goal&period=today&filter=goal:Signup')).results).toEqual([
+      { value: 'Signup', visitors: 1, visits: 1, events: 1, conversion_rate: 33.3 },
+    ]);
+    const csv = await (await h.get('/_analytics/export.csv?period=today')).text();
+    expect(csv).toContain('goal,Purchase,2,2,,2,,,,66.7,12.5,12.5\r\n');
+    expect(csv).toContain('goal,Visit /blog/**,1,1,,1,,,,33.3,,\r\n');
+    const res = await h.get('/_analytics/api/summary?filter=goal:Nope');
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toMatch(/unknown goal "Nope"; goals: "Signup", "Purchase", "Visit \/blog\/\*\*"/);
+  });
+
+  it('shows the goal card only with goals, each goal a filter link, and the goal filter as a chip', async () => {
+    h = await harness({ publicDashboard: true, goals });
+    await traffic();
+    const page = await (await h.get('/_analytics')).text();
+    expect(page).toContain('id="card-goals"');
+    expect(page).toContain('Goal conversions');
+    expect(page).toMatch(/href="[^"]*filter=goal%3APurchase[^"]*"[^>]*>Purchase</);
+    expect(page).toContain('<td class="n">66.7%</td>');
+    expect(page).toContain('12.50');
+    const filtered = await (await h.get('/_analytics?filter=goal%3APurchase')).text();
+    expect(filtered).toContain('Goal is <strong>Purchase</strong>');
+    await h.close();
+    h = await harness({ publicDashboard: true });
+    await traffic();
+    expect(await (await h.get('/_analytics')).text()).not.toContain('card-goals');
+  });
+
+  it('says a site without goals has none to break down or filter by', async () => {
+    h = await harness({ publicDashboard: true });
+    for (const path of ['breakdown?property=goal', 'summary?filter=goal:Signup']) {
+      const res = await h.get(`/_analytics/api/${path}`);
+      expect(res.status, path).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toMatch(/this site has no goals: set the goals option \(or FOOTFALL_GOALS\)/);
+    }
   });
 });

@@ -7,5 +7,5 @@ import type { StatsContext } from '../store/types.ts';
  */
 export function queryContext(stats: StatsContext): QueryContext {
   let earliest: Promise<number | undefined> | undefined;
-  return { now: stats.now(), timezone: stats.timezone, earliest: () => (earliest ??= stats.store.earliest()) };
+  return { now: stats.now(), timezone: stats.timezone, earliest: () => (earliest ??= stats.store.earliest()), ...(stats.goals ? { goals: stats.goals } : {}) };
 }

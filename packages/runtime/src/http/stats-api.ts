@@ -2,6 +2,7 @@ import type { StatsContext } from '../store/types.ts';
 import { intervalsOf, previousRange, type Range } from '../stats/periods.ts';
 import { parseQuery } from '../stats/parse-query.ts';
 import { isPropertyName } from '../stats/query.ts';
+import { goalConversions, goalProblem } from '../stats/goals.ts';
 import { summarise } from '../stats/summary.ts';
 import { queryContext } from './query-context.ts';
 import { json, problem } from './responses.ts';
@@ -46,6 +47,11 @@ export async function statsApi(endpoint: string, params: URLSearchParams, ctx: S
     case 'breakdown': {
       const b = parseBreakdownParams(params);
       if ('error' in b) return problem(400, b.error);
+      if (b.property === 'goal') {
+        const none = goalProblem(query.goals);
+        if (none) return problem(400, `property=goal: ${none}`);
+        return json(200, { results: await goalConversions(ctx.store, query, b.limit), range: rangeInfo(range) });
+      }
       return json(200, { results: await ctx.store.breakdown(query, b.property, b.limit), range: rangeInfo(range) });
     }
     default:

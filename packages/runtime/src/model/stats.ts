@@ -21,6 +21,7 @@ export const PROPERTIES = [
   'device',
   'event',
   'hostname',
+  'goal',
 ] as const;
 
 export type PropertyName = (typeof PROPERTIES)[number] | `prop:${string}`;
@@ -30,6 +31,15 @@ export const REALTIME_WINDOW_MS = 5 * 60_000;
 
 /** What a breakdown shows for a visit without a referrer or source. */
 export const DIRECT = 'Direct / None';
+
+/**
+ * A goal the site defines in its configuration (the `goals` setting): a custom event by name, or
+ * pageviews whose path matches a pattern (`*` one segment, `**` any number). Computed at query
+ * time from events already stored; `name` is what the API, the filter and the dashboard show.
+ */
+export type Goal =
+  | { readonly kind: 'event'; readonly name: string; readonly event: string /** The prop holding a numeric revenue amount. */; readonly revenue?: string }
+  | { readonly kind: 'page'; readonly name: string; readonly page: string };
 
 export interface Filter {
   readonly property: PropertyName;
@@ -48,6 +58,8 @@ export interface StatsQuery {
   readonly from: number;
   readonly to: number;
   readonly filters: readonly Filter[];
+  /** The site's goals: what the `goal` property and filter mean. None configured when absent. */
+  readonly goals?: readonly Goal[];
 }
 
 export interface Totals {
@@ -82,4 +94,8 @@ export interface BreakdownRow {
    * reported one; null where none did (page breakdown only).
    */
   scroll_depth?: number | null;
+  /** Goal breakdown, revenue goals only: the sum of the numeric revenue prop values (rounded to cents)... */
+  revenue?: number;
+  /** ...and how many conversions carried one. */
+  revenue_events?: number;
 }

@@ -239,6 +239,25 @@ describe('public privacy statement', () => {
     expect(facts.stored.includes('time the page was visible')).toBe(listed);
   });
 
+  it('says goals are counted from stored event names and paths, and that paranoid mode counts no revenue', async () => {
+    const goals = ['Signup', { event: 'Purchase', revenue: 'amount' }, { page: '/blog/**' }];
+    h = await harness({ goals });
+    const facts = (await (await h.get('/_footfall/privacy?format=json')).json()) as { goals: string };
+    expect(facts.goals).toBe(
+      'Goals (Signup, Purchase, Visit /blog/**) are counted from the event names and page addresses already stored; nothing more is collected for them. Revenue is summed from the event property the site sends with the amount.',
+    );
+    expect(await (await h.get('/_footfall/privacy')).text()).toContain('<h2>Goals</h2>');
+    await h.close();
+    h = await harness({ goals, privacyMode: 'paranoid' });
+    expect(((await (await h.get('/_footfall/privacy?format=json')).json()) as { goals: string }).goals).toContain(
+      'Revenue is not counted: it comes from event properties, which the paranoid privacy mode does not store.',
+    );
+    await h.close();
+    h = await harness();
+    expect(await (await h.get('/_footfall/privacy?format=json')).json()).toMatchObject({ goals: null });
+    expect(await (await h.get('/_footfall/privacy')).text()).not.toContain('Goals');
+  });
+
   it('says geolocation is off when it is turned off', async () => {
     h = await harness({ geoDb: false });
     const facts = (await (await h.get('/_footfall/privacy?format=json')).json()) as { stored: string[] };

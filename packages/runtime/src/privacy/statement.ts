@@ -39,6 +39,8 @@ export interface PrivacyFacts {
   /** Which database locations come from; null when geolocation is off. */
   geolocation_database: string | null;
   third_parties: 'none';
+  /** How the site's goals are counted, or null when it has none. */
+  goals: string | null;
 }
 
 /**
@@ -75,7 +77,18 @@ export function privacyFacts(options: ResolvedOptions, geo: Pick<Geolocation, 'd
     geolocation,
     geolocation_database: geolocation === 'off' ? null : (geo.database ?? null),
     third_parties: 'none',
+    goals: goalsFact(options),
   };
+}
+
+/** Goals add no data: they are counted from event names and page addresses already stored. */
+function goalsFact(options: ResolvedOptions): string | null {
+  if (options.goals.length === 0) return null;
+  const stored = `Goals (${options.goals.map((g) => g.name).join(', ')}) are counted from the event names and page addresses already stored; nothing more is collected for them.`;
+  if (!options.goals.some((g) => g.kind === 'event' && g.revenue !== undefined)) return stored;
+  return options.privacyMode === 'paranoid'
+    ? `${stored} Revenue is not counted: it comes from event properties, which the paranoid privacy mode does not store.`
+    : `${stored} Revenue is summed from the event property the site sends with the amount.`;
 }
 
 const STYLE = raw(
@@ -99,7 +112,7 @@ export function privacyPage(facts: PrivacyFacts): string {
 <h2>What is never stored</h2>${list(facts.never_stored)}
 <h2>How visitors are counted</h2><p>A visitor is counted with an anonymous hash of the IP address and browser, made with a random salt that is replaced every ${facts.visitor_hash.rotation_hours} hours. The old salt is destroyed, so afterwards no one, the site owner included, can link a hash to an IP address. Visits are grouped by ${facts.visit_identifier}.</p>
 <h2>Location</h2><p>${geo}</p>
-<h2>Retention</h2><p>${retention}</p>
+<h2>Retention</h2><p>${retention}</p>${facts.goals && html`<h2>Goals</h2><p>${facts.goals}</p>`}
 <p><small>Privacy mode: ${facts.privacy_mode}. This statement is generated from the server's current settings.</small></p>
 </main></body></html>`.toString();
 }

@@ -1,6 +1,7 @@
+import { goalsOf, matchesGoal, revenueOf, roundMoney } from './goals.ts';
 import { levelOf, visitAttribute } from './query.ts';
 import type { EventRow, Visit } from '../model/events.ts';
-import { DIRECT, type BreakdownRow, type Interval, type PropertyName, type SeriesPoint, type StatsQuery, type Totals } from '../model/stats.ts';
+import { DIRECT, type BreakdownRow, type Goal, type Interval, type PropertyName, type SeriesPoint, type StatsQuery, type Totals } from '../model/stats.ts';
 
 /**
  * The metric definitions, written once. Every engine that keeps raw events answers through these
@@ -44,16 +45,23 @@ export class Analysis {
   readonly matched: EventRow[] = [];
   readonly matchedEngagements: EventRow[] = [];
 
+  /** The query's goals: what a goal breakdown counts. */
+  readonly goals: StatsQuery['goals'];
+
   constructor(rows: readonly EventRow[], query: StatsQuery) {
+    this.goals = query.goals;
     const inRange = rows.filter((r) => r.ts >= query.from && r.ts < query.to);
     for (const row of inRange) this.#accumulate(row);
     const visitFilters = query.filters.filter((f) => levelOf(f.property) !== 'event');
-    const eventFilters = query.filters.filter((f) => levelOf(f.property) === 'event');
+    const eventFilters = query.filters.filter((f) => levelOf(f.property) === 'event' && f.property !== 'goal');
+    // A goal filter is an event-level filter too: it keeps the events that are any of its goals' conversions.
+    const goalFilters = query.filters.filter((f) => f.property === 'goal').map((f) => goalsOf(query, f));
     for (const row of inRange) {
       const state = this.states.get(row.visit.key)!;
       if (state.pageviews + state.events === 0) continue;
       if (!visitFilters.every((f) => f.values.includes(visitValue(state, f.property) ?? ''))) continue;
       if (!eventFilters.every((f) => f.values.includes(eventValue(row, f.property) ?? ''))) continue;
+      if (!goalFilters.every((goals) => goals.some((g) => matchesGoal(g, row)))) continue;
       (row.kind === 'engagement' ? this.matchedEngagements : this.matched).push(row);
     }
   }
@@ -86,7 +94,7 @@ export class Analysis {
     }
   }
 
-  /** A row's value for a property: its own (page, event, prop) or its visit's. */
+  /** A row's value for a property: its own (page, event, prop) or its visit's. Not for `goal`, which has several (see breakdownPartsOf). */
   valueOf(row: EventRow, property: PropertyName): string | undefined {
     return levelOf(property) === 'event' ? eventValue(row, property) : visitValue(this.states.get(row.visit.key)!, property);
   }
@@ -150,6 +158,16 @@ export class Group {
   }
 }
 
+/** A goal's conversions: a Group plus the revenue they carried. */
+class GoalGroup extends Group {
+  revenue = 0;
+  revenueEvents = 0;
+
+  override part(value: string): BreakdownPart {
+    return { ...super.part(value), revenue: this.revenue, revenueEvents: this.revenueEvents };
+  }
+}
+
 function visitValue(s: VisitState, property: PropertyName): string | undefined {
   if (property === 'entry_page') return s.entry;
   if (property === 'exit_page') return s.exit;
@@ -172,6 +190,13 @@ export function totalsOf(a: Analysis): Totals {
   const all = new Group();
   for (const row of a.matched) all.add(row);
   return all.totals(a.states);
+}
+
+/** Totals of one goal's conversions among an analysis' matched rows: a filter by that goal, answered. */
+export function goalTotals(a: Analysis, goal: Goal): Totals {
+  const g = new Group();
+  for (const row of a.matched) if (matchesGoal(goal, row)) g.add(row);
+  return g.totals(a.states);
 }
 
 export function timeseriesOf(a: Analysis, intervals: readonly Interval[]): SeriesPoint[] {
@@ -217,9 +242,13 @@ export interface BreakdownPart {
   /** Sum and count of the deepest scroll depth each visit reported on the page (page breakdowns). */
   scrollSum: number;
   scrollCount: number;
+  /** Goal parts of revenue goals: the sum of the numeric revenue props, and how many there were. */
+  revenue?: number;
+  revenueEvents?: number;
 }
 
 export function breakdownPartsOf(a: Analysis, property: PropertyName): BreakdownPart[] {
+  if (property === 'goal') return goalPartsOf(a);
   const groups = new Map<string, Group>();
   for (const row of a.matched) {
     const value = a.valueOf(row, property);
@@ -230,6 +259,28 @@ export function breakdownPartsOf(a: Analysis, property: PropertyName): Breakdown
   }
   if (property === 'page') addPageEngagement(a, groups);
   return [...groups].map(([value, g]) => g.part(value));
+}
+
+/**
+ * One part per goal with a conversion among the matched rows: an event counts in every goal it
+ * matches (a path may match two patterns). Revenue goals add up their numeric revenue props.
+ */
+function goalPartsOf(a: Analysis): BreakdownPart[] {
+  const goals = a.goals ?? [];
+  const groups = goals.map((goal) => (goal.kind === 'event' && goal.revenue !== undefined ? new GoalGroup() : new Group()));
+  for (const row of a.matched) {
+    for (const [i, goal] of goals.entries()) {
+      if (!matchesGoal(goal, row)) continue;
+      const g = groups[i]!;
+      g.add(row);
+      const revenue = revenueOf(goal, row);
+      if (revenue !== undefined && g instanceof GoalGroup) {
+        g.revenue += revenue;
+        g.revenueEvents++;
+      }
+    }
+  }
+  return goals.flatMap((goal, i) => (groups[i]!.visits.size ? [groups[i]!.part(goal.name)] : []));
 }
 
 /**
@@ -260,6 +311,10 @@ export function rankBreakdown(parts: readonly BreakdownPart[], property: Propert
     if (property === 'page') {
       out.time_on_page = p.pageviews ? Math.round(p.engagedMs / p.pageviews / 1000) : 0;
       out.scroll_depth = scrollDepth(p.scrollSum, p.scrollCount);
+    }
+    if (p.revenue !== undefined) {
+      out.revenue = roundMoney(p.revenue);
+      out.revenue_events = p.revenueEvents ?? 0;
     }
     return out;
   });

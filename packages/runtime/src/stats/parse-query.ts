@@ -1,4 +1,6 @@
 import type { Query, QueryFilter } from '../model/query.ts';
+import type { Goal } from '../model/stats.ts';
+import { goalProblem } from './goals.ts';
 import { resolvePeriod } from './periods.ts';
 import { groupFilters, parseFilter } from './query.ts';
 
@@ -8,6 +10,8 @@ export interface QueryContext {
   readonly timezone: string;
   /** Asked only for `period=all`, which starts at the oldest stored event. */
   readonly earliest: () => Promise<number | undefined>;
+  /** The site's goals: what `filter=goal:<name>` may name. */
+  readonly goals?: readonly Goal[];
 }
 
 export interface QueryOptions {
@@ -32,6 +36,8 @@ export async function parseQuery(params: URLSearchParams, ctx: QueryContext, opt
   for (const text of params.getAll('filter')) {
     const filter = parseFilter(text);
     if ('error' in filter) return filter;
+    const problem = filter.property === 'goal' ? goalProblem(ctx.goals, filter.value) : undefined;
+    if (problem) return { error: `filter ${JSON.stringify(text)}: ${problem}` };
     filters.push(filter);
   }
   return {
@@ -40,6 +46,6 @@ export async function parseQuery(params: URLSearchParams, ctx: QueryContext, opt
     filters,
     comparison: params.get('compare') !== 'off',
     interval: range.interval,
-    stats: { from: range.from, to: range.to, filters: groupFilters(filters) },
+    stats: { from: range.from, to: range.to, filters: groupFilters(filters), ...(ctx.goals?.length ? { goals: ctx.goals } : {}) },
   };
 }

@@ -2,8 +2,9 @@
 // ClickHouse engine's planner in SQL): which questions rollups answer, and which stretches of a
 // range are left for raw events. Pure functions: engines only fetch the parts.
 import type { BreakdownPart } from './compute.ts';
+import { NUMERIC } from './goals.ts';
 import { eventPropProperty } from './rollup.ts';
-import type { Interval, PropertyName, SeriesPoint, StatsQuery, Totals } from '../model/stats.ts';
+import type { Goal, Interval, PropertyName, SeriesPoint, StatsQuery, Totals } from '../model/stats.ts';
 
 export interface SealedBucket {
   readonly start: number;
@@ -17,7 +18,8 @@ export const ZERO_TOTALS: Totals = { visitors: 0, visits: 0, pageviews: 0, event
 export function rollupKey(query: StatsQuery): { property: string; value: string } | undefined {
   if (query.filters.length === 0) return { property: '', value: '' };
   const [f] = query.filters;
-  if (query.filters.length === 1 && f!.values.length === 1) return { property: f!.property, value: f!.values[0]! };
+  // Goals have no rollup rows of their own (plainGoalFilters spells an event goal as its event).
+  if (query.filters.length === 1 && f!.values.length === 1 && f!.property !== 'goal') return { property: f!.property, value: f!.values[0]! };
   return undefined;
 }
 
@@ -26,6 +28,7 @@ export function rollupKey(query: StatsQuery): { property: string; value: string 
  * props breakdown filtered by one event name from that event's own prop rollups.
  */
 export function breakdownRollup(query: StatsQuery, property: PropertyName): string | undefined {
+  if (property === 'goal') return undefined;
   if (query.filters.length === 0) return property;
   const [f] = query.filters;
   if (query.filters.length === 1 && f!.property === 'event' && f!.values.length === 1 && property.startsWith('prop:')) {
@@ -110,7 +113,13 @@ export class BreakdownSums {
     const m = this.#merged.get(p.value);
     if (!m) {
       const { value, visitors, visits, pageviews, events, engagedMs, scrollSum, scrollCount } = p;
-      return void this.#merged.set(value, { value, visitors, visits, pageviews, events, engagedMs, scrollSum, scrollCount });
+      const part: BreakdownPart = { value, visitors, visits, pageviews, events, engagedMs, scrollSum, scrollCount };
+      if (p.revenue !== undefined) Object.assign(part, { revenue: p.revenue, revenueEvents: p.revenueEvents ?? 0 });
+      return void this.#merged.set(value, part);
+    }
+    if (p.revenue !== undefined) {
+      m.revenue = (m.revenue ?? 0) + p.revenue;
+      m.revenueEvents = (m.revenueEvents ?? 0) + (p.revenueEvents ?? 0);
     }
     m.visitors += p.visitors;
     m.visits += p.visits;
@@ -124,4 +133,19 @@ export class BreakdownSums {
   parts(): BreakdownPart[] {
     return [...this.#merged.values()];
   }
+}
+
+/**
+ * A revenue goal's revenue from rollup rows of its revenue prop (one row per prop value, `events`
+ * of them): numeric values times their count. A part with no visits: it adds to the goal's row.
+ */
+export function goalRevenuePart(goal: Goal, rows: readonly { readonly value: string; readonly events: number }[]): BreakdownPart {
+  let revenue = 0;
+  let revenueEvents = 0;
+  for (const row of rows) {
+    if (!NUMERIC.test(row.value)) continue;
+    revenue += Number(row.value) * row.events;
+    revenueEvents += row.events;
+  }
+  return { value: goal.name, visitors: 0, visits: 0, pageviews: 0, events: 0, engagedMs: 0, scrollSum: 0, scrollCount: 0, revenue, revenueEvents };
 }

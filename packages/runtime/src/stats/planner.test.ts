@@ -12,7 +12,8 @@ import { bucketAt } from '../visitor/buckets.ts';
 import { computeBreakdown, computePropKeys, computeTimeseries, computeTotals } from '../../../../test/support/raw-answers.ts';
 import { intervalsOf, resolvePeriod } from './periods.ts';
 import type { EventRow, StoredEvent } from '../model/events.ts';
-import type { Filter, PropertyName } from '../model/stats.ts';
+import type { Filter, Goal, PropertyName } from '../model/stats.ts';
+import { parseGoals } from './goals.ts';
 
 /**
  * Property test: on random traffic, rollups + raw edges answer exactly what raw events alone
@@ -28,6 +29,8 @@ const PAGES = ['/', '/blog', '/blog/a', '/pricing', '/docs', '/docs/x'];
 const SOURCES = [undefined, 'Google', 'Reddit', 'news'];
 const COUNTRIES = ['GB', 'US', 'DE', undefined];
 const START = Date.UTC(2026, 2, 20); // spans the EU and US DST changes
+/** Every query carries goals: event goals (one with revenue, its amounts partly not numbers) and page patterns. */
+const GOALS = parseGoals(['Signup', { event: 'Download', revenue: 'amount' }, { page: '/blog/**' }, { page: '/docs/*' }, { page: '/' }]) as readonly Goal[];
 
 /** Most engagement reports carry a scroll depth (a visit's reports on a page may go down). */
 const scrollOf = (r: () => number) => (r() < 0.8 ? { scroll: Math.floor(r() * 101) } : {});
@@ -48,7 +51,17 @@ function traffic(seed: number, rotationHours: number, tz: string): StoredEvent[]
       const path = pick(PAGES);
       events.push({ ts, kind: 'pageview', bucket, visitor, session, path, ...attrs });
       if (r() < 0.3)
-        events.push({ ts: ts + 5000, kind: 'event', bucket, visitor, session, path, name: pick(['Signup', 'Download']), props: { plan: pick(['free', 'pro']) }, ...attrs });
+        events.push({
+          ts: ts + 5000,
+          kind: 'event',
+          bucket,
+          visitor,
+          session,
+          path,
+          name: pick(['Signup', 'Download']),
+          props: { plan: pick(['free', 'pro']), amount: pick(['9.99', '20', '0.5', 'n/a']) },
+          ...attrs,
+        });
       if (r() < 0.6) events.push({ ts: ts + 9000, kind: 'engagement', bucket, visitor, session, path, engaged: 1000 + Math.floor(r() * 60_000), ...scrollOf(r), ...attrs });
       if (r() < 0.3) events.push({ ts: ts + 19_000, kind: 'engagement', bucket, visitor, session, path, engaged: 1000, ...scrollOf(r), ...attrs });
       ts += Math.floor(r() * 40 * 60_000);
@@ -109,8 +122,15 @@ describe.each(CASES.filter(([engine]) => engines.includes(engine)))('rollups equ
         { property: 'browser', values: ['Chrome'] },
         { property: 'page', values: ['/docs'] },
       ],
+      [{ property: 'goal', values: ['Visit /blog/**'] }],
+      [{ property: 'goal', values: ['Download'] }],
+      [{ property: 'goal', values: ['Signup', 'Visit /docs/*'] }],
+      [
+        { property: 'country', values: ['GB'] },
+        { property: 'goal', values: ['Visit /'] },
+      ],
     ];
-    const properties: PropertyName[] = ['page', 'entry_page', 'exit_page', 'source', 'country', 'event', 'prop:plan', 'browser'];
+    const properties: PropertyName[] = ['page', 'entry_page', 'exit_page', 'source', 'country', 'event', 'prop:plan', 'browser', 'goal'];
     let checked = 0;
     for (let i = 0; i < 40; i++) {
       const period = pick(['7d', '30d', 'today', 'yesterday', 'custom', 'custom', 'month', '12mo']);
@@ -120,7 +140,7 @@ describe.each(CASES.filter(([engine]) => engines.includes(engine)))('rollups equ
       const range = resolvePeriod({ period, from: a < b ? a : b, to: a < b ? b : a }, tz, now);
       if ('error' in range) throw new Error(range.error);
       const filters = pick(filterChoices);
-      const query = { from: range.from, to: range.to, filters };
+      const query = { from: range.from, to: range.to, filters, goals: GOALS };
       const label = `${period} ${range.firstDay}..${range.lastDay} ${JSON.stringify(filters)}`;
       expect(await store.totals(query), label).toEqual(computeTotals(all, query));
       const intervals = intervalsOf(range, tz);
@@ -142,7 +162,18 @@ describe.each(CASES.filter(([engine]) => engines.includes(engine)))('rollups equ
         expect(await store.breakdown(query, 'prop:plan', 1000), `${period} ${name}`).toEqual(computeBreakdown(all, query, 'prop:plan', 1000));
         expect(await store.propKeys(query, 10), `${period} ${name} prop keys`).toEqual(computePropKeys(all, query, 10));
       }
+      // Unfiltered goal conversions read event goals from rollups: always compare them, and each goal's filter.
+      const goals = { from: range.from, to: range.to, filters: [], goals: GOALS };
+      expect(await store.breakdown(goals, 'goal', 1000), `${period} goals`).toEqual(computeBreakdown(all, goals, 'goal', 1000));
+      for (const goal of GOALS) {
+        const query = { ...goals, filters: [{ property: 'goal' as const, values: [goal.name] }] };
+        expect(await store.totals(query), `${period} ${goal.name}`).toEqual(computeTotals(all, query));
+      }
     }
+    // ... and only if the traffic converts every goal, with revenue.
+    const converted = computeBreakdown(all, { from: -Infinity, to: Infinity, filters: [], goals: GOALS }, 'goal', 1000);
+    expect(converted.map((g) => g.value).sort()).toEqual(GOALS.map((g) => g.name).sort());
+    expect(converted.find((g) => g.value === 'Download')?.revenue).toBeGreaterThan(0);
     // The test is only meaningful if rollups were actually used.
     expect((await (store as unknown as { sealedBuckets(f: number, t: number): Promise<unknown[]> }).sealedBuckets(-Infinity, Infinity)).length).toBeGreaterThan(0);
     // ... and, where the engine keeps them, the open buckets' live rollups (today is one of them).

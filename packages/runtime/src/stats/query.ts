@@ -11,7 +11,7 @@ export function isPropertyName(name: string): name is PropertyName {
 export type PropertyLevel = 'event' | 'visit' | 'visit-path';
 
 export function levelOf(property: PropertyName): PropertyLevel {
-  if (property === 'page' || property === 'event' || property.startsWith('prop:')) return 'event';
+  if (property === 'page' || property === 'event' || property === 'goal' || property.startsWith('prop:')) return 'event';
   if (property === 'entry_page' || property === 'exit_page') return 'visit-path';
   return 'visit';
 }

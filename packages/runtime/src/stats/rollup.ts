@@ -32,7 +32,8 @@ export function rollupBucket(rows: readonly EventRow[]): RollupRow[] {
 
   const propKeys = new Set<string>();
   for (const row of a.matched) if (row.kind === 'event' && row.props) for (const k of Object.keys(row.props)) propKeys.add(k);
-  const properties: PropertyName[] = [...PROPERTIES, ...[...propKeys].map((k) => `prop:${k}` as const)];
+  // Goals are the site's current configuration, applied at query time: no rollup rows of their own.
+  const properties: PropertyName[] = [...PROPERTIES.filter((p) => p !== 'goal'), ...[...propKeys].map((k) => `prop:${k}` as const)];
   for (const property of properties) {
     const groups = new Map<string, Group>();
     for (const row of a.matched) {

@@ -9,7 +9,8 @@ import { SqliteStore } from './sqlite/sqlite-store.ts';
 import { ENGINES as REGISTERED } from './engines.ts';
 import type { HistoryImport, Store } from './types.ts';
 import { type StoredEvent, VISIT_ATTRIBUTES } from '../model/events.ts';
-import type { StatsQuery } from '../model/stats.ts';
+import type { Goal, StatsQuery } from '../model/stats.ts';
+import { goalConversions, parseGoals } from '../stats/goals.ts';
 
 /**
  * The one storage contract, run against every engine (FOOTFALL_TEST_ENGINES=sqlite,json picks).
@@ -48,6 +49,46 @@ const EVENTS: StoredEvent[] = [
   { ts: T0 + 620 * s, kind: 'engagement', bucket: B, visitor: VB, session: 'sb', path: '/blog', engaged: 20_000 },
   { ts: T0 + 7200 * s, kind: 'pageview', bucket: B, visitor: VA, session: 'sc', path: '/', country: 'GB', browser: 'Chrome' },
 ];
+
+/** Goals over two days: the first sealed (rollups), the second open. See the test for the answers. */
+const GOALS = parseGoals(['Signup', { event: 'Purchase', revenue: 'amount' }, { page: '/blog/**' }, { page: '/docs/*' }]) as readonly Goal[];
+const B2 = B + 86_400_000;
+const T1 = T0 + 86_400_000;
+const goalEvent = (ts: number, bucket: number, visitor: string, session: string, path: string, country: string, name?: string, props?: Record<string, string>): StoredEvent => ({
+  ts,
+  kind: name ? 'event' : 'pageview',
+  bucket,
+  visitor,
+  session,
+  path,
+  country,
+  ...(name ? { name } : {}),
+  ...(props ? { props } : {}),
+});
+const GOAL_EVENTS: StoredEvent[] = [
+  // Day 1. V1 (GB): the root, two blog pages, a signup and a purchase of 10.50.
+  goalEvent(T0, B, VA, 'g1', '/', 'GB'),
+  goalEvent(T0 + 10 * s, B, VA, 'g1', '/blog/a', 'GB'),
+  goalEvent(T0 + 20 * s, B, VA, 'g1', '/blog/a/b', 'GB'),
+  goalEvent(T0 + 30 * s, B, VA, 'g1', '/blog/a/b', 'GB', 'Signup'),
+  goalEvent(T0 + 40 * s, B, VA, 'g1', '/blog/a/b', 'GB', 'Purchase', { amount: '10.50' }),
+  // V2 (US): a docs page and one deeper (not /docs/*), purchases of "abc" (no number) and 4.25.
+  goalEvent(T0 + 50 * s, B, VB, 'g2', '/docs/x', 'US'),
+  goalEvent(T0 + 60 * s, B, VB, 'g2', '/docs/x/y', 'US'),
+  goalEvent(T0 + 70 * s, B, VB, 'g2', '/docs/x/y', 'US', 'Purchase', { amount: 'abc' }),
+  goalEvent(T0 + 80 * s, B, VB, 'g2', '/docs/x/y', 'US', 'Purchase', { amount: '4.25' }),
+  // V3 (US): /blog itself (** is zero segments too) and /about.
+  goalEvent(T0 + 90 * s, B, 'c'.repeat(32), 'g3', '/blog', 'US'),
+  goalEvent(T0 + 100 * s, B, 'c'.repeat(32), 'g3', '/about', 'US'),
+  // Day 2. V4 (US): /blog/ and two signups. V5 (GB): purchases of 20 and one without an amount.
+  goalEvent(T1, B2, 'd'.repeat(32), 'g4', '/blog/', 'US'),
+  goalEvent(T1 + 10 * s, B2, 'd'.repeat(32), 'g4', '/blog/', 'US', 'Signup'),
+  goalEvent(T1 + 20 * s, B2, 'd'.repeat(32), 'g4', '/blog/', 'US', 'Signup'),
+  goalEvent(T1 + 30 * s, B2, 'e'.repeat(32), 'g5', '/', 'GB'),
+  goalEvent(T1 + 40 * s, B2, 'e'.repeat(32), 'g5', '/', 'GB', 'Purchase', { amount: '20' }),
+  goalEvent(T1 + 50 * s, B2, 'e'.repeat(32), 'g5', '/', 'GB', 'Purchase', { other: '1' }),
+];
+const TWO_DAYS: StatsQuery = { from: B, to: B2 + 86_400_000, filters: [], goals: GOALS };
 
 describe.each(Object.keys(ENGINES).filter((e) => selected.includes(e)))('store contract: %s', (engine) => {
   let dir: string;
@@ -245,6 +286,84 @@ describe.each(Object.keys(ENGINES).filter((e) => selected.includes(e)))('store c
     await store.append([e('engagement'), e('pageview')]);
     await store.append([e('pageview')]);
     expect(await store.totals(DAY)).toMatchObject({ visits: 1, pageviews: 2 });
+  });
+
+  it.each([
+    ['unsealed', false],
+    ['with the first day sealed', true],
+  ])('answers goal conversions exactly (%s)', async (_, sealed) => {
+    await store.append(GOAL_EVENTS);
+    if (sealed) await store.seal(B2);
+    expect(await store.breakdown(TWO_DAYS, 'goal', 10)).toEqual([
+      { value: 'Visit /blog/**', visitors: 3, visits: 3, pageviews: 4, events: 0 },
+      { value: 'Purchase', visitors: 3, visits: 3, pageviews: 0, events: 5, revenue: 34.75, revenue_events: 3 },
+      { value: 'Signup', visitors: 2, visits: 2, pageviews: 0, events: 3 },
+      { value: 'Visit /docs/*', visitors: 1, visits: 1, pageviews: 1, events: 0 },
+    ]);
+    expect(await goalConversions(store, TWO_DAYS, 10)).toEqual([
+      { value: 'Visit /blog/**', visitors: 3, visits: 3, events: 4, conversion_rate: 60 },
+      { value: 'Purchase', visitors: 3, visits: 3, events: 5, conversion_rate: 60, revenue: 34.75, average_revenue: 11.58 },
+      { value: 'Signup', visitors: 2, visits: 2, events: 3, conversion_rate: 40 },
+      { value: 'Visit /docs/*', visitors: 1, visits: 1, events: 1, conversion_rate: 20 },
+    ]);
+    // A visit-level filter: GB's two visitors (V1, V5) are the conversion rate's base.
+    const gb: StatsQuery = { ...TWO_DAYS, filters: [{ property: 'country', values: ['GB'] }] };
+    expect(await goalConversions(store, gb, 10)).toEqual([
+      { value: 'Purchase', visitors: 2, visits: 2, events: 3, conversion_rate: 100, revenue: 30.5, average_revenue: 15.25 },
+      { value: 'Visit /blog/**', visitors: 1, visits: 1, events: 2, conversion_rate: 50 },
+      { value: 'Signup', visitors: 1, visits: 1, events: 1, conversion_rate: 50 },
+    ]);
+    expect(await store.breakdown(TWO_DAYS, 'goal', 1)).toHaveLength(1);
+  });
+
+  it('answers goals afresh after retention cuts a sealed day and it is sealed again', async () => {
+    await store.append(GOAL_EVENTS);
+    await store.seal(B2);
+    expect(await store.breakdown(TWO_DAYS, 'goal', 10)).toHaveLength(4);
+    // V1's visit and V2's /docs/x pageview are gone.
+    await store.prune(T0 + 55 * s, B);
+    await store.seal(B2);
+    expect(await store.breakdown(TWO_DAYS, 'goal', 10)).toEqual([
+      { value: 'Visit /blog/**', visitors: 2, visits: 2, pageviews: 2, events: 0 },
+      { value: 'Purchase', visitors: 2, visits: 2, pageviews: 0, events: 4, revenue: 24.25, revenue_events: 2 },
+      { value: 'Signup', visitors: 1, visits: 1, pageviews: 0, events: 2 },
+    ]);
+    expect(await store.totals({ ...TWO_DAYS, filters: [{ property: 'goal', values: ['Visit /blog/**'] }] })).toMatchObject({ visitors: 2, pageviews: 2 });
+  });
+
+  it.each([
+    ['unsealed', false],
+    ['with the first day sealed', true],
+  ])('filters by a goal as by an event: its conversions (%s)', async (_, sealed) => {
+    await store.append(GOAL_EVENTS);
+    if (sealed) await store.seal(B2);
+    const goal = (...values: string[]): StatsQuery => ({ ...TWO_DAYS, filters: [{ property: 'goal', values }] });
+    expect(await store.totals(goal('Visit /blog/**'))).toMatchObject({ visitors: 3, visits: 3, pageviews: 4, events: 0, bounces: 0 });
+    expect(await store.totals(goal('Signup'))).toMatchObject({ visitors: 2, visits: 2, pageviews: 0, events: 3 });
+    expect(await store.totals(goal('Signup'))).toEqual(await store.totals({ ...TWO_DAYS, filters: [{ property: 'event', values: ['Signup'] }] }));
+    // Several goals: any of them (V1's signup, V4's two, V2's /docs/x).
+    expect(await store.totals(goal('Signup', 'Visit /docs/*'))).toMatchObject({ visitors: 3, visits: 3, pageviews: 1, events: 3 });
+    expect(await store.breakdown(goal('Visit /blog/**'), 'page', 10)).toEqual([
+      { value: '/blog', visitors: 1, visits: 1, pageviews: 1, events: 0, time_on_page: 0 },
+      { value: '/blog/', visitors: 1, visits: 1, pageviews: 1, events: 0, time_on_page: 0 },
+      { value: '/blog/a', visitors: 1, visits: 1, pageviews: 1, events: 0, time_on_page: 0 },
+      { value: '/blog/a/b', visitors: 1, visits: 1, pageviews: 1, events: 0, time_on_page: 0 },
+    ]);
+    expect(await store.breakdown(goal('Purchase'), 'country', 10)).toEqual([
+      { value: 'GB', visitors: 2, visits: 2, pageviews: 0, events: 3 },
+      { value: 'US', visitors: 1, visits: 1, pageviews: 0, events: 2 },
+    ]);
+    // The goal breakdown under its own filter: only that goal.
+    expect(await store.breakdown(goal('Purchase'), 'goal', 10)).toEqual([
+      { value: 'Purchase', visitors: 3, visits: 3, pageviews: 0, events: 5, revenue: 34.75, revenue_events: 3 },
+    ]);
+    const hour = (d: number, h: number) => ({ start: B + d * 86_400_000 + h * 3_600_000, end: B + d * 86_400_000 + (h + 1) * 3_600_000, label: `${d}/${h}` });
+    expect(await store.timeseries(goal('Visit /blog/**'), [hour(0, 10), hour(1, 10)])).toEqual([
+      { date: '0/10', visitors: 2, visits: 2, pageviews: 3 },
+      { date: '1/10', visitors: 1, visits: 1, pageviews: 1 },
+    ]);
+    // A goal name no goal has matches nothing.
+    expect(await store.totals(goal('Nope'))).toMatchObject({ visitors: 0, visits: 0 });
   });
 
   it('keeps __proto__ and constructor prop keys as plain data', async () => {

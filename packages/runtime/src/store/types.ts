@@ -1,6 +1,6 @@
 import type { StorageEngine } from '../options.ts';
 import type { StoredEvent } from '../model/events.ts';
-import type { BreakdownRow, Interval, PropertyName, SeriesPoint, StatsQuery, Totals } from '../model/stats.ts';
+import type { BreakdownRow, Goal, Interval, PropertyName, SeriesPoint, StatsQuery, Totals } from '../model/stats.ts';
 
 // The storage contract, in the parts each caller needs: the collector's writer sees EventSink,
 // the salt keeper SaltVault, the API and dashboard StatsQuestions, the maintenance timer
@@ -92,4 +92,6 @@ export interface StatsContext {
   readonly store: StatsQuestions;
   readonly timezone: string;
   readonly now: () => number;
+  /** The site's goals (the `goals` setting). */
+  readonly goals?: readonly Goal[];
 }

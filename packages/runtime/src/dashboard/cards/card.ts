@@ -1,6 +1,7 @@
 import type { SafeHtml } from '../../html/template.ts';
 import type { Query } from '../../model/query.ts';
 import type { BreakdownRow, PropertyName } from '../../model/stats.ts';
+import type { GoalConversion } from '../../stats/goals.ts';
 import type { StatsQuestions } from '../../store/types.ts';
 import type { ViewState } from '../view-state.ts';
 
@@ -27,10 +28,12 @@ export interface CardData {
   readonly rows: readonly BreakdownRow[];
   /** Events card with one event filtered: that event's prop keys (the tabs). */
   readonly propKeys?: readonly string[];
+  /** Goals card: each goal's conversions, with conversion rate and revenue. */
+  readonly goals?: readonly GoalConversion[];
 }
 
 /** The store questions a card may ask. */
-export type CardStore = Pick<StatsQuestions, 'breakdown' | 'propKeys'>;
+export type CardStore = Pick<StatsQuestions, 'breakdown' | 'propKeys' | 'totals'>;
 
 /**
  * One box on the dashboard: what it asks the store for the current view, and how it shows the

@@ -1,4 +1,5 @@
 import { addTotals, rankBreakdown, rankPropKeys } from '../../stats/compute.ts';
+import { plainGoalFilters } from '../../stats/goals.ts';
 import { addPoint, breakdownRollup, BreakdownSums, gaps, planSeries, rollupKey, ZERO_TOTALS } from '../../stats/plan.ts';
 import type { Connection } from './connection.ts';
 import * as raw from './queries.ts';
@@ -12,7 +13,8 @@ import type { BreakdownRow, Interval, PropertyName, SeriesPoint, StatsQuery, Tot
  * answer (two filters, several values, a filtered breakdown) run over raw events in SQL.
  */
 
-export async function totals(c: Connection, q: StatsQuery): Promise<Totals> {
+export async function totals(c: Connection, asked: StatsQuery): Promise<Totals> {
+  const q = plainGoalFilters(asked);
   const key = rollupKey(q);
   if (!key) return raw.totals(c, q);
   const sealed = await sealedBuckets(c, q.from, q.to);
@@ -22,7 +24,8 @@ export async function totals(c: Connection, q: StatsQuery): Promise<Totals> {
   return sum;
 }
 
-export async function timeseries(c: Connection, q: StatsQuery, intervals: readonly Interval[]): Promise<SeriesPoint[]> {
+export async function timeseries(c: Connection, asked: StatsQuery, intervals: readonly Interval[]): Promise<SeriesPoint[]> {
+  const q = plainGoalFilters(asked);
   const key = rollupKey(q);
   if (!key) return raw.timeseries(c, q, intervals);
   const sealed = await sealedBuckets(c, q.from, q.to);
@@ -33,7 +36,8 @@ export async function timeseries(c: Connection, q: StatsQuery, intervals: readon
   return points;
 }
 
-export async function breakdown(c: Connection, q: StatsQuery, property: PropertyName, limit: number): Promise<BreakdownRow[]> {
+export async function breakdown(c: Connection, asked: StatsQuery, property: PropertyName, limit: number): Promise<BreakdownRow[]> {
+  const q = plainGoalFilters(asked);
   const rollupProperty = breakdownRollup(q, property);
   if (rollupProperty === undefined) return rankBreakdown(await raw.breakdown(c, q, property, limit), property, limit);
   const sealed = await sealedBuckets(c, q.from, q.to);
@@ -47,7 +51,8 @@ export async function breakdown(c: Connection, q: StatsQuery, property: Property
   return rankBreakdown(sums.parts(), property, limit);
 }
 
-export async function propKeys(c: Connection, q: StatsQuery, limit: number): Promise<string[]> {
+export async function propKeys(c: Connection, asked: StatsQuery, limit: number): Promise<string[]> {
+  const q = plainGoalFilters(asked);
   const [f] = q.filters;
   const event = q.filters.length === 1 && f!.property === 'event' && f!.values.length === 1 ? f!.values[0]! : undefined;
   if (q.filters.length > 0 && event === undefined) return rankPropKeys(await raw.propKeyCounts(c, q), limit);

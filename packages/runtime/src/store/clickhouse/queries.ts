@@ -1,7 +1,8 @@
 import type { BreakdownPart } from '../../stats/compute.ts';
 import { levelOf } from '../../stats/query.ts';
-import { int, type Connection } from './connection.ts';
-import { eventFilterSql, eventValueSql, lowerBoundSql, needsOf, visitFilterSql, visitsSql, visitValueSql } from './visits.ts';
+import { NUMERIC_SOURCE } from '../../stats/goals.ts';
+import { int, lit, type Connection } from './connection.ts';
+import { eventFilterSql, goalSql, eventValueSql, lowerBoundSql, needsOf, visitFilterSql, visitsSql, visitValueSql } from './visits.ts';
 import type { Interval, PropertyName, SeriesPoint, StatsQuery, Totals } from '../../model/stats.ts';
 
 /**
@@ -58,7 +59,7 @@ export async function timeseries(c: Connection, q: StatsQuery, intervals: readon
   if (!hasVisitFilters(q)) {
     // Only events are filtered: a matched event's visit always counts, so no per-visit grouping.
     const rows = await c.rows<Record<string, Num>>(`SELECT iv AS i, uniqExact(visitor) AS visitors, uniqExact(bucket, session) AS visits, countIf(kind = 0) AS pageviews
-FROM (SELECT visitor, bucket, session, kind, ts${idx} FROM events WHERE ts >= ${int(q.from)} AND ts < ${int(q.to)} AND kind != 2 AND ${eventFilterSql(q.filters)})
+FROM (SELECT visitor, bucket, session, kind, ts${idx} FROM events WHERE ts >= ${int(q.from)} AND ts < ${int(q.to)} AND kind != 2 AND ${eventFilterSql(q.filters, q.goals)})
 WHERE ${valid} GROUP BY i`);
     for (const r of rows) {
       const p = points[n(r.i) - 1];
@@ -79,6 +80,7 @@ FROM (${visits}) ARRAY JOIN hits AS h WHERE ${visitFilterSql(q.filters)} GROUP B
 
 /** The top `limit` breakdown rows, ranked as rankBreakdown ranks them (it re-ranks them after). */
 export async function breakdown(c: Connection, q: StatsQuery, property: PropertyName, limit: number): Promise<BreakdownPart[]> {
+  if (property === 'goal') return goalBreakdown(c, q);
   const lo = await lowerBound(c, q);
   if (lo === undefined || limit <= 0) return [];
   const order = `ORDER BY visitors DESC, pageviews DESC, events DESC, value${Number.isFinite(limit) ? ` LIMIT ${int(limit)}` : ''}`;
@@ -92,7 +94,7 @@ export async function breakdown(c: Connection, q: StatsQuery, property: Property
     sql = `SELECT value, uniqExactIf(visitor, kind != 2) AS visitors, uniqExactIf(bucket, session, kind != 2) AS visits, countIf(kind = 0) AS pageviews,
   countIf(kind = 1) AS events, sumIf(engaged, kind = 2) AS engaged_ms
 FROM (SELECT ${value} AS value, visitor, bucket, session, kind, engaged FROM events
-  WHERE ${range} AND ${eventFilterSql(q.filters)} AND ((kind != 2 AND ${has})${engagements}))
+  WHERE ${range} AND ${eventFilterSql(q.filters, q.goals)} AND ((kind != 2 AND ${has})${engagements}))
 GROUP BY value HAVING pageviews + events > 0 ${order}`;
   } else if (levelOf(property) === 'event') {
     const { value, has } = eventValueSql(property);
@@ -101,7 +103,7 @@ GROUP BY value HAVING pageviews + events > 0 ${order}`;
     const visits = visitsSql(
       q,
       lo,
-      (m, me) => [`groupArrayIf(tuple(${value}, kind, engaged), (${m} AND ${has})${engagements.replace('$me', me)}) AS hits`],
+      (m, me) => [`groupArrayIf(tuple(${value}, kind, engaged), (${m} AND ${has})${engagements.replace('$me', () => me)}) AS hits`],
       '',
       needsOf(q.filters, property),
     );
@@ -150,6 +152,62 @@ function pageScroll(c: Connection, q: StatsQuery, lo: string): Promise<Record<st
   FROM (${visits}) ARRAY JOIN scrolls AS x WHERE ${visitFilterSql(q.filters)}
   GROUP BY bucket, session, value)
 GROUP BY value`);
+}
+
+/**
+ * Every goal's conversions in one pass over the query's visits: per visit, each goal's matched
+ * pageviews and events (and revenue: numeric values of its revenue prop), then per goal the
+ * visitors and visits with any. A row per goal with a conversion, as compute.ts's goal parts.
+ */
+async function goalBreakdown(c: Connection, q: StatsQuery): Promise<BreakdownPart[]> {
+  const goals = q.goals ?? [];
+  const lo = await lowerBound(c, q);
+  if (lo === undefined || goals.length === 0) return [];
+  const revenueKey = (i: number) => {
+    const g = goals[i]!;
+    return g.kind === 'event' && g.revenue !== undefined ? lit(g.revenue) : undefined;
+  };
+  const visits = visitsSql(
+    q,
+    lo,
+    (m) =>
+      goals.flatMap((goal, i) => {
+        const hit = `${m} AND ${goalSql(goal)}`;
+        const key = revenueKey(i);
+        const value = `prop_values[indexOf(prop_keys, ${key})]`;
+        const numeric = `has(prop_keys, ${key}) AND match(${value}, ${lit(NUMERIC_SOURCE)})`;
+        return [
+          `countIf(${hit} AND kind = 0) AS g${i}_pv`,
+          `countIf(${hit} AND kind = 1) AS g${i}_ev`,
+          ...(key ? [`sumIf(toFloat64OrZero(${value}), ${hit} AND ${numeric}) AS g${i}_rs`, `countIf(${hit} AND ${numeric}) AS g${i}_rn`] : []),
+        ];
+      }),
+    '',
+    needsOf(q.filters),
+  );
+  const columns = goals.flatMap((_, i) => [
+    `uniqExactIf(visitor, g${i}_pv + g${i}_ev > 0) AS g${i}_visitors`,
+    `countIf(g${i}_pv + g${i}_ev > 0) AS g${i}_visits`,
+    `sum(g${i}_pv) AS g${i}_pageviews`,
+    `sum(g${i}_ev) AS g${i}_events`,
+    ...(revenueKey(i) ? [`sum(g${i}_rs) AS g${i}_revenue`, `sum(g${i}_rn) AS g${i}_revenue_events`] : []),
+  ]);
+  const [r] = await c.rows<Record<string, Num>>(`SELECT ${columns.join(', ')} FROM (${visits}) WHERE ${visitFilterSql(q.filters)}`);
+  if (!r) return [];
+  return goals.flatMap((goal, i): BreakdownPart[] => {
+    const part: BreakdownPart = {
+      value: goal.name,
+      visitors: n(r[`g${i}_visitors`]),
+      visits: n(r[`g${i}_visits`]),
+      pageviews: n(r[`g${i}_pageviews`]),
+      events: n(r[`g${i}_events`]),
+      engagedMs: 0,
+      scrollSum: 0,
+      scrollCount: 0,
+    };
+    if (revenueKey(i)) Object.assign(part, { revenue: n(r[`g${i}_revenue`]), revenueEvents: n(r[`g${i}_revenue_events`]) });
+    return part.visits > 0 ? [part] : [];
+  });
 }
 
 /** How many matched custom events carry each prop key. */

@@ -1,7 +1,8 @@
+import { goalsOf, patternRegex } from '../../stats/goals.ts';
 import { levelOf } from '../../stats/query.ts';
 import { int, lit } from './connection.ts';
 import { VISIT_ATTRIBUTES } from '../../model/events.ts';
-import { DIRECT, type Filter, type PropertyName, type StatsQuery } from '../../model/stats.ts';
+import { DIRECT, type Filter, type Goal, type PropertyName, type StatsQuery } from '../../model/stats.ts';
 
 /**
  * The one building block of every question: the query's visits, one row each, computed inside
@@ -39,7 +40,7 @@ export function needsOf(filters: readonly Filter[], property?: PropertyName, dur
 
 export function visitsSql(q: StatsQuery, lo: number | string, extra: (m: string, me: string) => string[], columns = '', needs: Needs = ALL_NEEDS): string {
   const inr = `(ts >= ${int(q.from)})`;
-  const ef = eventFilterSql(q.filters);
+  const ef = eventFilterSql(q.filters, q.goals);
   const m = `(${inr} AND kind != 2 AND ${ef})`;
   const me = `(${inr} AND kind = 2 AND ${ef})`;
   const attrs =
@@ -94,11 +95,20 @@ export function visitValueSql(property: PropertyName): string {
   return property === 'source' ? `if(${value} = '', ${lit(DIRECT)}, ${value})` : value;
 }
 
+/** Whether an event row is a conversion of the goal: stats/goals.ts's matchesGoal in SQL (RE2 reads the same pattern). */
+export function goalSql(goal: Goal): string {
+  return goal.kind === 'event' ? `(kind = 1 AND name = ${lit(goal.event)})` : `(kind = 0 AND match(path, ${lit(patternRegex(goal.page))}))`;
+}
+
 /** The event-level filters, as a condition on one event row. */
-export function eventFilterSql(filters: readonly Filter[]): string {
+export function eventFilterSql(filters: readonly Filter[], goals?: readonly Goal[]): string {
   const parts = filters
     .filter((f) => levelOf(f.property) === 'event')
     .map((f) => {
+      if (f.property === 'goal') {
+        const named = goalsOf({ goals }, f);
+        return named.length ? `(${named.map(goalSql).join(' OR ')})` : '0';
+      }
       const values = f.values.map(lit).join(', ');
       if (f.property === 'page') return `path IN (${values})`;
       if (f.property === 'event') return `(kind = 1 AND name IN (${values}))`;

@@ -11,7 +11,11 @@ import { bucketAt } from '../../visitor/buckets.ts';
 import { monthOf, monthStart } from './month-rollups.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import type { StoredEvent } from '../../model/events.ts';
-import type { Filter, PropertyName } from '../../model/stats.ts';
+import type { Filter, Goal, PropertyName } from '../../model/stats.ts';
+import { parseGoals } from '../../stats/goals.ts';
+
+/** Goals ride along on every query: event goals read rollups (months included), page patterns raw events. */
+const GOALS = parseGoals(['Signup', { event: 'Download', revenue: 'amount' }, { page: '/blog/**' }]) as readonly Goal[];
 
 /**
  * Property test for month rollups: over four months of random traffic, answers from month
@@ -52,7 +56,7 @@ function traffic(seed: number, rotationHours: number, tz: string): StoredEvent[]
           session: `s${v}`,
           path,
           name: pick(['Signup', 'Download']),
-          props: { plan: pick(['free', 'pro']) },
+          props: { plan: pick(['free', 'pro']), amount: pick(['12.5', '3', 'none']) },
           ...attrs,
         });
       if (r() < 0.5) {
@@ -107,8 +111,10 @@ async function expectRawAnswers(store: SqliteStore, rotationHours: number, tz: s
     [{ property: 'source', values: ['Direct / None'] }],
     [{ property: 'event', values: ['Signup'] }],
     [{ property: 'country', values: ['GB', 'US'] }],
+    [{ property: 'goal', values: ['Download'] }],
+    [{ property: 'goal', values: ['Visit /blog/**'] }],
   ];
-  const properties: PropertyName[] = ['page', 'entry_page', 'exit_page', 'source', 'country', 'event', 'prop:plan'];
+  const properties: PropertyName[] = ['page', 'entry_page', 'exit_page', 'source', 'country', 'event', 'prop:plan', 'goal'];
   const ranges = [
     { period: '12mo' },
     { period: 'all' },
@@ -131,7 +137,7 @@ async function expectRawAnswers(store: SqliteStore, rotationHours: number, tz: s
     const intervals = intervalsOf({ ...range, interval: pick(['day', 'month'] as const) }, tz);
     if ('error' in intervals) throw new Error(intervals.error);
     for (const f of [[], pick(filters)]) {
-      const query = { from: range.from, to: range.to, filters: f };
+      const query = { from: range.from, to: range.to, filters: f, goals: GOALS };
       const label = `${rotationHours} h ${tz} ${range.firstDay}..${range.lastDay} ${JSON.stringify(f)}`;
       expect(await store.totals(query), label).toEqual(computeTotals(all, query));
       expect(await store.timeseries(query, intervals), label).toEqual(computeTimeseries(all, query, intervals));
@@ -140,7 +146,13 @@ async function expectRawAnswers(store: SqliteStore, rotationHours: number, tz: s
     }
     const byEvent = { from: range.from, to: range.to, filters: [{ property: 'event' as const, values: ['Download'] }] };
     expect(await store.breakdown(byEvent, 'prop:plan', 1000)).toEqual(computeBreakdown(all, byEvent, 'prop:plan', 1000));
+    const goals = { from: range.from, to: range.to, filters: [], goals: GOALS };
+    expect(await store.breakdown(goals, 'goal', 1000), `goals ${range.firstDay}..${range.lastDay}`).toEqual(computeBreakdown(all, goals, 'goal', 1000));
   }
+  // Meaningful only if every goal converts, the revenue goal with revenue.
+  const converted = computeBreakdown(all, { from: -Infinity, to: Infinity, filters: [], goals: GOALS }, 'goal', 1000);
+  expect(converted.map((g) => g.value).sort()).toEqual(GOALS.map((g) => g.name).sort());
+  expect(converted.find((g) => g.value === 'Download')?.revenue).toBeGreaterThan(0);
 }
 
 const CASES: [number, string][] = [
