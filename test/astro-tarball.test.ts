@@ -151,3 +151,29 @@ it('shows countries with no geolocation set-up, from the database installed with
     geolocation_database: expect.stringContaining('geo-whois-asn-country'),
   });
 });
+
+it('counts goals set in the environment and the scroll depth the tracker reports, in the built server', async () => {
+  await server?.stop();
+  server = await startBuiltServer(join(app, 'dist/server/entry.mjs'), {
+    FOOTFALL_DATA_DIR: join(app, 'goal-data'),
+    FOOTFALL_PUBLIC_DASHBOARD: 'true',
+    FOOTFALL_GOALS: JSON.stringify(['Signup', { page: '/post' }]),
+  });
+  const beacons = [
+    { k: 'p', u: `${server.url}/`, s: 'goal1' },
+    { k: 'p', u: `${server.url}/post`, s: 'goal1' },
+    { k: 'g', u: `${server.url}/post`, s: 'goal1', g: 4000, d: 0.75 },
+    { k: 'e', u: `${server.url}/post`, s: 'goal1', n: 'Signup' },
+    { k: 'p', u: `${server.url}/`, s: 'goal2' },
+  ];
+  for (const beacon of beacons) expect((await postBeacon(server.url, beacon)).status, server.output()).toBe(202);
+  // Two visits; only the first reached /post and signed up: one conversion of each goal.
+  const goals = (await getJson(`${server.url}/_analytics/api/breakdown?property=goal&period=today`)) as { results: { value: string; events: number }[] };
+  expect(goals.results.map((r) => [r.value, r.events]).sort()).toEqual([
+    ['Signup', 1],
+    ['Visit /post', 1],
+  ]);
+  expect(await getJson(`${server.url}/_analytics/api/breakdown?property=page&period=today`)).toMatchObject({
+    results: expect.arrayContaining([expect.objectContaining({ value: '/post', scroll_depth: 75 })]),
+  });
+});

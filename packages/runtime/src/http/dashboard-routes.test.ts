@@ -343,8 +343,8 @@ describe('goals', () => {
       { value: 'Signup', visitors: 1, visits: 1, events: 1, conversion_rate: 33.3 },
     ]);
     const csv = await (await h.get('/_analytics/export.csv?period=today')).text();
-    expect(csv).toContain('goal,Purchase,2,2,,2,,,,66.7,12.5,12.5\r\n');
-    expect(csv).toContain('goal,Visit /blog/**,1,1,,1,,,,33.3,,\r\n');
+    expect(csv).toContain('goal,Purchase,2,2,,2,,,,,66.7,12.5,12.5\r\n');
+    expect(csv).toContain('goal,Visit /blog/**,1,1,,1,,,,,33.3,,\r\n');
     const res = await h.get('/_analytics/api/summary?filter=goal:Nope');
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toMatch(/unknown goal "Nope"; goals: "Signup", "Purchase", "Visit \/blog\/\*\*"/);

@@ -344,10 +344,10 @@ describe.each(Object.keys(ENGINES).filter((e) => selected.includes(e)))('store c
     // Several goals: any of them (V1's signup, V4's two, V2's /docs/x).
     expect(await store.totals(goal('Signup', 'Visit /docs/*'))).toMatchObject({ visitors: 3, visits: 3, pageviews: 1, events: 3 });
     expect(await store.breakdown(goal('Visit /blog/**'), 'page', 10)).toEqual([
-      { value: '/blog', visitors: 1, visits: 1, pageviews: 1, events: 0, time_on_page: 0 },
-      { value: '/blog/', visitors: 1, visits: 1, pageviews: 1, events: 0, time_on_page: 0 },
-      { value: '/blog/a', visitors: 1, visits: 1, pageviews: 1, events: 0, time_on_page: 0 },
-      { value: '/blog/a/b', visitors: 1, visits: 1, pageviews: 1, events: 0, time_on_page: 0 },
+      { value: '/blog', visitors: 1, visits: 1, pageviews: 1, events: 0, time_on_page: 0, scroll_depth: null },
+      { value: '/blog/', visitors: 1, visits: 1, pageviews: 1, events: 0, time_on_page: 0, scroll_depth: null },
+      { value: '/blog/a', visitors: 1, visits: 1, pageviews: 1, events: 0, time_on_page: 0, scroll_depth: null },
+      { value: '/blog/a/b', visitors: 1, visits: 1, pageviews: 1, events: 0, time_on_page: 0, scroll_depth: null },
     ]);
     expect(await store.breakdown(goal('Purchase'), 'country', 10)).toEqual([
       { value: 'GB', visitors: 2, visits: 2, pageviews: 0, events: 3 },
