@@ -1,5 +1,6 @@
 import type { StorageEngine } from '../options.ts';
 import type { StoredEvent } from '../model/events.ts';
+import type { Funnel } from '../stats/funnels.ts';
 import type { BreakdownRow, Goal, Interval, PropertyName, SeriesPoint, StatsQuery, Totals } from '../model/stats.ts';
 
 /**
@@ -24,6 +25,11 @@ export interface Store {
    * breakdowns exist (the dashboard asks it with an `event` filter, to list one event's props).
    */
   propKeys(query: StatsQuery, limit: number): Promise<string[]>;
+  /**
+   * Per funnel step, the visitors with a visit in the query's range and filters whose events, in
+   * time order, reach steps 1..k (stats/funnels.ts says exactly what that means).
+   */
+  funnel(query: StatsQuery, steps: readonly Goal[]): Promise<number[]>;
   /** Distinct visitors with any event at or after `since`. */
   realtime(since: number): Promise<number>;
   /** Time of the oldest stored event, for the `all` period. */
@@ -49,4 +55,6 @@ export interface StatsContext {
   readonly now: () => number;
   /** The site's goals (the `goals` setting). */
   readonly goals?: readonly Goal[];
+  /** The site's funnels (the `funnels` setting). */
+  readonly funnels?: readonly Funnel[];
 }
