@@ -7,18 +7,14 @@ import { createHash } from 'node:crypto';
 import { analyse } from './compute.ts';
 import { goalNamed, matchesGoal, parseGoals } from './goals.ts';
 import type { EventRow } from '../model/events.ts';
-import type { Goal, StatsQuery } from '../model/stats.ts';
+import type { Funnel, Goal, StatsQuery } from '../model/stats.ts';
 
 export const MAX_FUNNELS = 20;
 export const MIN_STEPS = 2;
 export const MAX_STEPS = 8;
 const NAME_CHARS = 120;
 
-/** A funnel: its name, and 2 to 8 steps, each a goal (a custom event, or pageviews of a path pattern). */
-export interface Funnel {
-  readonly name: string;
-  readonly steps: readonly Goal[];
-}
+export type { Funnel } from '../model/stats.ts';
 
 /** A funnel step as an owner writes it: a configured goal's name or an event name, `{ event }` or `{ page }`. */
 export type FunnelStepInput = string | { readonly event: string } | { readonly page: string };

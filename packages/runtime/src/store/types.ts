@@ -1,7 +1,6 @@
 import type { StorageEngine } from '../options.ts';
 import type { StoredEvent } from '../model/events.ts';
-import type { Funnel } from '../stats/funnels.ts';
-import type { BreakdownRow, Goal, Interval, PropertyName, SeriesPoint, StatsQuery, Totals } from '../model/stats.ts';
+import type { BreakdownRow, Funnel, Goal, Interval, PropertyName, SeriesPoint, StatsQuery, Totals } from '../model/stats.ts';
 
 /**
  * The whole storage contract. Questions are stats questions, not SQL, so a columnar engine can
