@@ -91,3 +91,27 @@ describe('the Funnels card', () => {
     expect(await (await h.get('/_analytics')).text()).not.toContain('card-funnels');
   });
 });
+
+describe('funnels in the CSV export and the privacy statement', () => {
+  it('exports one row per step and says funnels come from stored names and paths, paranoid mode included', async () => {
+    h = await harness({ publicDashboard: true, goals, funnels });
+    await traffic();
+    const csv = await (await h.get('/_analytics/export.csv?period=today')).text();
+    expect(csv).toContain('funnel,Checkout / 1. Visit /pricing,3,,,,,,,100,,\r\n');
+    expect(csv).toContain('funnel,Checkout / 2. Signup,1,,,,,,,33.3,,\r\n');
+    expect(csv).toContain('funnel,Docs / 2. Signup,0,,,,,,,0,,\r\n');
+    const statement =
+      "Funnels (Checkout, Docs) are computed from the event names and page addresses already stored, in the time order of each visit's events; nothing more is collected for them.";
+    expect(((await (await h.get('/_footfall/privacy?format=json')).json()) as { funnels: string }).funnels).toBe(statement);
+    expect(await (await h.get('/_footfall/privacy')).text()).toContain('<h2>Funnels</h2>');
+    await h.close();
+    // Paranoid mode stores event names and paths, and groups visits on the server: funnels still count.
+    h = await harness({ publicDashboard: true, goals, funnels, privacyMode: 'paranoid' });
+    await traffic();
+    expect(((await (await h.get('/_footfall/privacy?format=json')).json()) as { funnels: string }).funnels).toBe(statement);
+    expect(await h.api('funnel?name=Checkout&period=today')).toMatchObject({ entered: 3, steps: [{ visitors: 3 }, { visitors: 1 }, { visitors: 1 }] });
+    await h.close();
+    h = await harness({ publicDashboard: true });
+    expect(await (await h.get('/_footfall/privacy?format=json')).json()).toMatchObject({ funnels: null });
+  });
+});

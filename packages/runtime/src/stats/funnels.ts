@@ -5,6 +5,7 @@
 // another way), store/clickhouse/funnels.ts in SQL.
 import { createHash } from 'node:crypto';
 import { analyse } from './compute.ts';
+import { csvLine } from './csv.ts';
 import { goalNamed, matchesGoal, parseGoals } from './goals.ts';
 import type { EventRow } from '../model/events.ts';
 import type { Funnel, Goal, StatsQuery } from '../model/stats.ts';
@@ -184,4 +185,23 @@ export interface FunnelQuestions {
 
 export async function answerFunnel(store: FunnelQuestions, query: StatsQuery, funnel: Funnel): Promise<FunnelAnswer> {
   return funnelAnswer(funnel, await store.funnel(query, funnel.steps));
+}
+
+/**
+ * The CSV export's funnel rows, one per step: section `funnel`, value `<funnel> / <k>. <step>`,
+ * its visitors and its conversion rate from the first step (drop-off follows from the rows).
+ */
+export async function funnelCsvRows(store: FunnelQuestions, query: StatsQuery, funnels: readonly Funnel[] | undefined): Promise<string> {
+  let out = '';
+  for (const funnel of funnels ?? []) {
+    const answer = await answerFunnel(store, query, funnel);
+    for (const [k, step] of answer.steps.entries())
+      out += csvLine(['funnel', `${funnel.name} / ${k + 1}. ${step.name}`, step.visitors, '', '', '', '', '', '', step.conversion_rate, '', '']);
+  }
+  return out;
+}
+
+/** The privacy statement's words on funnels: they add no data. */
+export function funnelsFact(funnels: readonly Funnel[]): string {
+  return `Funnels (${funnels.map((f) => f.name).join(', ')}) are computed from the event names and page addresses already stored, in the time order of each visit's events; nothing more is collected for them.`;
 }
