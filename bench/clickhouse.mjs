@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFootfall, openStore } from '@footfall/runtime';
-import { traffic } from './traffic.mjs';
+import { BENCH_GOALS, traffic } from './traffic.mjs';
 
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
@@ -121,7 +121,7 @@ export async function clickhouseBench({ full, log, startServer, load, summarize,
     }
     await store.close();
     const ff = await createFootfall(
-      { dataDir, timezone: 'UTC', publicDashboard: true, storage: 'clickhouse', clickhouseUrl: url, clickhouseDatabase: database },
+      { dataDir, timezone: 'UTC', publicDashboard: true, storage: 'clickhouse', clickhouseUrl: url, clickhouseDatabase: database, goals: BENCH_GOALS },
       { env: {}, now: () => end, timers: false, log: () => {} },
     );
     // Ended buckets get their rollups (what maintenance does at start and when a bucket ends).

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
 import { createFootfall, openStore, trackerScript, TRACKER_BUDGET_BYTES } from '@footfall/runtime';
-import { traffic } from './traffic.mjs';
+import { BENCH_GOALS, traffic } from './traffic.mjs';
 import { astroBuildOverhead } from './astro-build.mjs';
 import { clickhouseBench } from './clickhouse.mjs';
 import { todayAtScale, todayRows } from './today.mjs';
@@ -109,6 +109,9 @@ const PANELS = [
   ...['source', 'referrer', 'utm_medium', 'utm_source', 'utm_campaign', 'page', 'entry_page', 'exit_page', 'country', 'region', 'city', 'browser', 'os', 'device', 'event'].map(
     (p) => `breakdown?property=${p}&limit=10`,
   ),
+  // Goal conversions (the goals card), and the whole view filtered by a page goal.
+  'breakdown?property=goal&limit=10',
+  `summary?filter=${encodeURIComponent('goal:Visit /blog/*')}`,
 ];
 
 // A 4-step funnel over the generated traffic (page patterns and an event), asked on its own and
@@ -133,14 +136,14 @@ async function dashboard(total) {
   log(`dashboard: filling ${total.toLocaleString()} events over 365 days`);
   const { dataDir, events, fill_s } = await fill('sqlite', total, end);
   log(`filled in ${fill_s} s, heap ${Math.round(process.memoryUsage().heapUsed / 2 ** 20)} MB`);
-  const ff = await createFootfall({ dataDir, timezone: 'UTC', publicDashboard: true }, { env: {}, now: () => end, timers: false, log: () => {} });
+  const ff = await createFootfall({ dataDir, timezone: 'UTC', publicDashboard: true, goals: BENCH_GOALS }, { env: {}, now: () => end, timers: false, log: () => {} });
   const sealStart = performance.now();
   await ff.maintain();
   const seal_s = round((performance.now() - sealStart) / 1000);
   log(`sealed in ${seal_s} s, heap ${Math.round(process.memoryUsage().heapUsed / 2 ** 20)} MB`);
   await ff.close();
   const bytes = dirSize(dataDir);
-  const reopened = await createFootfall({ dataDir, timezone: 'UTC', publicDashboard: true, funnels: [FUNNEL] }, { env: {}, now: () => end, timers: false, log: () => {} });
+  const reopened = await createFootfall({ dataDir, timezone: 'UTC', publicDashboard: true, goals: BENCH_GOALS, funnels: [FUNNEL] }, { env: {}, now: () => end, timers: false, log: () => {} });
   const time = async (path) => {
     const t = performance.now();
     const res = await reopened.fetch(new Request(`http://bench.test/_analytics/api/${path}`));

@@ -35,6 +35,13 @@ const DEVICES = ['desktop', 'mobile', 'tablet'];
 const EVENTS = ['Signup', 'Outbound Link: Click', 'File Download', 'Newsletter', 'Play Video'];
 
 /**
+ * The goals every bench Footfall is configured with (the goal-conversions panel and card): an
+ * event goal, a revenue goal (its prop holds no numbers here, but its prop rows are still read
+ * and parsed), and two page patterns, which read raw events.
+ */
+export const BENCH_GOALS = ['Signup', { event: 'File Download', revenue: 'plan' }, { page: '/blog/*' }, { page: '/docs/**' }];
+
+/**
  * Yields batches of StoredEvents, oldest first, `total` events over `days` days ending at `end`
  * (one rotation bucket per UTC day).
  */

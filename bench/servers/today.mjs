@@ -6,10 +6,11 @@
 import { createServer } from 'node:http';
 import { createFootfall } from '@footfall/runtime';
 import { footfallMiddleware } from '@footfall/runtime/node';
+import { BENCH_GOALS } from '../traffic.mjs';
 
 const now = Number(process.env.BENCH_NOW);
 const ff = await createFootfall(
-  { dataDir: process.env.BENCH_DATA_DIR, storage: process.env.BENCH_STORAGE ?? 'sqlite', timezone: 'UTC', publicDashboard: true },
+  { dataDir: process.env.BENCH_DATA_DIR, storage: process.env.BENCH_STORAGE ?? 'sqlite', timezone: 'UTC', publicDashboard: true, goals: BENCH_GOALS },
   { env: {}, now: () => now, timers: false, log: () => {} },
 );
 const middleware = footfallMiddleware(ff);

@@ -237,6 +237,15 @@ describe('serverOptions', () => {
   it('throws on a bad environment value, naming it', () => {
     expect(() => serverOptions(config, { FOOTFALL_HASH_ROTATION_HOURS: '0' })).toThrow(/FOOTFALL_HASH_ROTATION_HOURS.*1 to 8760/);
   });
+
+  it("hands the build's goals to the server, through the virtual module's JSON; FOOTFALL_GOALS wins", () => {
+    const built: RouteConfig = JSON.parse(
+      JSON.stringify({ ...config, options: { ...config.options, goals: ['Signup', { event: 'Purchase', revenue: 'amount' }, { page: '/blog/**' }] } }),
+    );
+    expect(serverOptions(built, {}).goals.map((g) => g.name)).toEqual(['Signup', 'Purchase', 'Visit /blog/**']);
+    expect(serverOptions(built, { FOOTFALL_GOALS: '[{"page":"/docs/*"}]' }).goals.map((g) => g.name)).toEqual(['Visit /docs/*']);
+    expect(() => serverOptions({ ...config, options: { goals: [{ page: 'blog' }] } }, {})).toThrow(/FOOTFALL_GOALS.*starting with \//);
+  });
 });
 
 describe('routeConflicts', () => {

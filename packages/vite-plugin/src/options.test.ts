@@ -32,3 +32,11 @@ describe('tracker', () => {
     expect(trackerFor(resolve({ allowLocalhost: false }, { FOOTFALL_ALLOW_LOCALHOST: 'true' }))).toContain('"l":1');
   });
 });
+
+describe('goals', () => {
+  it('resolves goals from code or FOOTFALL_GOALS, and stops on a bad one naming the setting', () => {
+    expect(resolve({ goals: ['Signup', { page: '/blog/*' }] }).runtime.goals.map((g) => g.name)).toEqual(['Signup', 'Visit /blog/*']);
+    expect(resolve({}, { FOOTFALL_GOALS: '["Purchase"]' }).runtime.goals.map((g) => g.name)).toEqual(['Purchase']);
+    expect(() => resolve({ goals: ['A', 'A'] })).toThrow(/FOOTFALL_GOALS.*duplicate/);
+  });
+});

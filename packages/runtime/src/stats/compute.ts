@@ -1,7 +1,7 @@
 import { goalsOf, matchesGoal, revenueOf, roundMoney } from './goals.ts';
 import { levelOf, visitAttribute } from './query.ts';
 import type { EventRow, Visit } from '../model/events.ts';
-import { DIRECT, type BreakdownRow, type Interval, type PropertyName, type SeriesPoint, type StatsQuery, type Totals } from '../model/stats.ts';
+import { DIRECT, type BreakdownRow, type Goal, type Interval, type PropertyName, type SeriesPoint, type StatsQuery, type Totals } from '../model/stats.ts';
 
 /**
  * The metric definitions, written once. Every engine that keeps raw events answers through these
@@ -181,6 +181,13 @@ export function totalsOf(a: Analysis): Totals {
   const all = new Group();
   for (const row of a.matched) all.add(row);
   return all.totals(a.states);
+}
+
+/** Totals of one goal's conversions among an analysis' matched rows: a filter by that goal, answered. */
+export function goalTotals(a: Analysis, goal: Goal): Totals {
+  const g = new Group();
+  for (const row of a.matched) if (matchesGoal(goal, row)) g.add(row);
+  return g.totals(a.states);
 }
 
 export function timeseriesOf(a: Analysis, intervals: readonly Interval[]): SeriesPoint[] {

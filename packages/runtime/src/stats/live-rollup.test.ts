@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { type EventRow, type StoredEvent, type Visit, VISIT_ATTRIBUTES } from '../model/events.ts';
 import { rankBreakdown } from './compute.ts';
 import { computeBreakdown, computePropKeys, computeTimeseries, computeTotals } from '../../../../test/support/raw-answers.ts';
-import type { Filter, PropertyName } from '../model/stats.ts';
+import { parseGoals } from './goals.ts';
+import type { Filter, Goal, PropertyName } from '../model/stats.ts';
 import { LIVE_SLOT_MS, LiveBucket } from './live-rollup.ts';
 import { rollupBucket, type RollupRow } from './rollup.ts';
 
@@ -176,6 +177,37 @@ describe("filtered questions answered from the open bucket's visits", () => {
       }
     });
     expect(asked).toBeGreaterThan(20);
+  });
+
+  it('answer goal filters from the visits: page patterns count views, event goals their events', () => {
+    const goals = parseGoals(['Signup', { page: '/b/**' }, { page: '/*' }]) as readonly Goal[];
+    for (const seed of [31, 32, 33]) {
+      const events = arrivals(seed, 6);
+      const live = new LiveBucket(START);
+      for (const e of events) live.add({ ...e, attributes: e });
+      const raw = rawRows(events);
+      for (const values of [['Signup'], ['Visit /b/**'], ['Visit /*'], ['Signup', 'Visit /b/**']]) {
+        for (const filters of [
+          [{ property: 'goal', values }],
+          [
+            { property: 'goal', values },
+            { property: 'source', values: ['Google'] },
+          ],
+        ] as Filter[][]) {
+          const q = { from: START, to: START + 86_400_000, filters, goals };
+          const label = `${seed} ${JSON.stringify(filters)}`;
+          const totals = live.filteredTotals(filters, goals);
+          expect(totals, label).toEqual(computeTotals(raw, q));
+          for (const property of ['source', 'country', 'entry_page'] as PropertyName[]) {
+            expect(rankBreakdown(live.filteredParts(filters, property, goals)!, property, 100), `${label} ${property}`).toEqual(computeBreakdown(raw, q, property, 100));
+          }
+          expect(live.filteredParts(filters, 'page', goals), label).toBeUndefined();
+        }
+      }
+      // Meaningful only with conversions of each kind.
+      expect(computeTotals(raw, { from: START, to: START + 86_400_000, filters: [{ property: 'goal', values: ['Visit /b/**'] }], goals }).pageviews).toBeGreaterThan(0);
+      expect(computeTotals(raw, { from: START, to: START + 86_400_000, filters: [{ property: 'goal', values: ['Signup'] }], goals }).events).toBeGreaterThan(0);
+    }
   });
 
   for (const seed of [21, 22, 23, 24, 25]) {

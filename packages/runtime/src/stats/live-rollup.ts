@@ -1,6 +1,7 @@
 import type { EventKind, VisitAttributes } from '../model/events.ts';
 import type { BreakdownPart } from './compute.ts';
-import { DIRECT, PROPERTIES, type Filter, type PropertyName, type SeriesPoint, type Totals } from '../model/stats.ts';
+import { DIRECT, PROPERTIES, type Filter, type Goal, type PropertyName, type SeriesPoint, type Totals } from '../model/stats.ts';
+import { goalsOf, matchesGoal } from './goals.ts';
 import type { SealedBucket } from './plan.ts';
 import { levelOf, visitAttribute } from './query.ts';
 import { IntRows, ListPool, Table } from './live-columns.ts';
@@ -471,17 +472,17 @@ export class LiveBucket {
    * the pageviews and events of those rows. Undefined for two event-level filters (a page and an
    * event at once): only raw events answer that.
    */
-  #select(filters: readonly Filter[]): Selection | undefined {
+  #select(filters: readonly Filter[], goals?: readonly Goal[]): Selection | undefined {
     // A dashboard view asks every card with the same filters: select once per state of the bucket.
     // Selections of an older state are dropped at once: each holds 17 bytes per visit of the day.
     if (this.#selectedAt !== this.#changes) {
       this.#selected.clear();
       this.#selectedAt = this.#changes;
     }
-    const key = JSON.stringify(filters);
+    const key = JSON.stringify(filters.some((f) => f.property === 'goal') ? [filters, goals] : filters);
     if (this.#selected.has(key)) return this.#selected.get(key);
     if (this.#selected.size >= 4) this.#selected.delete(this.#selected.keys().next().value!);
-    const selection = this.#selectNow(filters);
+    const selection = this.#selectNow(filters, goals);
     this.#selected.set(key, selection);
     return selection;
   }
@@ -490,13 +491,18 @@ export class LiveBucket {
   readonly #selected = new Map<string, Selection | undefined>();
   #selectedAt = -1;
 
-  #selectNow(filters: readonly Filter[]): Selection | undefined {
+  #selectNow(filters: readonly Filter[], goals?: readonly Goal[]): Selection | undefined {
     const eventFilters = filters.filter((f) => levelOf(f.property) === 'event');
-    // A goal filter (a page pattern, several goals) has no groups here: raw events answer it.
-    if (eventFilters.length > 1 || eventFilters.some((f) => f.property === 'goal')) return undefined;
+    if (eventFilters.length > 1) return undefined;
     const ids = (f: Filter) => new Set(f.values.flatMap((value) => this.#groups.get(f.property)?.get(value)?.id ?? []));
     const visitFilters = filters.filter((f) => levelOf(f.property) !== 'event').map((f) => ({ property: f.property, ids: ids(f) }));
-    const ef = eventFilters[0] ? { property: eventFilters[0].property, ids: ids(eventFilters[0]) } : undefined;
+    const [first] = eventFilters;
+    // A goal filter selects the page groups its patterns match (counting their views) and its
+    // events' groups (counting their events): the conversions, as matchesGoal decides them.
+    const views = first?.property === 'goal' ? this.#goalPageGroups(goalsOf({ goals }, first)) : undefined;
+    const ef = first
+      ? { property: first.property, ids: first.property === 'goal' ? new Set([...views!, ...this.#goalEventGroups(goalsOf({ goals }, first))]) : ids(first) }
+      : undefined;
     const vi = this.#v.ints;
     const { a: groupOf, b: cellViews, c: cellEvents, next } = this.#members;
     const n = this.#v.length;
@@ -518,7 +524,13 @@ export class LiveBucket {
         if (ef) {
           pageviews = events = 0;
           for (let c = vi.groups[v]!; c >= 0; c = next[c]!) {
-            if (!ef.ids.has(groupOf[c]!)) continue;
+            const gid = groupOf[c]!;
+            if (!ef.ids.has(gid)) continue;
+            if (views) {
+              if (views.has(gid)) pageviews += cellViews[c]!;
+              else events += cellEvents[c]!;
+              continue;
+            }
             pageviews += cellViews[c]!;
             events += cellEvents[c]!;
           }
@@ -534,6 +546,20 @@ export class LiveBucket {
     return sel;
   }
 
+  /** The page groups whose path a page goal matches. */
+  #goalPageGroups(goals: readonly Goal[]): Set<number> {
+    const out = new Set<number>();
+    const pages = goals.filter((g) => g.kind === 'page');
+    if (pages.length === 0) return out;
+    for (const [path, g] of this.#groups.get('page') ?? []) if (pages.some((goal) => matchesGoal(goal, { kind: 'pageview', path }))) out.add(g.id);
+    return out;
+  }
+
+  /** The event groups an event goal names. */
+  #goalEventGroups(goals: readonly Goal[]): number[] {
+    return goals.flatMap((g) => (g.kind === 'event' ? (this.#groups.get('event')?.get(g.event)?.id ?? []) : []));
+  }
+
   /** The group id of a visit's value for a visit-level property, or -1. */
   #visitValue(v: number, property: PropertyName): number {
     const vi = this.#v.ints;
@@ -544,8 +570,8 @@ export class LiveBucket {
   }
 
   /** Totals of a filtered question, or undefined (see #select). */
-  filteredTotals(filters: readonly Filter[]): Totals | undefined {
-    const sel = this.#select(filters);
+  filteredTotals(filters: readonly Filter[], goals?: readonly Goal[]): Totals | undefined {
+    const sel = this.#select(filters, goals);
     if (!sel) return undefined;
     const vi = this.#v.ints;
     const vf = this.#v.floats;
@@ -567,9 +593,9 @@ export class LiveBucket {
   }
 
   /** Breakdown parts of a filtered question, or undefined where only raw events answer it. */
-  filteredParts(filters: readonly Filter[], property: PropertyName): BreakdownPart[] | undefined {
+  filteredParts(filters: readonly Filter[], property: PropertyName, goals?: readonly Goal[]): BreakdownPart[] | undefined {
     if (property === 'goal') return undefined;
-    const sel = this.#select(filters);
+    const sel = this.#select(filters, goals);
     if (!sel) return undefined;
     let ef = sel.eventFilter;
     const eventLevel = levelOf(property) === 'event';

@@ -1,11 +1,11 @@
 import { plainGoalFilters } from './goals.ts';
 import { eventPropProperty } from './rollup.ts';
-import { addTotals, analyse, breakdownPartsOf, propKeyCountsOf, rankBreakdown, rankPropKeys, timeseriesOf, totalsOf, type Analysis } from './compute.ts';
+import { addTotals, analyse, breakdownPartsOf, goalTotals, propKeyCountsOf, rankBreakdown, rankPropKeys, timeseriesOf, totalsOf, type Analysis } from './compute.ts';
 import type { RollupRow } from './rollup.ts';
 import { addPoint, breakdownRollup, goalRevenuePart, BreakdownSums, gaps, planSeries, rollupKey, runsOf, ZERO_TOTALS, type SealedBucket, type SeriesPiece } from './plan.ts';
 import type { LiveRollups, LiveSpan } from './live-rollup.ts';
 import type { EventRow } from '../model/events.ts';
-import type { BreakdownRow, Interval, PropertyName, SeriesPoint, StatsQuery, Totals } from '../model/stats.ts';
+import type { BreakdownRow, Goal, Interval, PropertyName, SeriesPoint, StatsQuery, Totals } from '../model/stats.ts';
 
 export type { SealedBucket } from './plan.ts';
 
@@ -97,13 +97,28 @@ export class StatsPlanner {
   async totals(asked: StatsQuery): Promise<Totals> {
     const query = plainGoalFilters(asked);
     const key = rollupKey(query);
+    const pageGoal = onlyPageGoal(query);
+    if (pageGoal) {
+      // One page goal: sealed buckets from their kept goal totals, the open one from its visits.
+      const cover = await this.#cover(query);
+      let sum = ZERO_TOTALS;
+      for (const goals of (await this.#sealedPageGoals(cover.sealed, query.goals!)).values()) sum = addTotals(sum, goals.get(pageGoal.name) ?? ZERO_TOTALS);
+      const rest: [number, number][] = gaps(query.from, query.to, cover.all);
+      for (const l of cover.live) {
+        const t = l.live.filteredTotals(query.filters, query.goals);
+        if (t) sum = addTotals(sum, t);
+        else rest.push([l.start, l.end]);
+      }
+      for (const [from, to] of rest) sum = addTotals(sum, totalsOf(await this.#analyse({ ...query, from, to })));
+      return sum;
+    }
     if (!key) {
       let sum = ZERO_TOTALS;
       await this.#eachPiece(
         query,
         (a) => (sum = addTotals(sum, totalsOf(a))),
         (span) => {
-          const t = span.live.filteredTotals(query.filters);
+          const t = span.live.filteredTotals(query.filters, query.goals);
           if (t) sum = addTotals(sum, t);
           return t !== undefined;
         },
@@ -122,6 +137,19 @@ export class StatsPlanner {
   async timeseries(asked: StatsQuery, intervals: readonly Interval[]): Promise<SeriesPoint[]> {
     const query = plainGoalFilters(asked);
     const key = rollupKey(query);
+    const pageGoal = onlyPageGoal(query);
+    if (pageGoal) {
+      // Sealed buckets inside an interval from their kept goal totals; every other stretch raw.
+      const sealed = await this.source.sealedBuckets(query.from, query.to);
+      const series = new Map<number, Totals>();
+      for (const [start, goals] of await this.#sealedPageGoals(sealed, query.goals!)) series.set(start, goals.get(pageGoal.name) ?? ZERO_TOTALS);
+      const { points, runs } = planSeries(query, intervals, sealed, series);
+      for (const run of runs) {
+        const partial = timeseriesOf(await this.#analyse({ ...query, from: run[0]!.start, to: run.at(-1)!.end }), run);
+        for (const [k, p] of partial.entries()) addPoint(points[run[k]!.index]!, p);
+      }
+      return points;
+    }
     if (!key) {
       const points = intervals.map((i) => ({ date: i.label, visitors: 0, visits: 0, pageviews: 0 }));
       await this.#eachPiece(
@@ -188,7 +216,7 @@ export class StatsPlanner {
         query,
         (a) => breakdownPartsOf(a, property).forEach(add),
         (span) => {
-          const parts = span.live.filteredParts(query.filters, property);
+          const parts = span.live.filteredParts(query.filters, property, query.goals);
           parts?.forEach(add);
           return parts !== undefined;
         },
@@ -203,10 +231,6 @@ export class StatsPlanner {
     return rankBreakdown(sums.parts(), property, limit);
   }
 
-  /**
-   * Sealed rollups keep no list of prop keys, so this reads their raw events (as filtered
-   * breakdowns do); open buckets count them from their visits.
-   */
   /**
    * Goal conversions of unfiltered traffic: an event goal is its event's rollup rows (its revenue
    * from the rows of its revenue prop per value); a page goal's visitors are no sum of its pages'
@@ -223,11 +247,17 @@ export class StatsPlanner {
       if (goal.revenue !== undefined) sums.add(goalRevenuePart(goal, await this.#sums(cover, eventPropProperty(`prop:${goal.revenue}`, goal.event))));
     }
     for (const [from, to] of gaps(query.from, query.to, cover.all)) breakdownPartsOf(await this.#analyse({ ...query, from, to }), 'goal').forEach(sums.add);
-    const pageGoals = new Set(goals.flatMap((g) => (g.kind === 'page' ? [g.name] : [])));
-    if (pageGoals.size) {
-      for (const b of cover.all) {
-        for (const part of breakdownPartsOf(await this.#analyse({ ...query, from: b.start, to: b.end }), 'goal')) if (pageGoals.has(part.value)) sums.add(part);
+    const pageGoals = goals.filter((g) => g.kind === 'page');
+    if (pageGoals.length) {
+      // Open buckets: from their visits' state. Sealed ones: their raw events, once per process.
+      const add = (name: string, t: Totals) => sums.add({ value: name, visitors: t.visitors, visits: t.visits, pageviews: t.pageviews, events: t.events, engagedMs: 0 });
+      for (const l of cover.live) {
+        for (const goal of pageGoals) {
+          const t = l.live.filteredTotals([{ property: 'goal', values: [goal.name] }], pageGoals) ?? goalTotals(await this.#analyse({ ...query, from: l.start, to: l.end }), goal);
+          if (t.visits) add(goal.name, t);
+        }
       }
+      for (const totals of (await this.#sealedPageGoals(cover.sealed, goals)).values()) for (const [name, t] of totals) add(name, t);
     }
     return rankBreakdown(
       sums.parts().filter((p) => p.visits > 0),
@@ -236,6 +266,38 @@ export class StatsPlanner {
     );
   }
 
+  /**
+   * Sealed buckets' totals per page goal (what a filter by that goal alone answers), by bucket
+   * start: read from a bucket's raw events the first time and kept, since a sealed bucket's events
+   * do not change. The key holds the bucket's all-traffic rollup counts too, so a bucket retention
+   * cut and sealed again is read afresh.
+   */
+  async #sealedPageGoals(sealed: readonly SealedBucket[], goals: readonly Goal[]): Promise<Map<number, ReadonlyMap<string, Totals>>> {
+    const out = new Map<number, ReadonlyMap<string, Totals>>();
+    if (sealed.length === 0) return out;
+    const pageGoals = goals.filter((g) => g.kind === 'page');
+    const prints = await this.source.rollupSeries(sealed, '', '');
+    for (const bucket of sealed) {
+      const print = prints.get(bucket.start);
+      const key = `${bucket.start}|${bucket.end}|${print?.visits}|${print?.pageviews}|${print?.events}|${JSON.stringify(pageGoals)}`;
+      let totals = this.#pageGoalTotals.get(key);
+      if (!totals) {
+        const a = analyse(await this.source.rows(bucket.start, bucket.end), { from: bucket.start, to: bucket.end, filters: [] });
+        totals = new Map(pageGoals.map((goal) => [goal.name, goalTotals(a, goal)] as const).filter(([, t]) => t.visits > 0));
+        if (this.#pageGoalTotals.size >= 50_000) this.#pageGoalTotals.clear();
+        this.#pageGoalTotals.set(key, totals);
+      }
+      out.set(bucket.start, totals);
+    }
+    return out;
+  }
+
+  readonly #pageGoalTotals = new Map<string, ReadonlyMap<string, Totals>>();
+
+  /**
+   * Sealed rollups keep no list of prop keys, so this reads their raw events (as filtered
+   * breakdowns do); open buckets count them from their visits.
+   */
   async propKeys(asked: StatsQuery, limit: number): Promise<string[]> {
     const query = plainGoalFilters(asked);
     const counts = new Map<string, number>();
@@ -253,6 +315,14 @@ export class StatsPlanner {
     );
     return rankPropKeys(counts, limit);
   }
+}
+
+/** The page goal a query is filtered by, when that is its only filter and the goal its only value. */
+function onlyPageGoal(query: StatsQuery): Goal | undefined {
+  const [f] = query.filters;
+  if (query.filters.length !== 1 || f!.property !== 'goal' || f!.values.length !== 1) return undefined;
+  const goal = query.goals?.find((g) => g.name === f!.values[0]);
+  return goal?.kind === 'page' ? goal : undefined;
 }
 
 /** Pieces cut at the given times, so that none straddles one. */

@@ -263,6 +263,21 @@ describe.each(Object.keys(ENGINES).filter((e) => selected.includes(e)))('store c
     expect(await store.breakdown(TWO_DAYS, 'goal', 1)).toHaveLength(1);
   });
 
+  it('answers goals afresh after retention cuts a sealed day and it is sealed again', async () => {
+    await store.append(GOAL_EVENTS);
+    await store.seal(B2);
+    expect(await store.breakdown(TWO_DAYS, 'goal', 10)).toHaveLength(4);
+    // V1's visit and V2's /docs/x pageview are gone.
+    await store.prune(T0 + 55 * s, B);
+    await store.seal(B2);
+    expect(await store.breakdown(TWO_DAYS, 'goal', 10)).toEqual([
+      { value: 'Visit /blog/**', visitors: 2, visits: 2, pageviews: 2, events: 0 },
+      { value: 'Purchase', visitors: 2, visits: 2, pageviews: 0, events: 4, revenue: 24.25, revenue_events: 2 },
+      { value: 'Signup', visitors: 1, visits: 1, pageviews: 0, events: 2 },
+    ]);
+    expect(await store.totals({ ...TWO_DAYS, filters: [{ property: 'goal', values: ['Visit /blog/**'] }] })).toMatchObject({ visitors: 2, pageviews: 2 });
+  });
+
   it.each([
     ['unsealed', false],
     ['with the first day sealed', true],
