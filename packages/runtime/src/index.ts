@@ -1,5 +1,15 @@
 export { createFootfall, type Footfall, type FootfallContext, type RequestInfo } from './footfall.ts';
-export { resolveOptions, ENV_NAMES, PRIVACY_MODES, STORAGE_ENGINES, type FootfallOptions, type ResolvedOptions, type PrivacyMode, type StorageEngine } from './options.ts';
+export {
+  resolveOptions,
+  ENV_NAMES,
+  PRIVACY_MODES,
+  STORAGE_ENGINES,
+  type FootfallOptions,
+  type ResolvedOptions,
+  type PrivacyMode,
+  type StorageEngine,
+  type GoalInput,
+} from './options.ts';
 export { FootfallConfigError, FootfallStorageError } from './errors.ts';
 export { trackerFor, trackerScript, TRACKER_BUDGET_BYTES, type TrackerConfig } from './tracker.ts';
 export { STORED_FIELDS } from './privacy/modes.ts';
@@ -7,7 +17,7 @@ export { privacyFacts, type PrivacyFacts } from './privacy/statement.ts';
 export { openStore } from './store/open.ts';
 export type { Store } from './store/types.ts';
 export type { StoredEvent, Visit, EventRow } from './model/events.ts';
-export { PROPERTIES, type PropertyName, type Filter, type StatsQuery } from './model/stats.ts';
+export { PROPERTIES, type PropertyName, type Filter, type StatsQuery, type Goal } from './model/stats.ts';
 export type { Summary } from './stats/summary.ts';
 export { sharedFootfall, closeSharedFootfalls } from './shared.ts';
 export { serveWith, injectTracker, trackerElement } from './host.ts';
