@@ -143,7 +143,10 @@ async function dashboard(total) {
   log(`sealed in ${seal_s} s, heap ${Math.round(process.memoryUsage().heapUsed / 2 ** 20)} MB`);
   await ff.close();
   const bytes = dirSize(dataDir);
-  const reopened = await createFootfall({ dataDir, timezone: 'UTC', publicDashboard: true, goals: BENCH_GOALS, funnels: [FUNNEL] }, { env: {}, now: () => end, timers: false, log: () => {} });
+  const reopened = await createFootfall(
+    { dataDir, timezone: 'UTC', publicDashboard: true, goals: BENCH_GOALS, funnels: [FUNNEL] },
+    { env: {}, now: () => end, timers: false, log: () => {} },
+  );
   const time = async (path) => {
     const t = performance.now();
     const res = await reopened.fetch(new Request(`http://bench.test/_analytics/api/${path}`));
