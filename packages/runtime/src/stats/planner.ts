@@ -282,6 +282,8 @@ export class StatsPlanner {
       const key = `${bucket.start}|${bucket.end}|${print?.visits}|${print?.pageviews}|${print?.events}|${JSON.stringify(pageGoals)}`;
       let totals = this.#pageGoalTotals.get(key);
       if (!totals) {
+        // A first read of a long range takes a while: let other requests in between buckets.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         const a = analyse(await this.source.rows(bucket.start, bucket.end), { from: bucket.start, to: bucket.end, filters: [] });
         totals = new Map(pageGoals.map((goal) => [goal.name, goalTotals(a, goal)] as const).filter(([, t]) => t.visits > 0));
         if (this.#pageGoalTotals.size >= 50_000) this.#pageGoalTotals.clear();
