@@ -33,6 +33,8 @@ export class FunnelPlanner {
       const bucketKey = `${key}|${b.start}|${b.end}`;
       let counts = this.#kept.get(bucketKey);
       if (!counts) {
+        // A first ask over a long range reads many buckets: let other requests in between them.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         counts = funnelCountsOf(await this.#source.rows(b.start, b.end), { ...query, from: b.start, to: b.end }, steps);
         if (this.#kept.size >= KEPT) this.#kept.delete(this.#kept.keys().next().value!);
         this.#kept.set(bucketKey, counts);
