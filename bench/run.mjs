@@ -114,6 +114,10 @@ const PANELS = [
   `summary?filter=${encodeURIComponent('goal:Visit /blog/*')}`,
 ];
 
+// A 4-step funnel over the generated traffic (page patterns and an event), asked on its own and
+// shown on the page as the Funnels card.
+const FUNNEL = { name: 'Bench', steps: [{ page: '/' }, { page: '/blog/*' }, { page: '/docs/**' }, 'Signup'] };
+
 async function fill(storage, total, end) {
   const dataDir = mkdtempSync(join(tmpdir(), `footfall-bench-${storage}-`));
   const store = await openStore({ storage, dataDir });
@@ -139,7 +143,10 @@ async function dashboard(total) {
   log(`sealed in ${seal_s} s, heap ${Math.round(process.memoryUsage().heapUsed / 2 ** 20)} MB`);
   await ff.close();
   const bytes = dirSize(dataDir);
-  const reopened = await createFootfall({ dataDir, timezone: 'UTC', publicDashboard: true, goals: BENCH_GOALS }, { env: {}, now: () => end, timers: false, log: () => {} });
+  const reopened = await createFootfall(
+    { dataDir, timezone: 'UTC', publicDashboard: true, goals: BENCH_GOALS, funnels: [FUNNEL] },
+    { env: {}, now: () => end, timers: false, log: () => {} },
+  );
   const time = async (path) => {
     const t = performance.now();
     const res = await reopened.fetch(new Request(`http://bench.test/_analytics/api/${path}`));
@@ -156,6 +163,9 @@ async function dashboard(total) {
       for (const panel of PANELS) perEndpoint[panel].push(await time(`${panel}${panel.includes('?') ? '&' : '?'}period=${period}`));
       full.push(performance.now() - t);
     }
+    // The funnel: the first ask computes the sealed days' step counts (kept), later ones add the open day.
+    const funnel = [];
+    for (let i = 0; i < 7; i++) funnel.push(await time(`funnel?name=${FUNNEL.name}&period=${period}`));
     // The page itself: GET /_analytics renders every card's visible tab (its queries in parallel).
     const page = [];
     for (let i = 0; i < 7; i++) {
@@ -168,6 +178,7 @@ async function dashboard(total) {
     out.ranges[period] = {
       page_ms: { p50: round(pct(page, 50)), p95: round(pct(page, 95)) },
       full_dashboard_ms: { p50: round(pct(full, 50)), p95: round(pct(full, 95)) },
+      funnel_ms: { first: round(funnel[0]), p50: round(pct(funnel.slice(1), 50)), p95: round(pct(funnel.slice(1), 95)) },
       endpoints_ms: Object.fromEntries(Object.entries(perEndpoint).map(([k, v]) => [k, { p50: round(pct(v, 50)), p95: round(pct(v, 95)) }])),
     };
   }
@@ -259,6 +270,7 @@ function printTable(r) {
       for (const [period, x] of Object.entries(d.ranges)) {
         if (x.page_ms) rows.push([`dashboard page, ${Number(n).toLocaleString('en')} events, ${period}`, `p50 ${x.page_ms.p50} ms, p95 ${x.page_ms.p95} ms`, '<= 200 ms']);
         rows.push([`  every API endpoint (${PANELS.length} requests)`, `p50 ${x.full_dashboard_ms.p50} ms, p95 ${x.full_dashboard_ms.p95} ms`, '']);
+        if (x.funnel_ms) rows.push([`  4-step funnel (api/funnel)`, `first ${x.funnel_ms.first} ms, then p50 ${x.funnel_ms.p50} ms, p95 ${x.funnel_ms.p95} ms`, '']);
       }
       rows.push([`  bytes/event at ${Number(n).toLocaleString('en')} (SQLite, with rollups)`, `${d.bytes_per_event} B`, '']);
     }

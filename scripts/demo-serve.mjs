@@ -3,7 +3,7 @@
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { createFootfall } from '@footfall/runtime';
-import { DEMO_GOALS } from '@footfall/runtime/demo';
+import { DEMO_FUNNELS, DEMO_GOALS } from '@footfall/runtime/demo';
 import { footfallMiddleware } from '@footfall/runtime/node';
 
 const dataDir = resolve(process.env.FOOTFALL_DATA_DIR || '.footfall-demo');
@@ -11,8 +11,8 @@ const host = process.env.HOST || '127.0.0.1';
 const port = Number(process.env.PORT || 4322);
 // The demo's locations come from MaxMind's test database; say so in the privacy panel too.
 const geoDb = new URL('../test/fixtures/geo/GeoLite2-City-Test.mmdb', import.meta.url).pathname;
-// The demo's goals (FOOTFALL_GOALS overrides them), so the Goal conversions card has data.
-const ff = await createFootfall({ dataDir, geoDb: [geoDb], publicDashboard: !process.env.FOOTFALL_PASSWORD, goals: DEMO_GOALS });
+// The demo's goals and funnels (FOOTFALL_GOALS and FOOTFALL_FUNNELS override them), so their cards have data.
+const ff = await createFootfall({ dataDir, geoDb: [geoDb], publicDashboard: !process.env.FOOTFALL_PASSWORD, goals: DEMO_GOALS, funnels: DEMO_FUNNELS });
 const footfall = footfallMiddleware(ff);
 const base = ff.options.dashboardBase;
 

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO_GOALS } from '../../packages/runtime/src/demo/demo-catalog.ts';
+import { DEMO_FUNNELS, DEMO_GOALS } from '../../packages/runtime/src/demo/demo-catalog.ts';
 import { demoClock, sendDemoTraffic, type DemoClock, type DemoTrafficOptions } from '../../packages/runtime/src/demo/demo-traffic.ts';
 import { createFootfall, type Footfall } from '../../packages/runtime/src/footfall.ts';
 import { footfallMiddleware } from '../../packages/runtime/src/node.ts';
@@ -33,7 +33,10 @@ export interface DashboardServer {
 export async function startDashboardServer(options: FootfallOptions = {}, traffic: DemoTrafficOptions | false = TEST_TRAFFIC): Promise<DashboardServer> {
   const dir = mkdtempSync(join(tmpdir(), 'footfall-dashboard-'));
   const clock = demoClock(DEMO_END);
-  const ff = await createFootfall({ dataDir: dir, timezone: 'UTC', geoDb: [GEO_DB], goals: DEMO_GOALS, ...options }, { env: {}, now: clock.now, timers: false, log: () => {} });
+  const ff = await createFootfall(
+    { dataDir: dir, timezone: 'UTC', geoDb: [GEO_DB], goals: DEMO_GOALS, funnels: DEMO_FUNNELS, ...options },
+    { env: {}, now: clock.now, timers: false, log: () => {} },
+  );
   if (traffic) await sendDemoTraffic(ff, clock, traffic);
   const server: Server = createServer(footfallMiddleware(ff));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

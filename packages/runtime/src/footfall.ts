@@ -81,7 +81,7 @@ export async function createFootfall(input: FootfallOptions | ResolvedOptions = 
   const writer = new BatchWriter(store);
   const warn = throttledLog(log, now);
   const collector = { options, salts, writer, geo, visits: new ServerVisits(), now, warn };
-  const stats = { store, timezone: options.timezone, now, goals: options.goals };
+  const stats = { store, timezone: options.timezone, now, goals: options.goals, funnels: options.funnels };
   const throttle = new PasswordThrottle();
   // Beside the store's files when Footfall opened the store itself; a custom store may have no directory.
   const revoked = new RevokedSessions(context.store ? undefined : join(options.dataDir, 'revoked-sessions'));

@@ -18,7 +18,8 @@ export { openStore, ENGINES, type Engine, type EngineSettings } from './store/en
 export type { Store, EventSink, StatsQuestions, SaltVault, Maintenance, HistoryExport, HistoryImport } from './store/types.ts';
 export { migrate, MIGRATION_TARGETS, type MigrationReport } from './store/migrate.ts';
 export type { StoredEvent, Visit, EventRow } from './model/events.ts';
-export { PROPERTIES, type PropertyName, type Filter, type StatsQuery, type Goal } from './model/stats.ts';
+export { PROPERTIES, type PropertyName, type Filter, type StatsQuery, type Goal, type Funnel } from './model/stats.ts';
+export type { FunnelInput, FunnelStepInput, FunnelAnswer, FunnelStep } from './stats/funnels.ts';
 export type { Summary } from './stats/summary.ts';
 export { sharedFootfall, closeSharedFootfalls } from './shared.ts';
 export { serveWith, injectTracker, trackerElement } from './host.ts';

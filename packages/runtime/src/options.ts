@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { FootfallConfigError } from './errors.ts';
 import { parseCidr, type Cidr } from './net/ip.ts';
 import { GOALS_ALLOWED, parseGoals } from './stats/goals.ts';
+import { FUNNELS_ALLOWED, parseFunnels, type Funnel, type FunnelInput } from './stats/funnels.ts';
 import type { Goal } from './model/stats.ts';
 
 export const PRIVACY_MODES = ['standard', 'strict', 'paranoid'] as const;
@@ -214,6 +215,15 @@ export const SETTINGS = {
     default: 'none',
     allowed: 'a list of goals: event names, `{ event, revenue }`, `{ page: "/blog/**" }`; the variable holds it as JSON (see Goals)',
     parse: (s, c) => goals(s, c),
+  },
+  /** Funnels: named lists of 2-8 steps, each a goal's name, an event name, `{ event }` or `{ page }`. */
+  funnels: {
+    input: input<FunnelInput[]>(),
+    env: 'FOOTFALL_FUNNELS',
+    readAt: 'start',
+    default: 'none',
+    allowed: 'a list of `{ name, steps }` with 2-8 steps, each a goal\'s name, an event name, `{ event }` or `{ page: "/pricing" }`; the variable holds it as JSON (see Funnels)',
+    parse: (s, c) => funnels(s, c),
   },
   /** Tracker: record outbound link clicks. Default true. */
   trackOutbound: {
@@ -469,6 +479,21 @@ function goals(source: Source, c: ParseContext): readonly Goal[] {
   }
   const parsed = parseGoals(value);
   if ('error' in parsed) return fail(source, c, source.value, `${GOALS_ALLOWED} (${parsed.error})`);
+  return parsed;
+}
+
+function funnels(source: Source, c: ParseContext): readonly Funnel[] {
+  if (!source) return [];
+  let value = source.value;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return fail(source, c, source.value, `JSON: ${FUNNELS_ALLOWED}`);
+    }
+  }
+  const parsed = parseFunnels(value, c.resolved('goals') as readonly Goal[]);
+  if ('error' in parsed) return fail(source, c, source.value, `${FUNNELS_ALLOWED} (${parsed.error})`);
   return parsed;
 }
 

@@ -1,4 +1,5 @@
 import type { GoalInput } from '../options.ts';
+import type { FunnelInput } from '../stats/funnels.ts';
 /**
  * What the demo site's visitors look like: pages with a long tail, sources, campaigns, browsers
  * and places. Weights are relative. The addresses are ranges MaxMind's public test database
@@ -239,3 +240,13 @@ export const DOWNLOADS: Weighted<string> = [
  * an event with revenue, and two page patterns, so the Goal conversions card has data.
  */
 export const DEMO_GOALS: GoalInput[] = ['Signup', { event: 'Purchase', revenue: 'amount' }, { page: '/docs/**' }, { page: '/blog/*' }];
+
+/**
+ * The demo's funnels (the `funnels` setting of `npm run demo:serve` and the browser tests), over
+ * the demo goals, so the Funnels card has data: blog readers who look at pricing and sign up,
+ * and pricing to purchase (the demo's visits reach every step of both).
+ */
+export const DEMO_FUNNELS: FunnelInput[] = [
+  { name: 'Blog to signup', steps: ['Visit /blog/*', { page: '/pricing' }, 'Signup'] },
+  { name: 'Checkout', steps: [{ page: '/pricing' }, { event: 'Purchase' }] },
+];

@@ -1,6 +1,7 @@
 import { csvFileName, csvLine } from '../stats/csv.ts';
 import { intervalsOf } from '../stats/periods.ts';
 import { goalConversions } from '../stats/goals.ts';
+import { funnelCsvRows } from '../stats/funnels.ts';
 import { summarise } from '../stats/summary.ts';
 import { parseQuery } from '../stats/parse-query.ts';
 import { queryContext } from './query-context.ts';
@@ -51,6 +52,7 @@ export async function exportCsv(params: URLSearchParams, ctx: StatsContext): Pro
   for (const g of await goalConversions(ctx.store, query, ROWS_PER_PROPERTY)) {
     out += csvLine(['goal', g.value, g.visitors, g.visits, '', g.events, '', '', '', '', g.conversion_rate, g.revenue, g.average_revenue]);
   }
+  out += await funnelCsvRows(ctx.store, query, ctx.funnels);
   const name = csvFileName(['footfall', range.period, range.firstDay, range.lastDay]);
   return new Response(out, {
     headers: {

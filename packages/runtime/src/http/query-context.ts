@@ -7,5 +7,11 @@ import type { StatsContext } from '../store/types.ts';
  */
 export function queryContext(stats: StatsContext): QueryContext {
   let earliest: Promise<number | undefined> | undefined;
-  return { now: stats.now(), timezone: stats.timezone, earliest: () => (earliest ??= stats.store.earliest()), ...(stats.goals ? { goals: stats.goals } : {}) };
+  return {
+    now: stats.now(),
+    timezone: stats.timezone,
+    earliest: () => (earliest ??= stats.store.earliest()),
+    ...(stats.goals ? { goals: stats.goals } : {}),
+    ...(stats.funnels ? { funnels: stats.funnels } : {}),
+  };
 }

@@ -4,6 +4,7 @@ import { parseQuery } from '../stats/parse-query.ts';
 import { isPropertyName } from '../stats/query.ts';
 import { goalConversions, goalProblem } from '../stats/goals.ts';
 import { summarise } from '../stats/summary.ts';
+import { funnelApi } from './funnel-api.ts';
 import { queryContext } from './query-context.ts';
 import { json, problem } from './responses.ts';
 import { PROPERTIES, REALTIME_WINDOW_MS, type PropertyName } from '../model/stats.ts';
@@ -54,7 +55,9 @@ export async function statsApi(endpoint: string, params: URLSearchParams, ctx: S
       }
       return json(200, { results: await ctx.store.breakdown(query, b.property, b.limit), range: rangeInfo(range) });
     }
+    case 'funnel':
+      return funnelApi(params, query, ctx, rangeInfo(range));
     default:
-      return problem(404, `unknown endpoint ${JSON.stringify(endpoint)}; use summary, timeseries, breakdown or realtime`);
+      return problem(404, `unknown endpoint ${JSON.stringify(endpoint)}; use summary, timeseries, breakdown, funnel or realtime`);
   }
 }

@@ -1,6 +1,6 @@
 // What one dashboard, API or CSV address asks: read from its query string once (stats/parse-query.ts)
 // and handed to every part that answers it. Types and constants only.
-import type { PropertyName, StatsQuery } from './stats.ts';
+import type { Funnel, PropertyName, StatsQuery } from './stats.ts';
 
 export const PERIODS = ['today', 'yesterday', '7d', '30d', 'month', '12mo', 'all', 'custom'] as const;
 export type Period = (typeof PERIODS)[number];
@@ -38,4 +38,6 @@ export interface Query {
   readonly interval: IntervalUnit;
   /** What the store is asked: the range, and the filters grouped by property (OR within, AND across). */
   readonly stats: StatsQuery;
+  /** The site's funnels (the `funnels` setting), for the funnel card; none configured when absent. */
+  readonly funnels?: readonly Funnel[];
 }

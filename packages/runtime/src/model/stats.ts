@@ -41,6 +41,12 @@ export type Goal =
   | { readonly kind: 'event'; readonly name: string; readonly event: string /** The prop holding a numeric revenue amount. */; readonly revenue?: string }
   | { readonly kind: 'page'; readonly name: string; readonly page: string };
 
+/** A funnel the site defines (the `funnels` setting): 2 to 8 goals a visit reaches in this order (stats/funnels.ts). */
+export interface Funnel {
+  readonly name: string;
+  readonly steps: readonly Goal[];
+}
+
 export interface Filter {
   readonly property: PropertyName;
   /** Any of these values matches (several filters on one property combine with OR). */

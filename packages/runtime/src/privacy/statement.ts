@@ -2,6 +2,7 @@ import type { Geolocation } from '../enrich/geo.ts';
 import type { ResolvedOptions } from '../options.ts';
 import { html, raw } from '../html/template.ts';
 import { STORED_FIELDS } from './modes.ts';
+import { funnelsFact } from '../stats/funnels.ts';
 
 const FIELD_NAMES: Record<string, string> = {
   ts: 'the time of the visit',
@@ -41,6 +42,8 @@ export interface PrivacyFacts {
   third_parties: 'none';
   /** How the site's goals are counted, or null when it has none. */
   goals: string | null;
+  /** How the site's funnels are computed, or null when it has none. */
+  funnels: string | null;
 }
 
 /**
@@ -78,6 +81,7 @@ export function privacyFacts(options: ResolvedOptions, geo: Pick<Geolocation, 'd
     geolocation_database: geolocation === 'off' ? null : (geo.database ?? null),
     third_parties: 'none',
     goals: goalsFact(options),
+    funnels: options.funnels.length ? funnelsFact(options.funnels) : null,
   };
 }
 
@@ -112,7 +116,7 @@ export function privacyPage(facts: PrivacyFacts): string {
 <h2>What is never stored</h2>${list(facts.never_stored)}
 <h2>How visitors are counted</h2><p>A visitor is counted with an anonymous hash of the IP address and browser, made with a random salt that is replaced every ${facts.visitor_hash.rotation_hours} hours. The old salt is destroyed, so afterwards no one, the site owner included, can link a hash to an IP address. Visits are grouped by ${facts.visit_identifier}.</p>
 <h2>Location</h2><p>${geo}</p>
-<h2>Retention</h2><p>${retention}</p>${facts.goals && html`<h2>Goals</h2><p>${facts.goals}</p>`}
+<h2>Retention</h2><p>${retention}</p>${facts.goals && html`<h2>Goals</h2><p>${facts.goals}</p>`}${facts.funnels && html`<h2>Funnels</h2><p>${facts.funnels}</p>`}
 <p><small>Privacy mode: ${facts.privacy_mode}. This statement is generated from the server's current settings.</small></p>
 </main></body></html>`.toString();
 }

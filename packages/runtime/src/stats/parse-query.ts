@@ -1,5 +1,5 @@
 import type { Query, QueryFilter } from '../model/query.ts';
-import type { Goal } from '../model/stats.ts';
+import type { Funnel, Goal } from '../model/stats.ts';
 import { goalProblem } from './goals.ts';
 import { resolvePeriod } from './periods.ts';
 import { groupFilters, parseFilter } from './query.ts';
@@ -12,6 +12,8 @@ export interface QueryContext {
   readonly earliest: () => Promise<number | undefined>;
   /** The site's goals: what `filter=goal:<name>` may name. */
   readonly goals?: readonly Goal[];
+  /** The site's funnels, handed on in the Query. */
+  readonly funnels?: readonly Funnel[];
 }
 
 export interface QueryOptions {
@@ -47,5 +49,6 @@ export async function parseQuery(params: URLSearchParams, ctx: QueryContext, opt
     comparison: params.get('compare') !== 'off',
     interval: range.interval,
     stats: { from: range.from, to: range.to, filters: groupFilters(filters), ...(ctx.goals?.length ? { goals: ctx.goals } : {}) },
+    ...(ctx.funnels?.length ? { funnels: ctx.funnels } : {}),
   };
 }

@@ -1,11 +1,12 @@
 import { computeRealtime } from '../stats/compute.ts';
+import { FunnelPlanner } from '../stats/funnel-planner.ts';
 import { StatsPlanner, type RollupSource, type SealedBucket } from '../stats/planner.ts';
 import type { RollupRow } from '../stats/rollup.ts';
 import type { Store } from './types.ts';
 import type { EventRow } from '../model/events.ts';
-import type { StatsQuery } from '../model/stats.ts';
+import type { Goal, StatsQuery } from '../model/stats.ts';
 
-type Questions = Pick<Store, 'totals' | 'timeseries' | 'breakdown' | 'propKeys' | 'realtime'>;
+type Questions = Pick<Store, 'totals' | 'timeseries' | 'breakdown' | 'propKeys' | 'realtime' | 'funnel'>;
 
 /**
  * The stats questions of the Store contract, answered for any engine that keeps raw events and
@@ -14,6 +15,7 @@ type Questions = Pick<Store, 'totals' | 'timeseries' | 'breakdown' | 'propKeys' 
  */
 export abstract class PlannedStore implements Questions, RollupSource {
   readonly #planner = new StatsPlanner(this);
+  readonly #funnels = new FunnelPlanner(this);
 
   abstract rows(from: number, to: number): Promise<readonly EventRow[]>;
   abstract sealedBuckets(from: number, to: number): Promise<readonly SealedBucket[]>;
@@ -34,6 +36,15 @@ export abstract class PlannedStore implements Questions, RollupSource {
 
   propKeys(q: StatsQuery, limit: number) {
     return this.#planner.propKeys(q, limit);
+  }
+
+  funnel(q: StatsQuery, steps: readonly Goal[]) {
+    return this.#funnels.counts(q, steps);
+  }
+
+  /** Retention deleted events: step counts kept for sealed buckets may no longer hold. */
+  protected forgetFunnelCounts(): void {
+    this.#funnels.forget();
   }
 
   async realtime(since: number) {

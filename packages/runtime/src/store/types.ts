@@ -1,6 +1,6 @@
 import type { StorageEngine } from '../options.ts';
 import type { StoredEvent } from '../model/events.ts';
-import type { BreakdownRow, Goal, Interval, PropertyName, SeriesPoint, StatsQuery, Totals } from '../model/stats.ts';
+import type { BreakdownRow, Funnel, Goal, Interval, PropertyName, SeriesPoint, StatsQuery, Totals } from '../model/stats.ts';
 
 // The storage contract, in the parts each caller needs: the collector's writer sees EventSink,
 // the salt keeper SaltVault, the API and dashboard StatsQuestions, the maintenance timer
@@ -34,6 +34,11 @@ export interface StatsQuestions {
    * breakdowns exist (the dashboard asks it with an `event` filter, to list one event's props).
    */
   propKeys(query: StatsQuery, limit: number): Promise<string[]>;
+  /**
+   * Per funnel step, the visitors with a visit in the query's range and filters whose events, in
+   * time order, reach steps 1..k (stats/funnels.ts says exactly what that means).
+   */
+  funnel(query: StatsQuery, steps: readonly Goal[]): Promise<number[]>;
   /** Distinct visitors with any event at or after `since`. */
   realtime(since: number): Promise<number>;
   /** Time of the oldest stored event, for the `all` period. */
@@ -94,4 +99,6 @@ export interface StatsContext {
   readonly now: () => number;
   /** The site's goals (the `goals` setting). */
   readonly goals?: readonly Goal[];
+  /** The site's funnels (the `funnels` setting). */
+  readonly funnels?: readonly Funnel[];
 }

@@ -1,6 +1,7 @@
 import type { SafeHtml } from '../../html/template.ts';
 import type { Query } from '../../model/query.ts';
 import type { BreakdownRow, PropertyName } from '../../model/stats.ts';
+import type { FunnelAnswer } from '../../stats/funnels.ts';
 import type { GoalConversion } from '../../stats/goals.ts';
 import type { StatsQuestions } from '../../store/types.ts';
 import type { ViewState } from '../view-state.ts';
@@ -30,10 +31,12 @@ export interface CardData {
   readonly propKeys?: readonly string[];
   /** Goals card: each goal's conversions, with conversion rate and revenue. */
   readonly goals?: readonly GoalConversion[];
+  /** Funnels card: each funnel's steps. */
+  readonly funnels?: readonly FunnelAnswer[];
 }
 
 /** The store questions a card may ask. */
-export type CardStore = Pick<StatsQuestions, 'breakdown' | 'propKeys' | 'totals'>;
+export type CardStore = Pick<StatsQuestions, 'breakdown' | 'propKeys' | 'totals' | 'funnel'>;
 
 /**
  * One box on the dashboard: what it asks the store for the current view, and how it shows the

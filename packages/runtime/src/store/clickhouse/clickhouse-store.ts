@@ -2,12 +2,13 @@ import type { ClickHouseSettings } from '../../options.ts';
 import type { HistoryImport, Store } from '../types.ts';
 import { Connection, int } from './connection.ts';
 import * as questions from './planner.ts';
+import { funnel } from './funnels.ts';
 import { realtime } from './queries.ts';
 import * as rollups from './rollups.ts';
 import { SaltTables } from './salts.ts';
 import { migrate } from './schema.ts';
 import { type EventRow, KINDS, KIND_CODES, type StoredEvent, VISIT_ATTRIBUTES, type Visit } from '../../model/events.ts';
-import type { Interval, PropertyName, StatsQuery } from '../../model/stats.ts';
+import type { Goal, Interval, PropertyName, StatsQuery } from '../../model/stats.ts';
 
 /** Storage-order numbers below this belong to imported (migrated) events; live ones are above. */
 const IMPORTED_SEQ_LIMIT = 1e15;
@@ -118,6 +119,10 @@ export class ClickHouseStore implements Store, HistoryImport {
 
   propKeys(q: StatsQuery, limit: number) {
     return questions.propKeys(this.#c, q, limit);
+  }
+
+  funnel(q: StatsQuery, steps: readonly Goal[]) {
+    return funnel(this.#c, q, steps);
   }
 
   realtime(since: number) {

@@ -329,6 +329,7 @@ export class JsonStore extends PlannedStore implements Store {
   }
 
   prune(before: number, bucket: number): Promise<number> {
+    this.forgetFunnelCounts();
     return this.#exclusive(() => this.#prune(before, bucket));
   }
 

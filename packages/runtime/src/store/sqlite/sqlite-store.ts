@@ -380,6 +380,7 @@ export class SqliteStore extends PlannedStore implements Store, HistoryImport {
   }
 
   async prune(before: number, bucket: number): Promise<number> {
+    this.forgetFunnelCounts();
     try {
       const { changes } = this.#db.prepare('DELETE FROM events WHERE ts < ?').run(before);
       this.#db.prepare('DELETE FROM visits WHERE bucket < ?').run(bucket);
