@@ -1,4 +1,5 @@
 import { addCounts, funnelCountsOf, stepsKey } from './funnels.ts';
+import type { KeptAnswer } from './kept-answers.ts';
 import { gaps } from './plan.ts';
 import type { RollupSource } from './planner.ts';
 import type { Goal, StatsQuery } from '../model/stats.ts';
@@ -29,18 +30,28 @@ export class FunnelPlanner {
     if (query.from >= query.to) return sum;
     const sealed = await this.#source.sealedBuckets(query.from, query.to);
     const key = `${stepsKey(steps)}|${JSON.stringify(query.filters)}|${JSON.stringify(query.goals?.map((g) => [g.name, g.kind === 'event' ? g.event : g.page]) ?? [])}`;
+    // Unfiltered counts are also kept by the engine, if it can (one row per bucket and funnel);
+    // filtered ones, of which there can be any number, only in memory.
+    const onDisk = query.filters.length === 0 ? this.#source.kept : undefined;
+    const fresh: KeptAnswer[] = [];
     for (const b of sealed) {
-      const bucketKey = `${key}|${b.start}|${b.end}`;
+      const bucketKey = `funnel|${key}|${b.start}|${b.end}`;
       let counts = this.#kept.get(bucketKey);
       if (!counts) {
-        // A first ask over a long range reads many buckets: let other requests in between them.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        counts = funnelCountsOf(await this.#source.rows(b.start, b.end), { ...query, from: b.start, to: b.end }, steps);
+        const kept = onDisk?.get(b.start, bucketKey);
+        if (kept !== undefined) counts = JSON.parse(kept) as number[];
+        else {
+          // A first ask over a long range reads many buckets: let other requests in between them.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          counts = funnelCountsOf(await this.#source.rows(b.start, b.end), { ...query, from: b.start, to: b.end }, steps);
+          fresh.push([b.start, bucketKey, JSON.stringify(counts)]);
+        }
         if (this.#kept.size >= KEPT) this.#kept.delete(this.#kept.keys().next().value!);
         this.#kept.set(bucketKey, counts);
       }
       sum = addCounts(sum, counts);
     }
+    onDisk?.put(fresh);
     for (const [from, to] of gaps(query.from, query.to, sealed)) {
       sum = addCounts(sum, funnelCountsOf(await this.#source.rows(from, to), { ...query, from, to }, steps));
     }

@@ -3,6 +3,7 @@ import { eventPropProperty } from './rollup.ts';
 import { addTotals, analyse, breakdownPartsOf, goalTotals, propKeyCountsOf, rankBreakdown, rankPropKeys, timeseriesOf, totalsOf, type Analysis } from './compute.ts';
 import type { RollupRow } from './rollup.ts';
 import { addPoint, breakdownRollup, goalRevenuePart, BreakdownSums, gaps, planSeries, rollupKey, runsOf, ZERO_TOTALS, type SealedBucket, type SeriesPiece } from './plan.ts';
+import type { KeptAnswer, KeptAnswers } from './kept-answers.ts';
 import type { LiveRollups, LiveSpan } from './live-rollup.ts';
 import type { EventRow } from '../model/events.ts';
 import type { BreakdownRow, Goal, Interval, PropertyName, SeriesPoint, StatsQuery, Totals } from '../model/stats.ts';
@@ -20,6 +21,8 @@ export interface RollupSource {
   rollupSeries(buckets: readonly SealedBucket[], property: string, value: string): Promise<ReadonlyMap<number, RollupRow>>;
   /** The open buckets' rollups, kept as events arrive, if the engine keeps them. */
   live?(): Promise<LiveRollups>;
+  /** Where answers read from sealed buckets' raw events are kept across restarts, if anywhere. */
+  readonly kept?: KeptAnswers | undefined;
 }
 
 /** What answers a range without raw events: sealed buckets' rollups and the open buckets' live ones. */
@@ -278,20 +281,27 @@ export class StatsPlanner {
     if (sealed.length === 0) return out;
     const pageGoals = goals.filter((g) => g.kind === 'page');
     const prints = await this.source.rollupSeries(sealed, '', '');
+    const fresh: KeptAnswer[] = [];
     for (const bucket of sealed) {
       const print = prints.get(bucket.start);
-      const key = `${bucket.start}|${bucket.end}|${print?.visits}|${print?.pageviews}|${print?.events}|${JSON.stringify(pageGoals)}`;
+      const key = `page-goals|${bucket.start}|${bucket.end}|${print?.visits}|${print?.pageviews}|${print?.events}|${JSON.stringify(pageGoals)}`;
       let totals = this.#pageGoalTotals.get(key);
       if (!totals) {
-        // A first read of a long range takes a while: let other requests in between buckets.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        const a = analyse(await this.source.rows(bucket.start, bucket.end), { from: bucket.start, to: bucket.end, filters: [] });
-        totals = new Map(pageGoals.map((goal) => [goal.name, goalTotals(a, goal)] as const).filter(([, t]) => t.visits > 0));
+        const kept = this.source.kept?.get(bucket.start, key);
+        if (kept !== undefined) totals = new Map(JSON.parse(kept) as [string, Totals][]);
+        else {
+          // A first read of a long range takes a while: let other requests in between buckets.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          const a = analyse(await this.source.rows(bucket.start, bucket.end), { from: bucket.start, to: bucket.end, filters: [] });
+          totals = new Map(pageGoals.map((goal) => [goal.name, goalTotals(a, goal)] as const).filter(([, t]) => t.visits > 0));
+          fresh.push([bucket.start, key, JSON.stringify([...totals])]);
+        }
         if (this.#pageGoalTotals.size >= 50_000) this.#pageGoalTotals.clear();
         this.#pageGoalTotals.set(key, totals);
       }
       out.set(bucket.start, totals);
     }
+    this.source.kept?.put(fresh);
     return out;
   }
 

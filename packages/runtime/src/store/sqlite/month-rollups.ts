@@ -168,6 +168,8 @@ export class MonthRollups {
     const rollups = this.#db.prepare(`DELETE FROM rollups WHERE property = ? AND bucket ${side} ?`);
     for (const p of properties(this.#db, 'rollups')) rollups.run(p, bucket);
     this.#db.prepare(`DELETE FROM sealed WHERE bucket ${side} ?`).run(bucket);
+    // Answers kept from the buckets' raw events (stats/kept-answers.ts) go with their rollups.
+    this.#db.prepare(`DELETE FROM kept WHERE bucket ${side} ?`).run(bucket);
     const months = this.#db.prepare(`DELETE FROM month_rollups WHERE property = ? AND month ${side} ?`);
     for (const p of properties(this.#db, 'month_rollups')) months.run(p, month);
     this.#db.prepare(`DELETE FROM months WHERE month ${side} ?`).run(month);

@@ -49,14 +49,24 @@ const MIGRATIONS: readonly (string | ((db: DatabaseSync) => void))[] = [
   // the columns it adds.
   () => {},
   // Scroll depth: engagement reports carry it, page rollups sum each visit's deepest and count
-  // the visits. Then the month rollups (month-rollups.ts), built from the sealed buckets'
-  // rollups: long ranges read a row per month instead of one per day. Dropped first, so that a
-  // database an older version wrote to (which leaves them stale and lowers user_version) gets
-  // them rebuilt; for the same reason the columns are added only where missing.
+  // the visits. The columns are added only where missing (see the last migration for why). This
+  // migration built the month rollups too, before the next one did.
   (db) => {
     const has = (table: string, column: string) => (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).some((c) => c.name === column);
     if (!has('events', 'scroll')) db.exec('ALTER TABLE events ADD COLUMN scroll INTEGER');
     for (const column of ['scroll_sum', 'scroll_count']) if (!has('rollups', column)) db.exec(`ALTER TABLE rollups ADD COLUMN ${column} INTEGER NOT NULL DEFAULT 0`);
+  },
+  // Answers no rollup holds (page goals, funnel steps), computed once from a sealed bucket's raw
+  // events and kept (stats/kept-answers.ts); dropped with the bucket's rollups when it is unsealed.
+  // Then the month rollups (month-rollups.ts), built from the sealed buckets' rollups: long ranges
+  // read a row per month instead of one per day. This stays the last migration, and each new one
+  // takes it over: an older version that writes to the database leaves the months stale and
+  // lowers user_version, so the last migration runs again and rebuilds them (and so everything
+  // here is written to run twice).
+  (db) => {
+    db.exec('CREATE TABLE IF NOT EXISTS kept (bucket INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (bucket, key)) WITHOUT ROWID');
+    // An older version sealing or pruning left kept answers it knew nothing of: start afresh.
+    db.exec('DELETE FROM kept');
     db.exec(MONTH_SCHEMA);
     rebuildMonths(db);
   },

@@ -5,6 +5,9 @@ import { DatabaseSync } from 'node:sqlite';
 import { expect, it } from 'vitest';
 import { computeBreakdown, computeTotals } from '../../../../../test/support/raw-answers.ts';
 import { SqliteStore } from './sqlite-store.ts';
+import { parseGoals } from '../../stats/goals.ts';
+import type { StoredEvent } from '../../model/events.ts';
+import type { Goal } from '../../model/stats.ts';
 
 it("lets two processes on one data dir agree on the salt and see each other's events", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'footfall-sqlite-'));
@@ -108,12 +111,59 @@ it('upgrades a database from before scroll depth: old rollups report none, new r
   await store.seal(B2 + DAY);
   expect(await scrollOf(B1)).toBe(65);
   const check = new DatabaseSync(join(dir, 'footfall.db'), { readOnly: true });
-  expect(check.prepare('PRAGMA user_version').get()).toEqual({ user_version: 5 });
+  expect(check.prepare('PRAGMA user_version').get()).toEqual({ user_version: 6 });
   expect(check.prepare("SELECT sum(scroll_sum) AS s, sum(scroll_count) AS n FROM rollups WHERE property = (SELECT id FROM strings WHERE text = 'page')").get()).toEqual({
     s: 130,
     n: 2,
   });
   check.close();
   await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('keeps page-goal totals and funnel counts of sealed buckets across a restart, and drops them with retention', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'footfall-sqlite-'));
+  const DAY = 86_400_000;
+  const B = Date.UTC(2026, 2, 10);
+  const goals = parseGoals(['Signup', { page: '/blog/**' }]) as Goal[];
+  const steps = goals.slice().reverse();
+  const events: StoredEvent[] = [];
+  for (let d = 0; d < 3; d++) {
+    for (let v = 0; v < 4; v++) {
+      const base = { bucket: B + d * DAY, visitor: `${d}${v}`.padStart(32, '0'), session: `s${d}${v}` };
+      events.push({ ...base, ts: B + d * DAY + v * 60_000, kind: 'pageview', path: v % 2 ? '/blog/a' : '/' });
+      if (v > 1) events.push({ ...base, ts: B + d * DAY + v * 60_000 + 5000, kind: 'event', path: '/', name: 'Signup' });
+    }
+  }
+  const q = { from: B, to: B + 3 * DAY, filters: [], goals };
+  const first = new SqliteStore(dir);
+  await first.append(events);
+  await first.seal(B + 3 * DAY);
+  const expected = { goals: await first.breakdown(q, 'goal', 10), funnel: await first.funnel(q, steps) };
+  expect(expected.funnel).toEqual([6, 3]);
+  await first.close();
+
+  // A new process: the sealed days' answers come from the kept table, not from raw events.
+  const again = new SqliteStore(dir);
+  const raw: [number, number][] = [];
+  const rows = again.rows.bind(again);
+  again.rows = (from, to) => {
+    raw.push([from, to]);
+    return rows(from, to);
+  };
+  expect(await again.breakdown(q, 'goal', 10)).toEqual(expected.goals);
+  expect(await again.funnel(q, steps)).toEqual(expected.funnel);
+  expect(raw).toEqual([]);
+
+  // Retention unseals the days it cuts into: their kept answers go with their rollups.
+  await again.prune(B + DAY + 1, B + DAY);
+  await again.close();
+  const db = new DatabaseSync(join(dir, 'footfall.db'));
+  const kept = db
+    .prepare('SELECT DISTINCT bucket FROM kept ORDER BY bucket')
+    .all()
+    .map((r) => Number(r.bucket));
+  db.close();
+  expect(kept).toEqual([B + 2 * DAY]);
   rmSync(dir, { recursive: true, force: true });
 });

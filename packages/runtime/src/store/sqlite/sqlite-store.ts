@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { FootfallStorageError } from '../../errors.ts';
 import type { SealedBucket } from '../../stats/plan.ts';
 import { PlannedStore } from '../planned-store.ts';
@@ -10,6 +10,7 @@ import { KINDS, KIND_CODES, VISIT_ATTRIBUTES, type EventRow, type StoredEvent, t
 import type { HistoryImport, Store } from '../types.ts';
 import { openConnection } from './connection.ts';
 import { LiveFeed } from './live-feed.ts';
+import type { KeptAnswers } from '../../stats/kept-answers.ts';
 import type { LiveRollups } from '../../stats/live-rollup.ts';
 import { MonthRollups } from './month-rollups.ts';
 import { migrate } from './schema.ts';
@@ -108,6 +109,29 @@ export class SqliteStore extends PlannedStore implements Store, HistoryImport {
     }
     this.#live.appended(events, placed);
   }
+
+  /**
+   * Answers read from sealed buckets' raw events, kept in the `kept` table: a cache the planner
+   * fills, so a failed write (a full disk) is left for the next question to redo.
+   */
+  #keptValue: StatementSync | undefined;
+  readonly kept: KeptAnswers = {
+    get: (bucket, key) => {
+      this.#keptValue ??= this.#db.prepare('SELECT value FROM kept WHERE bucket = ? AND key = ?');
+      return (this.#keptValue.get(bucket, key) as Row | undefined)?.value as string | undefined;
+    },
+    put: (entries) => {
+      if (entries.length === 0 || this.#closed) return;
+      const insert = this.#db.prepare('INSERT OR REPLACE INTO kept (bucket, key, value) VALUES (?, ?, ?)');
+      try {
+        this.#db.exec('BEGIN IMMEDIATE');
+        for (const [bucket, key, value] of entries) insert.run(bucket, key, value);
+        this.#db.exec('COMMIT');
+      } catch {
+        this.#rollback();
+      }
+    },
+  };
 
   /** The open buckets' aggregates, kept as events arrive: the planner answers the day from them. */
   live(): Promise<LiveRollups> {
