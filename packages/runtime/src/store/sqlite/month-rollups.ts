@@ -30,7 +30,7 @@ export function monthStart(month: number): number {
   return d.getTime() - SHIFT;
 }
 
-const SUMS = 'visitors, visits, pageviews, events, bounces, visit_pageviews, duration_ms, engaged_ms, scroll_sum, scroll_count';
+export const SUMS = 'visitors, visits, pageviews, events, bounces, visit_pageviews, duration_ms, engaged_ms, scroll_sum, scroll_count';
 const SUMMED = SUMS.split(', ')
   .map((c) => `sum(${c})`)
   .join(', ');
@@ -65,6 +65,11 @@ interface Block {
  * is used only where [first, last] lies inside the range asked, so answers never depend on how
  * months line up with the site's time zone.
  */
+/** A rollup row's sums in the order of SUMS, the columns both rollup tables share. */
+export function sumsOf(r: RollupRow): number[] {
+  return [r.visitors, r.visits, r.pageviews, r.events, r.bounces, r.visitPageviews, r.durationMs, r.engagedMs, r.scrollSum, r.scrollCount];
+}
+
 export class MonthRollups {
   readonly #db: DatabaseSync;
   readonly #blocks: StatementSync;
@@ -128,21 +133,7 @@ export class MonthRollups {
   add(bucket: number, rows: readonly RollupRow[], intern: (text: string) => number): void {
     const month = monthOf(bucket);
     for (const r of rows) {
-      this.#addRow.run(
-        intern(r.property),
-        month,
-        intern(r.value),
-        r.visitors,
-        r.visits,
-        r.pageviews,
-        r.events,
-        r.bounces,
-        r.visitPageviews,
-        r.durationMs,
-        r.engagedMs,
-        r.scrollSum,
-        r.scrollCount,
-      );
+      this.#addRow.run(intern(r.property), month, intern(r.value), ...sumsOf(r));
     }
     this.#addBucket.run(month, bucket, bucket);
   }

@@ -12,7 +12,7 @@ import { openConnection } from './connection.ts';
 import { LiveFeed } from './live-feed.ts';
 import type { KeptAnswers } from '../../stats/kept-answers.ts';
 import type { LiveRollups } from '../../stats/live-rollup.ts';
-import { MonthRollups } from './month-rollups.ts';
+import { MonthRollups, SUMS, sumsOf } from './month-rollups.ts';
 import { migrate } from './schema.ts';
 import { StringTable } from './strings.ts';
 import { classify, storageFailure } from './failures.ts';
@@ -242,7 +242,7 @@ export class SqliteStore extends PlannedStore implements Store, HistoryImport {
     const open = (
       this.#db.prepare('SELECT DISTINCT bucket FROM visits WHERE bucket > ? AND bucket < ? ORDER BY bucket').all(last ?? -Number.MAX_SAFE_INTEGER, before) as Row[]
     ).map((r) => Number(r.bucket));
-    const insert = this.#db.prepare(`INSERT INTO rollups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const insert = this.#db.prepare(`INSERT INTO rollups (property, bucket, value, ${SUMS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     // Buckets partition time: no event lies between a bucket's start and the next bucket that
     // has events (or the open bucket), so the sealed bucket covers that whole span.
     for (const [i, bucket] of open.entries()) {
@@ -254,22 +254,7 @@ export class SqliteStore extends PlannedStore implements Store, HistoryImport {
       try {
         // Another process may have sealed it meanwhile: the marker decides who writes.
         if (Number(this.#db.prepare('INSERT OR IGNORE INTO sealed (bucket, end) VALUES (?, ?)').run(bucket, end).changes) === 1) {
-          for (const r of rollups)
-            insert.run(
-              this.#strings.intern(r.property),
-              bucket,
-              this.#strings.intern(r.value),
-              r.visitors,
-              r.visits,
-              r.pageviews,
-              r.events,
-              r.bounces,
-              r.visitPageviews,
-              r.durationMs,
-              r.engagedMs,
-              r.scrollSum,
-              r.scrollCount,
-            );
+          for (const r of rollups) insert.run(this.#strings.intern(r.property), bucket, this.#strings.intern(r.value), ...sumsOf(r));
           this.#months.add(bucket, rollups, (text) => this.#strings.intern(text));
         }
         this.#db.exec('COMMIT');
