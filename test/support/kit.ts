@@ -1,9 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFootfall, type Footfall, type FootfallContext } from '../../packages/runtime/src/footfall.ts';
 import type { FootfallOptions } from '../../packages/runtime/src/options.ts';
 import { sharedClickHouse, uniqueDatabase } from './clickhouse-server.ts';
+import { storedBytes } from './stored-bytes.ts';
 
 export const CHROME_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 export const GEO_DB = new URL('../fixtures/geo/GeoLite2-City-Test.mmdb', import.meta.url).pathname;
@@ -70,15 +71,7 @@ export function pageview(url = 'https://site.test/', extra: Record<string, unkno
   return { k: 'p', u: url, s: 'sess1', ...extra };
 }
 
+/** Everything the files hold, ClickHouse's compressed columns decompressed too (stored-bytes.ts). */
 export function readAll(files: string[]): Buffer {
-  // A ClickHouse merge may remove a part between listing and reading: its data lives on in the new part.
-  return Buffer.concat(
-    files.map((f) => {
-      try {
-        return readFileSync(f);
-      } catch {
-        return Buffer.alloc(0);
-      }
-    }),
-  );
+  return Buffer.concat(files.map(storedBytes));
 }
