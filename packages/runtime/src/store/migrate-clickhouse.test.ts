@@ -45,9 +45,12 @@ it.each(['sqlite', 'json'] as const)('copies a %s data directory into ClickHouse
 
   const ch = await ClickHouseStore.open(settings, { saltSettleMs: 10 });
   try {
-    // A run cut short in the middle of a day: that day's copied events are redone, not doubled.
-    await ch.connection.command(`ALTER TABLE events DELETE WHERE ts >= ${B + DAY} AND ts < ${B + DAY + 3_600_000}`);
-    await waitForMutations(ch);
+    // A run cut short in the middle of a day left part of it: that day is redone, not doubled.
+    await ch.importEvents(
+      B + DAY,
+      B + 2 * DAY,
+      events.filter((e) => e.ts >= B + DAY && e.ts < B + DAY + 3_600_000),
+    );
     // An instance already writing live to that day: its events are not the migration's to redo.
     await ch.append([{ ts: B + DAY + 30 * 60_000, kind: 'pageview', path: '/live', bucket: B + DAY, visitor: 'live'.padEnd(32, 'c'), session: 'live' }]);
     const redo = await toClickHouse();
@@ -65,10 +68,3 @@ it.each(['sqlite', 'json'] as const)('copies a %s data directory into ClickHouse
     rmSync(dir, { recursive: true, force: true });
   }
 });
-
-async function waitForMutations(store: ClickHouseStore): Promise<void> {
-  for (let i = 0; i < 3000; i++) {
-    if ((await store.connection.rows(`SELECT 1 FROM system.mutations WHERE database = currentDatabase() AND table = 'events' AND is_done = 0 LIMIT 1`)).length === 0) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
