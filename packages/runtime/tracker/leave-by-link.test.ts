@@ -2,41 +2,20 @@
 // Chromium, checked where it matters: in what a real Footfall stored (its API), not in the
 // requests Playwright reports (it misses most of those sent while a page unloads). The page's
 // clock is Playwright's, so "3 s on the page" takes no waiting.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, newHumanContext, type Beacon } from '../../../test/support/browser.ts';
-import { createFootfall, type Footfall } from '../src/footfall.ts';
-import { footfallMiddleware } from '../src/node.ts';
-import { trackerScript } from '../src/tracker.ts';
+import { startTrackedSite, type TrackedSite } from '../../../test/support/tracked-site.ts';
 
 let browser: Browser;
-let ff: Footfall;
-let server: Server;
+let site: TrackedSite;
 let origin: string;
-let dataDir: string;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'footfall-leave-'));
-  ff = await createFootfall({ dataDir, publicDashboard: true }, { env: {}, timers: false, log: () => {} });
-  const tracker = trackerScript({ allowLocalhost: true });
-  const collector = footfallMiddleware(ff);
-  // Every other path is a page with the tracker and a plain link to `?next=`.
-  server = createServer((req, res) =>
-    collector(req, res, () => {
-      const next = new URL(req.url ?? '/', 'http://x').searchParams.get('next') ?? '/';
-      res
-        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-        .end(`<!doctype html><html><head><meta charset="utf-8"><title>t</title><script>${tracker}</script></head><body><a id="next" href="${next}">next</a></body></html>`);
-    }),
-  );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Every page has the tracker and a plain link to `?next=`.
+  site = await startTrackedSite((url) => ({ body: `<a id="next" href="${url.searchParams.get('next') ?? '/'}">next</a>` }));
+  origin = site.origin;
   // The browser's own user agent must be a person's too: see launchBrowser.
   browser = await launchBrowser({ humanUserAgent: true });
 });
@@ -47,17 +26,12 @@ afterEach(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
-  await ff?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await site?.close();
 });
 
 /** Seconds on `path` as the dashboard reports them (undefined while it has no pageview). */
 async function timeOnPage(path: string): Promise<number | undefined> {
-  const response = await fetch(`${origin}/_analytics/api/breakdown?property=page&period=today&limit=100`);
-  const { results } = (await response.json()) as { results: { value: string; time_on_page: number }[] };
-  return results.find((row) => row.value === path)?.time_on_page;
+  return (await site.pageRow<{ time_on_page: number }>(path))?.time_on_page;
 }
 
 /**

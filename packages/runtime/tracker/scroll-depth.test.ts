@@ -1,42 +1,23 @@
 // Scroll depth end to end: a real page in Chromium, scrolled, then left or closed; the figure is
 // checked where it matters, in what a real Footfall stored (its API). The page's clock is
 // Playwright's, so the 15 s heartbeat takes no waiting; stored rows are waited for, never time.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, newHumanContext } from '../../../test/support/browser.ts';
-import { createFootfall, type Footfall } from '../src/footfall.ts';
-import { footfallMiddleware } from '../src/node.ts';
-import { trackerScript } from '../src/tracker.ts';
+import { startTrackedSite, type TrackedSite } from '../../../test/support/tracked-site.ts';
 
 let browser: Browser;
-let ff: Footfall;
-let server: Server;
+let site: TrackedSite;
 let origin: string;
-let dataDir: string;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'footfall-scroll-'));
-  ff = await createFootfall({ dataDir, publicDashboard: true }, { env: {}, timers: false, log: () => {} });
-  const tracker = trackerScript({ allowLocalhost: true });
-  const collector = footfallMiddleware(ff);
   // /tall: 3200 px of page, then a link to /short, which fits in the viewport.
-  server = createServer((req, res) =>
-    collector(req, res, () => {
-      const tall = req.url?.startsWith('/tall');
-      const body = tall ? '<div style="height:3200px"></div><a id="next" href="/short">next</a>' : '<p>short</p>';
-      res
-        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-        .end(`<!doctype html><html><head><meta charset="utf-8"><title>t</title><script>${tracker}</script></head><body style="margin:0">${body}</body></html>`);
-    }),
-  );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  site = await startTrackedSite((url) => ({
+    body: url.pathname.startsWith('/tall') ? '<div style="height:3200px"></div><a id="next" href="/short">next</a>' : '<p>short</p>',
+    bodyStyle: 'margin:0',
+  }));
+  origin = site.origin;
   // Beacons sent while a page unloads carry the browser's own user agent: see launchBrowser.
   browser = await launchBrowser({ humanUserAgent: true });
 });
@@ -47,17 +28,12 @@ afterEach(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
-  await ff?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await site?.close();
 });
 
 /** The Pages breakdown's scroll depth of `path` (undefined while it has no pageview). */
 async function scrollDepth(path: string): Promise<number | null | undefined> {
-  const response = await fetch(`${origin}/_analytics/api/breakdown?property=page&period=today&limit=100`);
-  const { results } = (await response.json()) as { results: { value: string; scroll_depth: number | null }[] };
-  return results.find((row) => row.value === path)?.scroll_depth;
+  return (await site.pageRow<{ scroll_depth: number | null }>(path))?.scroll_depth;
 }
 
 async function visitor() {
