@@ -67,8 +67,12 @@ it('counts one visitor, one visit, three pageviews and one event through `node .
 
 it('serves pages with the tracker and accepts beacons in `nuxt dev`', { timeout: 150_000 }, async () => {
   const server = await serve([NUXT, 'dev', '--port', '{port}', '--host', '127.0.0.1'], { ...notTest, FOOTFALL_DATA_DIR: join(dir, 'dev-data') });
-  // Nuxt's dev listener answers with a loading page while Nuxt starts: wait for the app's page.
-  expect((await readyPage(`${server.base}/contact`)).match(/<script data-footfall>/g)).toHaveLength(1);
+  // Nuxt's dev listener answers with a loading page while Nuxt starts: wait until it says its
+  // server is built, then the app answers.
+  await server.said(/Nitro server built/);
+  const page = await fetch(`${server.base}/contact`);
+  expect(page.status).toBe(200);
+  expect((await page.text()).match(/<script data-footfall>/g)).toHaveLength(1);
   const summary = await browseAndCount(browser, server.base, visit);
   expect(summary).toMatchObject({ visitors: 1, visits: 1, pageviews: 3, events: 1 });
   await server.stop();
@@ -84,16 +88,4 @@ async function serve(args: string[], env: Record<string, string>): Promise<Runni
   const server = await startServer(dir, args, env);
   servers.push(server);
   return server;
-}
-
-/** The page once Nuxt serves it (not its loading screen); polls the server's answer. */
-async function readyPage(url: string): Promise<string> {
-  let last = '';
-  for (let i = 0; i < 600; i++) {
-    const res = await fetch(url);
-    last = await res.text();
-    if (res.status === 200 && last.includes('id="__nuxt"')) return last;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} never served the page; last answer:\n${last}`);
 }

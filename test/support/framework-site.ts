@@ -89,6 +89,8 @@ async function freePort(): Promise<number> {
 export interface RunningServer {
   readonly base: string;
   readonly output: () => string;
+  /** Resolves once the server has printed a line matching `pattern` (colours stripped). */
+  said(pattern: RegExp, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -128,9 +130,27 @@ export async function startServer(dir: string, args: readonly string[], env: Rec
     });
   });
   await listening;
+  const plain = () => output.replace(/\x1b\[[0-9;]*m/g, '');
   return {
     base,
     output: () => output,
+    said: (pattern, timeoutMs = 120_000) =>
+      new Promise<void>((resolve, reject) => {
+        if (pattern.test(plain())) return resolve();
+        const timer = setTimeout(() => done(new Error(`${args.join(' ')} never printed ${pattern} within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+        const onData = () => {
+          if (pattern.test(plain())) done();
+        };
+        const done = (error?: Error) => {
+          clearTimeout(timer);
+          child.stdout!.off('data', onData);
+          child.stderr!.off('data', onData);
+          if (error) reject(error);
+          else resolve();
+        };
+        child.stdout!.on('data', onData);
+        child.stderr!.on('data', onData);
+      }),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill();
