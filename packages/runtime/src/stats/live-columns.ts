@@ -2,7 +2,7 @@
 // visits; as JavaScript objects with arrays each cost about a kilobyte, as rows of typed arrays
 // well under two hundred bytes, and loops over them stay in cache.
 
-type Typed = Int32Array | Float64Array;
+type Typed = Int32Array | Float64Array | Uint8Array;
 
 /** Growth factor of every column: 1.5 keeps the unused tail small. */
 const GROW = 1.5;
@@ -11,19 +11,20 @@ const GROW = 1.5;
 const canTransfer = typeof (ArrayBuffer.prototype as { transfer?: unknown }).transfer === 'function';
 
 /**
- * A column with room for `capacity` rows, its values kept. Transferring moves the old store into
- * the new buffer and frees it at once (often growing it in place); a copy would leave the old
- * store allocated until a major GC collects its array, which on a busy day held tens of MB of
- * outgrown columns.
+ * A column with room for `capacity` rows, its first rows kept (all of them when it grows).
+ * Transferring moves the old store into the new buffer and frees it at once (often growing it in
+ * place); a copy would leave the old store allocated until a major GC collects its array, which
+ * on a busy day held tens of MB of outgrown columns.
  */
-function grown<T extends Typed>(old: T, capacity: number, fill?: number): T {
+export function resized<T extends Typed>(old: T, capacity: number, fill?: number): T {
   const Column = old.constructor as new (n: number | ArrayBufferLike) => T;
-  const rows = old.length;
+  const rows = Math.min(old.length, capacity);
   let next: T;
-  if (canTransfer) next = new Column((old.buffer as ArrayBuffer & { transfer(n: number): ArrayBuffer }).transfer(capacity * old.BYTES_PER_ELEMENT));
-  else {
+  if (canTransfer && old.byteOffset === 0 && old.byteLength === old.buffer.byteLength) {
+    next = new Column((old.buffer as ArrayBuffer & { transfer(n: number): ArrayBuffer }).transfer(capacity * old.BYTES_PER_ELEMENT));
+  } else {
     next = new Column(capacity);
-    next.set(old);
+    next.set(old.subarray(0, rows));
   }
   if (fill !== undefined) next.fill(fill, rows);
   return next;
@@ -51,8 +52,8 @@ export class Table<I extends string, F extends string> {
   add(): number {
     if (this.length === this.#capacity) {
       const next = (this.#capacity = Math.ceil(this.#capacity * GROW));
-      for (const n of Object.keys(this.ints) as I[]) this.ints[n] = grown(this.ints[n], next, this.#minusOne.has(n) ? -1 : 0);
-      for (const n of Object.keys(this.floats) as F[]) this.floats[n] = grown(this.floats[n], next);
+      for (const n of Object.keys(this.ints) as I[]) this.ints[n] = resized(this.ints[n], next, this.#minusOne.has(n) ? -1 : 0);
+      for (const n of Object.keys(this.floats) as F[]) this.floats[n] = resized(this.floats[n], next);
     }
     return this.length++;
   }
@@ -75,7 +76,7 @@ export class IntRows {
 
   /** Appends a row of -1s and returns its index. */
   add(): number {
-    if ((this.length + 1) * this.width > this.data.length) this.data = grown(this.data, Math.ceil((this.data.length / this.width) * GROW) * this.width, -1);
+    if ((this.length + 1) * this.width > this.data.length) this.data = resized(this.data, Math.ceil((this.data.length / this.width) * GROW) * this.width, -1);
     return this.length++;
   }
 }

@@ -4,7 +4,7 @@ import { DIRECT, PROPERTIES, type Filter, type Goal, type PropertyName, type Ser
 import { goalsOf, matchesGoal } from './goals.ts';
 import type { SealedBucket } from './plan.ts';
 import { levelOf, visitAttribute } from './query.ts';
-import { IntRows, ListPool, Table } from './live-columns.ts';
+import { IntRows, ListPool, resized, Table } from './live-columns.ts';
 import { eventPropProperty, type RollupRow } from './rollup.ts';
 
 /** One event as the live rollups take it in: what a store appended or read back. */
@@ -63,13 +63,13 @@ interface Selection {
   readonly eventFilter: { readonly property: PropertyName; readonly ids: ReadonlySet<number> } | undefined;
   /** Selected visits in [0, length) of the columns below. */
   length: number;
-  readonly visitor: Int32Array;
-  readonly visit: Int32Array;
+  visitor: Int32Array;
+  visit: Int32Array;
   /** 1 if the visit has a row passing the event-level filter (always, without one). */
-  readonly matched: Uint8Array;
+  matched: Uint8Array;
   /** Pageviews and events of those rows. */
-  readonly pageviews: Int32Array;
-  readonly events: Int32Array;
+  pageviews: Int32Array;
+  events: Int32Array;
 }
 
 /** A visit before its first pageview or event: its attributes, and engagement reported so far. */
@@ -595,6 +595,14 @@ export class LiveBucket {
         sel.pageviews[i] = pageviews;
         sel.events[i] = events;
       }
+    }
+    // Columns sized for every visit of the day, cut to the visits selected (a narrow filter's few).
+    if (sel.length < n / 2) {
+      sel.visitor = resized(sel.visitor, sel.length);
+      sel.visit = resized(sel.visit, sel.length);
+      sel.matched = resized(sel.matched, sel.length);
+      sel.pageviews = resized(sel.pageviews, sel.length);
+      sel.events = resized(sel.events, sel.length);
     }
     return sel;
   }
