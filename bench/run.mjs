@@ -225,11 +225,19 @@ await part('dashboard', async () => {
 // Today at scale (#11): 100 k events in today's open bucket over 1 M of history, --full 1 M over
 // 10 M; --today-sizes=HISTORY,TODAY sets both; --today-history-cache=DIR keeps the sealed history
 // there between runs of one engine version; the server is killed past --today-rss-cap-mb (3072).
+// --today-server-memory=2048 sizes the server's V8 heap as Node does on a 2 GB server (its
+// figures go to results.today_server_2048mb, beside the run sized for this machine).
+const flag = (name) => [...args].find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const serverMemoryMb = flag('today-server-memory') ? Number(flag('today-server-memory')) : undefined;
+if (serverMemoryMb !== undefined && !(serverMemoryMb >= 256)) throw new Error(`--today-server-memory: ${flag('today-server-memory')} is not a size in MB (256 or more)`);
 await part('today', () => {
-  const flag = (name) => [...args].find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const [historyEvents, todayEvents] = flag('today-sizes')?.split(',').map(Number) ?? (args.has('--full') ? [10_000_000, 1_000_000] : [1_000_000, 100_000]);
-  return todayAtScale({ historyEvents, todayEvents, panels: PANELS, log, cache: flag('today-history-cache'), rssCapMb: Number(flag('today-rss-cap-mb') ?? 3072) });
+  return todayAtScale({ historyEvents, todayEvents, panels: PANELS, log, cache: flag('today-history-cache'), rssCapMb: Number(flag('today-rss-cap-mb') ?? 3072), serverMemoryMb });
 });
+if (serverMemoryMb && results.today) {
+  results[`today_server_${serverMemoryMb}mb`] = results.today;
+  results.today = previous.today;
+}
 await part('build', astroBuildOverhead);
 // Needs clickhouse-server (scripts/install-system-deps.sh) or FOOTFALL_BENCH_CLICKHOUSE_URL.
 await part('clickhouse', () => clickhouseBench({ full: args.has('--full'), log, startServer, load, summarize, panels: PANELS }));
@@ -276,6 +284,7 @@ function printTable(r) {
     }
   }
   if (r.today) rows.push(...todayRows(r.today));
+  for (const [key, t] of Object.entries(r)) if (key.startsWith('today_server_')) rows.push(...todayRows(t));
   if (r.clickhouse) {
     const c = r.clickhouse;
     rows.push([`collector, Footfall on SQLite (same run)`, `${c.collector.sqlite.rps} req/s, p50 ${c.collector.sqlite.p50_ms} ms, p99 ${c.collector.sqlite.p99_ms} ms`, '']);

@@ -2,8 +2,11 @@
 // filled data dir, its clock fixed at BENCH_NOW (the end of today). POST /__append takes a JSON
 // array of StoredEvents and appends them through this Footfall's own store (ff.store), as the
 // collector's group commit does, so an engine that keeps the open bucket's aggregates from its
-// own appends sees every one of them. GET /__rss answers process.memoryUsage().rss.
+// own appends sees every one of them. GET /__rss answers process.memoryUsage().rss; GET /__mem
+// splits the main thread's memory: V8's heap spaces (new space is the young generation), array
+// buffers (typed arrays live there) and the rest.
 import { createServer } from 'node:http';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { createFootfall } from '@footfall/runtime';
 import { footfallMiddleware } from '@footfall/runtime/node';
 import { BENCH_GOALS } from '../traffic.mjs';
@@ -28,8 +31,22 @@ async function append(req, res) {
   }
 }
 
+const MB = 2 ** 20;
+function memory() {
+  const m = process.memoryUsage();
+  const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name.replace(/_space$/, ''), Math.round(s.space_size / MB)]));
+  return {
+    heap_total_mb: Math.round(m.heapTotal / MB),
+    heap_used_mb: Math.round(m.heapUsed / MB),
+    array_buffers_mb: Math.round(m.arrayBuffers / MB),
+    external_mb: Math.round(m.external / MB),
+    spaces_mb: spaces,
+  };
+}
+
 const server = createServer((req, res) => {
   if (req.url === '/__rss') return res.end(String(process.memoryUsage().rss));
+  if (req.url === '/__mem') return res.end(JSON.stringify(memory()));
   if (req.url === '/__append' && req.method === 'POST') return void append(req, res);
   middleware(req, res);
 });
