@@ -5,6 +5,7 @@ import { goalsOf, matchesGoal } from './goals.ts';
 import type { SealedBucket } from './plan.ts';
 import { levelOf, visitAttribute } from './query.ts';
 import { IntRows, ListPool, resized, Table } from './live-columns.ts';
+import { NumberIndex, PairCounts } from './live-hash.ts';
 import { eventPropProperty, type RollupRow } from './rollup.ts';
 
 /** One event as the live rollups take it in: what a store appended or read back. */
@@ -101,7 +102,8 @@ export class LiveBucket {
   readonly start: number;
   /** Time of the newest pageview, event or engagement report taken in. */
   latest = -Infinity;
-  readonly #visitIndex = new Map<number, number>();
+  /** The store's visit key -> the visit's row. */
+  readonly #visitIndex = new NumberIndex();
   readonly #v = new Table<VisitInt, VisitFloat>(
     ['visitor', 'nextOfVisitor', 'joined', 'pageviews', 'events', 'entry', 'exit', 'groups', 'slots', 'tail', 'scroll'],
     ['first', 'last', 'firstPageview', 'lastPageview', 'tailMs'],
@@ -117,8 +119,8 @@ export class LiveBucket {
   readonly #visitorIndex = new Map<string, number>();
   /** Per visitor: its newest visit (the head of a list through nextOfVisitor) and how many it has. */
   readonly #visitors = new Table<'head' | 'count', never>(['head', 'count'], [], ['head']);
-  /** For a visitor with many visits (an office behind one address): visits per group, so joining stays O(1). */
-  readonly #counts = new Map<number, Map<number, number>>();
+  /** For a visitor with many visits (an office behind one address): (visitor, group) -> its visits there, so joining stays O(1). */
+  readonly #counts = new PairCounts();
   /**
    * A visit's groups: [group id, its pageviews there, its custom events there, engaged ms (page
    * groups)], so filtered questions can be answered from visits; [slot, pageviews]; [engaged ms, time].
@@ -160,7 +162,7 @@ export class LiveBucket {
     this.#changes++;
     if (e.ts > this.latest) this.latest = e.ts;
     let v = this.#visitIndex.get(e.visitKey);
-    if (v === undefined) v = this.#newVisit(e);
+    if (v < 0) v = this.#newVisit(e);
     const at = e.ts - this.start;
     if (e.kind === 'engagement') this.#engagement(v, e, at);
     else this.#action(v, e, at);
@@ -177,14 +179,15 @@ export class LiveBucket {
     vi.nextOfVisitor[v] = head[visitor]!;
     head[visitor] = v;
     count[visitor]!++;
-    if (count[visitor] === SCAN_VISITS + 1) {
-      const counts = new Map<number, number>();
-      for (const g of this.#visitorGroups(visitor)) counts.set(g, (counts.get(g) ?? 0) + 1);
-      this.#counts.set(visitor, counts);
-    }
+    if (count[visitor] === SCAN_VISITS + 1) for (const g of this.#visitorGroups(visitor)) this.#counts.add(visitor, g, 1);
     this.#unmatched.set(v, { attributes: e.attributes, pending: [] });
     this.#visitIndex.set(e.visitKey, v);
     return v;
+  }
+
+  /** Whether the visitor's memberships are counted in #counts (past SCAN_VISITS visits) rather than scanned. */
+  #counted(visitor: number): boolean {
+    return this.#visitors.ints.count[visitor]! > SCAN_VISITS;
   }
 
   /** Every group id of every visit of a visitor, once per visit holding it. */
@@ -341,8 +344,7 @@ export class LiveBucket {
    */
   #visitorHas(v: number, g: Group, counted: 0 | 1): boolean {
     const vi = this.#v.ints;
-    const counts = this.#counts.get(vi.visitor[v]!);
-    if (counts) return (counts.get(g.id) ?? 0) > counted;
+    if (this.#counted(vi.visitor[v]!)) return this.#counts.get(vi.visitor[v]!, g.id) > counted;
     for (let o = this.#visitors.ints.head[vi.visitor[v]!]!; o >= 0; o = vi.nextOfVisitor[o]!) {
       if (o === v) continue;
       if (
@@ -361,8 +363,8 @@ export class LiveBucket {
    */
   #join(v: number, g: Group, c: Contribution, own: boolean): void {
     if (!this.#visitorHas(v, g, 0)) g.visitors++;
-    const counts = this.#counts.get(this.#v.ints.visitor[v]!);
-    if (counts) counts.set(g.id, (counts.get(g.id) ?? 0) + 1);
+    const visitor = this.#v.ints.visitor[v]!;
+    if (this.#counted(visitor)) this.#counts.add(visitor, g.id, 1);
     if (own) this.#v.ints.groups[v] = this.#members.push(this.#v.ints.groups[v]!, g.id);
     g.visits++;
     applyDelta(g, c);
@@ -375,12 +377,7 @@ export class LiveBucket {
   #leave(v: number, g: Group, c: Contribution): void {
     const vi = this.#v.ints;
     if (!this.#visitorHas(v, g, 1)) g.visitors--;
-    const counts = this.#counts.get(vi.visitor[v]!);
-    if (counts) {
-      const n = counts.get(g.id)! - 1;
-      if (n > 0) counts.set(g.id, n);
-      else counts.delete(g.id);
-    }
+    if (this.#counted(vi.visitor[v]!)) this.#counts.add(vi.visitor[v]!, g.id, -1);
     g.visits--;
     applyDelta(g, difference({ pageviews: 0, events: 0, bounce: 0, durationMs: 0 }, c));
   }
