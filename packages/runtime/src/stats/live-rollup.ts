@@ -4,7 +4,7 @@ import { DIRECT, PROPERTIES, type Filter, type Goal, type PropertyName, type Ser
 import { goalsOf, matchesGoal } from './goals.ts';
 import type { SealedBucket } from './plan.ts';
 import { levelOf, visitAttribute } from './query.ts';
-import { IntRows, ListPool, resized, Table } from './live-columns.ts';
+import { AttributeRows, ListPool, resized, Table } from './live-columns.ts';
 import { NumberIndex, PairCounts } from './live-hash.ts';
 import { eventPropProperty, type RollupRow } from './rollup.ts';
 
@@ -110,7 +110,7 @@ export class LiveBucket {
     ['nextOfVisitor', 'entry', 'exit', 'groups', 'slots', 'tail', 'scroll'],
   );
   /** Per visit, the group id of each visit attribute (-1: absent), set when the visit joins (`joined` = 1). */
-  readonly #attributes = new IntRows(VISIT_PROPERTIES.length);
+  readonly #attributes = new AttributeRows(VISIT_PROPERTIES.length);
   /** The all-traffic group ('' = ''), made by the first visit that joins. */
   #all: Group | undefined;
   readonly #unmatched = new Map<number, Unmatched>();
@@ -198,8 +198,10 @@ export class LiveBucket {
         out.push(this.#all!.id);
         if (vi.entry[o]! >= 0) out.push(vi.entry[o]!);
         if (vi.exit[o]! >= 0) out.push(vi.exit[o]!);
-        const attrs = this.#attributes.data;
-        for (let i = o * VISIT_PROPERTIES.length, end = i + VISIT_PROPERTIES.length; i < end; i++) if (attrs[i]! >= 0) out.push(attrs[i]!);
+        for (let i = 0; i < VISIT_PROPERTIES.length; i++) {
+          const g = this.#attributes.get(o, i);
+          if (g >= 0) out.push(g);
+        }
       }
       for (let c = vi.groups[o]!; c >= 0; c = this.#members.next[c]!) out.push(this.#members.a[c]!);
     }
@@ -255,8 +257,10 @@ export class LiveBucket {
     else {
       const delta = difference(after, before);
       applyDelta(this.#all!, delta);
-      const attrs = this.#attributes.data;
-      for (let i = v * VISIT_PROPERTIES.length, end = i + VISIT_PROPERTIES.length; i < end; i++) if (attrs[i]! >= 0) applyDelta(this.#groupList[attrs[i]!]!, delta);
+      for (let i = 0; i < VISIT_PROPERTIES.length; i++) {
+        const g = this.#attributes.get(v, i);
+        if (g >= 0) applyDelta(this.#groupList[g]!, delta);
+      }
       for (let c = vi.groups[v]!; c >= 0; c = this.#members.next[c]!) applyDelta(this.#groupList[this.#members.a[c]!]!, delta);
       this.#move(v, oldEntry, vi.entry[v]!, before, after);
       this.#move(v, oldExit, vi.exit[v]!, before, after);
@@ -319,7 +323,7 @@ export class LiveBucket {
       const value = attributes[visitAttribute(property)] ?? (property === 'source' ? DIRECT : undefined);
       if (value === undefined) return;
       const g = this.#group(property, value);
-      this.#attributes.data[v * VISIT_PROPERTIES.length + i] = g.id;
+      this.#attributes.set(v, i, g.id);
       this.#join(v, g, c, false);
     });
     const { entry, exit } = this.#v.ints;
@@ -346,11 +350,7 @@ export class LiveBucket {
     if (this.#counted(vi.visitor[v]!)) return this.#counts.get(vi.visitor[v]!, g.id) > counted;
     for (let o = this.#visitors.ints.head[vi.visitor[v]!]!; o >= 0; o = vi.nextOfVisitor[o]!) {
       if (o === v) continue;
-      if (
-        vi.joined[o] &&
-        (g === this.#all || vi.entry[o] === g.id || vi.exit[o] === g.id || (g.attribute >= 0 && this.#attributes.data[o * VISIT_PROPERTIES.length + g.attribute] === g.id))
-      )
-        return true;
+      if (vi.joined[o] && (g === this.#all || vi.entry[o] === g.id || vi.exit[o] === g.id || (g.attribute >= 0 && this.#attributes.get(o, g.attribute) === g.id))) return true;
       if (this.#members.has(vi.groups[o]!, g.id)) return true;
     }
     return false;
@@ -398,8 +398,10 @@ export class LiveBucket {
     vi.tail[v] = this.#tail.push(vi.tail[v]!, engaged, 0, at);
     vf.tailMs[v]! += engaged;
     this.#all!.durationMs += engaged;
-    const attrs = this.#attributes.data;
-    for (let i = v * VISIT_PROPERTIES.length, end = i + VISIT_PROPERTIES.length; i < end; i++) if (attrs[i]! >= 0) this.#groupList[attrs[i]!]!.durationMs += engaged;
+    for (let i = 0; i < VISIT_PROPERTIES.length; i++) {
+      const g = this.#attributes.get(v, i);
+      if (g >= 0) this.#groupList[g]!.durationMs += engaged;
+    }
     if (vi.entry[v]! >= 0) this.#groupList[vi.entry[v]!]!.durationMs += engaged;
     if (vi.exit[v]! >= 0) this.#groupList[vi.exit[v]!]!.durationMs += engaged;
     for (let c = vi.groups[v]!; c >= 0; c = this.#members.next[c]!) this.#groupList[this.#members.a[c]!]!.durationMs += engaged;
@@ -618,7 +620,7 @@ export class LiveBucket {
     if (property === 'entry_page') return vi.entry[v]!;
     if (property === 'exit_page') return vi.exit[v]!;
     const i = ATTRIBUTE_INDEX.get(property);
-    return i === undefined ? -1 : this.#attributes.data[v * VISIT_PROPERTIES.length + i]!;
+    return i === undefined ? -1 : this.#attributes.get(v, i);
   }
 
   /** Totals of a filtered question, or undefined (see #select). */
