@@ -1,10 +1,12 @@
 import { addTotals, rankBreakdown, rankPropKeys } from '../../stats/compute.ts';
 import { plainGoalFilters } from '../../stats/goals.ts';
-import { addPoint, breakdownRollup, BreakdownSums, gaps, planSeries, rollupKey, ZERO_TOTALS } from '../../stats/plan.ts';
+import { addPoint, breakdownRollup, BreakdownSums, gaps, goalRevenuePart, planSeries, rollupKey, ZERO_TOTALS } from '../../stats/plan.ts';
+import { eventPropProperty } from '../../stats/rollup.ts';
 import type { Connection } from './connection.ts';
+import { sealedPageGoals } from './page-goals.ts';
 import * as raw from './queries.ts';
 import { rollupPropKeys, rollupSeries, rollupSums, sealedBuckets } from './rollups.ts';
-import type { BreakdownRow, Interval, PropertyName, SeriesPoint, StatsQuery, Totals } from '../../model/stats.ts';
+import type { BreakdownRow, Goal, Interval, PropertyName, SeriesPoint, StatsQuery, Totals } from '../../model/stats.ts';
 
 /**
  * stats/planner.ts's plan, with both halves in ClickHouse: sealed buckets from rollups, the rest
@@ -15,6 +17,17 @@ import type { BreakdownRow, Interval, PropertyName, SeriesPoint, StatsQuery, Tot
 
 export async function totals(c: Connection, asked: StatsQuery): Promise<Totals> {
   const q = plainGoalFilters(asked);
+  const pageGoal = onlyPageGoal(q);
+  if (pageGoal) {
+    // One page goal: sealed buckets from their kept goal totals (page-goals.ts), the rest raw.
+    const sealed = await sealedBuckets(c, q.from, q.to);
+    const kept = sealedPageGoals(c, sealed, q.goals!);
+    kept.catch(() => {}); // awaited below; a failure of the raw parts must not leave it unhandled
+    let sum = ZERO_TOTALS;
+    for (const t of await Promise.all(gaps(q.from, q.to, sealed).map(([from, to]) => raw.totals(c, { ...q, from, to })))) sum = addTotals(sum, t);
+    for (const goals of (await kept).values()) sum = addTotals(sum, goals.get(pageGoal.name) ?? ZERO_TOTALS);
+    return sum;
+  }
   const key = rollupKey(q);
   if (!key) return raw.totals(c, q);
   const sealed = await sealedBuckets(c, q.from, q.to);
@@ -38,6 +51,7 @@ export async function timeseries(c: Connection, asked: StatsQuery, intervals: re
 
 export async function breakdown(c: Connection, asked: StatsQuery, property: PropertyName, limit: number): Promise<BreakdownRow[]> {
   const q = plainGoalFilters(asked);
+  if (property === 'goal' && q.filters.length === 0) return goalConversions(c, q, limit);
   const rollupProperty = breakdownRollup(q, property);
   if (rollupProperty === undefined) return rankBreakdown(await raw.breakdown(c, q, property, limit), property, limit);
   const sealed = await sealedBuckets(c, q.from, q.to);
@@ -61,4 +75,44 @@ export async function propKeys(c: Connection, asked: StatsQuery, limit: number):
   const counts = new Map<string, number>();
   for (const part of parts) for (const [k, n] of part) counts.set(k, (counts.get(k) ?? 0) + n);
   return rankPropKeys(counts, limit);
+}
+
+/**
+ * Goal conversions of unfiltered traffic, as the SQLite engine answers them: an event goal from
+ * its event's rollup rows (revenue from the rows of its revenue prop), a page goal from its kept
+ * per-bucket totals; the open bucket and a range's partial edges raw. Filtered goal breakdowns
+ * read raw events, as other filtered breakdowns do.
+ */
+async function goalConversions(c: Connection, q: StatsQuery, limit: number): Promise<BreakdownRow[]> {
+  const goals = q.goals ?? [];
+  const sealed = await sealedBuckets(c, q.from, q.to);
+  const sums = new BreakdownSums();
+  const eventGoals = goals.filter((g) => g.kind === 'event');
+  const pageGoals = sealedPageGoals(c, sealed, goals);
+  pageGoals.catch(() => {}); // awaited below; a failure of the other parts must not leave it unhandled
+  const parts = await Promise.all([
+    ...eventGoals.map(async (goal) => (await rollupSums(c, sealed, 'event', goal.event)).map((row) => ({ ...row, value: goal.name }))),
+    ...eventGoals.flatMap((goal) =>
+      goal.revenue === undefined ? [] : [rollupSums(c, sealed, eventPropProperty(`prop:${goal.revenue}`, goal.event)).then((rows) => [goalRevenuePart(goal, rows)])],
+    ),
+    ...gaps(q.from, q.to, sealed).map(([from, to]) => raw.breakdown(c, { ...q, from, to }, 'goal', Infinity)),
+  ]);
+  for (const part of parts) part.forEach(sums.add);
+  for (const totals of (await pageGoals).values()) {
+    for (const [name, t] of totals)
+      sums.add({ value: name, visitors: t.visitors, visits: t.visits, pageviews: t.pageviews, events: t.events, engagedMs: 0, scrollSum: 0, scrollCount: 0 });
+  }
+  return rankBreakdown(
+    sums.parts().filter((p) => p.visits > 0),
+    'goal',
+    limit,
+  );
+}
+
+/** The page goal a query is filtered by, when that is its only filter. */
+function onlyPageGoal(q: StatsQuery): Goal | undefined {
+  const [f] = q.filters;
+  if (q.filters.length !== 1 || f!.property !== 'goal' || f!.values.length !== 1) return undefined;
+  const goal = q.goals?.find((g) => g.name === f!.values[0]);
+  return goal?.kind === 'page' ? goal : undefined;
 }

@@ -26,12 +26,30 @@ async function lowerBound(_c: Connection, q: StatsQuery): Promise<string | undef
 export async function totals(c: Connection, q: StatsQuery): Promise<Totals> {
   const lo = await lowerBound(c, q);
   if (lo === undefined) return { ...ZERO };
+  const [r] = await c.rows<Record<string, Num>>(totalsSql(q, lo, false));
+  return r ? totalsOf(r) : { ...ZERO };
+}
+
+/**
+ * Totals of each bucket of a range made of whole buckets (sealed ones), by bucket start: what
+ * the question over each bucket alone answers, in one pass. Buckets without a match are absent.
+ */
+export async function totalsByBucket(c: Connection, q: StatsQuery): Promise<Map<number, Totals>> {
+  const lo = await lowerBound(c, q);
+  if (lo === undefined) return new Map();
+  const rows = await c.rows<Record<string, Num>>(totalsSql(q, lo, true));
+  return new Map(rows.map((r) => [n(r.bucket), totalsOf(r)]));
+}
+
+function totalsSql(q: StatsQuery, lo: string, byBucket: boolean): string {
   const visits = visitsSql(q, lo, (m) => [`countIf(${m} AND kind = 0) AS mpv`, `countIf(${m} AND kind = 1) AS mev`], '', needsOf(q.filters, undefined, true));
-  const [r] = await c.rows<Record<string, Num>>(`SELECT uniqExactIf(visitor, mpv + mev > 0) AS visitors, countIf(mpv + mev > 0) AS visits,
+  return `SELECT ${byBucket ? 'bucket, ' : ''}uniqExactIf(visitor, mpv + mev > 0) AS visitors, countIf(mpv + mev > 0) AS visits,
   sum(mpv) AS pageviews, sum(mev) AS events, countIf(mpv + mev > 0 AND pv = 1 AND ev = 0) AS bounces,
   sumIf(pv, mpv + mev > 0) AS visit_pageviews, sumIf(duration, mpv + mev > 0) AS duration_ms
-FROM (${visits}) WHERE ${visitFilterSql(q.filters)}`);
-  if (!r) return { ...ZERO };
+FROM (${visits}) WHERE ${visitFilterSql(q.filters)}${byBucket ? ' GROUP BY bucket' : ''}`;
+}
+
+function totalsOf(r: Record<string, Num>): Totals {
   return {
     visitors: n(r.visitors),
     visits: n(r.visits),
