@@ -332,6 +332,29 @@ describe.each(Object.keys(ENGINES).filter((e) => selected.includes(e)))('store c
     expect(await store.totals({ ...TWO_DAYS, filters: [{ property: 'goal', values: ['Visit /blog/**'] }] })).toMatchObject({ visitors: 2, pageviews: 2 });
   });
 
+  it('answers page goals over 40 sealed days as it did unsealed, when first read and when kept', async () => {
+    // More sealed days than one read of kept goal answers takes (ClickHouse reads a month a pass).
+    const days = 40;
+    const events: StoredEvent[] = [];
+    for (let d = 0; d < days; d++) {
+      const bucket = B + d * 86_400_000;
+      const visitor = d.toString(16).padStart(32, '0');
+      const view = (ts: number, session: string, path: string): StoredEvent => ({ ts, kind: 'pageview', bucket, visitor, session, path, country: d % 2 ? 'GB' : 'US' });
+      events.push(view(bucket + 3_600_000, `d${d}a`, '/'), view(bucket + 3_660_000, `d${d}a`, d % 3 ? '/blog/a' : '/about'));
+      if (d % 4 === 0) events.push(view(bucket + 7_200_000, `d${d}b`, '/docs/x'), view(bucket + 7_260_000, `d${d}b`, '/blog/b/c'));
+    }
+    await store.append(events);
+    const range: StatsQuery = { from: B, to: B + days * 86_400_000, filters: [], goals: GOALS };
+    const blog: StatsQuery = { ...range, filters: [{ property: 'goal', values: ['Visit /blog/**'] }] };
+    const unsealed = { goals: await store.breakdown(range, 'goal', 10), blog: await store.totals(blog) };
+    expect(unsealed.blog).toMatchObject({ visitors: 30, visits: 36, pageviews: 36 });
+    await store.seal(B + (days - 1) * 86_400_000);
+    for (const ask of ['first read', 'kept']) {
+      expect(await store.breakdown(range, 'goal', 10), ask).toEqual(unsealed.goals);
+      expect(await store.totals(blog), ask).toEqual(unsealed.blog);
+    }
+  });
+
   it.each([
     ['unsealed', false],
     ['with the first day sealed', true],

@@ -69,9 +69,10 @@ export class Connection {
     }
   }
 
-  async rows<T>(query: string): Promise<T[]> {
+  /** `slow`: a one-off read that may take minutes (a year of raw events), without the usual timeout. */
+  async rows<T>(query: string, slow = false): Promise<T[]> {
     try {
-      return (await (await this.#client.query({ query, format: 'JSONEachRow' })).json()) as T[];
+      return (await (await (slow ? this.#slow : this.#client).query({ query, format: 'JSONEachRow' })).json()) as T[];
     } catch (error) {
       throw failure(error, 'ClickHouse could not answer a query');
     }

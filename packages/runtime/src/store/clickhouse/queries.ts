@@ -3,7 +3,7 @@ import { levelOf } from '../../stats/query.ts';
 import { NUMERIC_SOURCE } from '../../stats/goals.ts';
 import { int, lit, type Connection } from './connection.ts';
 import { eventFilterSql, goalSql, eventValueSql, lowerBoundSql, needsOf, visitFilterSql, visitsSql, visitValueSql } from './visits.ts';
-import type { Interval, PropertyName, SeriesPoint, StatsQuery, Totals } from '../../model/stats.ts';
+import type { Goal, Interval, PropertyName, SeriesPoint, StatsQuery, Totals } from '../../model/stats.ts';
 
 /**
  * The stats questions as SQL: ClickHouse groups and counts; Node receives only the answers
@@ -26,27 +26,67 @@ async function lowerBound(_c: Connection, q: StatsQuery): Promise<string | undef
 export async function totals(c: Connection, q: StatsQuery): Promise<Totals> {
   const lo = await lowerBound(c, q);
   if (lo === undefined) return { ...ZERO };
-  const [r] = await c.rows<Record<string, Num>>(totalsSql(q, lo, false));
+  const [r] = await c.rows<Record<string, Num>>(totalsSql(q, lo));
   return r ? totalsOf(r) : { ...ZERO };
 }
 
 /**
- * Totals of each bucket of a range made of whole buckets (sealed ones), by bucket start: what
- * the question over each bucket alone answers, in one pass. Buckets without a match are absent.
+ * For each bucket of a range made of whole (sealed) buckets, each page goal's totals: what the
+ * view filtered by that goal alone answers over that bucket. One pass over the range's visits
+ * for all the goals; a slow read (it runs once per bucket and goal definition, see page-goals.ts).
  */
-export async function totalsByBucket(c: Connection, q: StatsQuery): Promise<Map<number, Totals>> {
+export async function pageGoalTotalsByBucket(c: Connection, from: number, to: number, pageGoals: readonly Goal[]): Promise<Map<number, Map<string, Totals>>> {
+  const q: StatsQuery = { from, to, filters: [] };
   const lo = await lowerBound(c, q);
-  if (lo === undefined) return new Map();
-  const rows = await c.rows<Record<string, Num>>(totalsSql(q, lo, true));
-  return new Map(rows.map((r) => [n(r.bucket), totalsOf(r)]));
+  const out = new Map<number, Map<string, Totals>>();
+  if (lo === undefined || pageGoals.length === 0) return out;
+  // Per goal, as totals() with the goal as the only filter: its matched pageviews and events.
+  const visits = visitsSql(
+    q,
+    lo,
+    (m) => pageGoals.flatMap((goal, i) => [`countIf(${m} AND ${goalSql(goal)} AND kind = 0) AS g${i}_mpv`, `countIf(${m} AND ${goalSql(goal)} AND kind = 1) AS g${i}_mev`]),
+    '',
+    needsOf([], undefined, true),
+  );
+  const columns = pageGoals.flatMap((_, i) => {
+    const hit = `g${i}_mpv + g${i}_mev > 0`;
+    return [
+      `uniqExactIf(visitor, ${hit}) AS g${i}_visitors`,
+      `countIf(${hit}) AS g${i}_visits`,
+      `sum(g${i}_mpv) AS g${i}_pageviews`,
+      `sum(g${i}_mev) AS g${i}_events`,
+      `countIf(${hit} AND pv = 1 AND ev = 0) AS g${i}_bounces`,
+      `sumIf(pv, ${hit}) AS g${i}_visit_pageviews`,
+      `sumIf(duration, ${hit}) AS g${i}_duration_ms`,
+    ];
+  });
+  const rows = await c.rows<Record<string, Num>>(`SELECT bucket, ${columns.join(', ')} FROM (${visits}) GROUP BY bucket`, true);
+  for (const r of rows) {
+    const totals = new Map<string, Totals>();
+    pageGoals.forEach((goal, i) => {
+      const g = (k: string) => r[`g${i}_${k}`];
+      const t = totalsOf({
+        visitors: g('visitors')!,
+        visits: g('visits')!,
+        pageviews: g('pageviews')!,
+        events: g('events')!,
+        bounces: g('bounces')!,
+        visit_pageviews: g('visit_pageviews')!,
+        duration_ms: g('duration_ms')!,
+      });
+      if (t.visits > 0) totals.set(goal.name, t);
+    });
+    out.set(n(r.bucket), totals);
+  }
+  return out;
 }
 
-function totalsSql(q: StatsQuery, lo: string, byBucket: boolean): string {
+function totalsSql(q: StatsQuery, lo: string): string {
   const visits = visitsSql(q, lo, (m) => [`countIf(${m} AND kind = 0) AS mpv`, `countIf(${m} AND kind = 1) AS mev`], '', needsOf(q.filters, undefined, true));
-  return `SELECT ${byBucket ? 'bucket, ' : ''}uniqExactIf(visitor, mpv + mev > 0) AS visitors, countIf(mpv + mev > 0) AS visits,
+  return `SELECT uniqExactIf(visitor, mpv + mev > 0) AS visitors, countIf(mpv + mev > 0) AS visits,
   sum(mpv) AS pageviews, sum(mev) AS events, countIf(mpv + mev > 0 AND pv = 1 AND ev = 0) AS bounces,
   sumIf(pv, mpv + mev > 0) AS visit_pageviews, sumIf(duration, mpv + mev > 0) AS duration_ms
-FROM (${visits}) WHERE ${visitFilterSql(q.filters)}${byBucket ? ' GROUP BY bucket' : ''}`;
+FROM (${visits}) WHERE ${visitFilterSql(q.filters)}`;
 }
 
 function totalsOf(r: Record<string, Num>): Totals {
