@@ -10,6 +10,9 @@ import { createFootfall, type Footfall } from '../../footfall.ts';
 import { footfallMiddleware } from '../../node.ts';
 import { resolveOptions, type ClickHouseSettings } from '../../options.ts';
 import { ClickHouseStore } from './clickhouse-store.ts';
+import { parseGoals } from '../../stats/goals.ts';
+import type { StoredEvent } from '../../model/events.ts';
+import type { Goal, StatsQuery } from '../../model/stats.ts';
 import { MIGRATIONS } from './schema.ts';
 
 /** What only this engine has: several instances on one server, and a server that goes away. */
@@ -108,6 +111,33 @@ describe('a database an older version created', () => {
       expect((await sql('SELECT version FROM schema_version ORDER BY version FORMAT CSV')).trim().split('\n').map(Number).at(-1)).toBe(MIGRATIONS.length);
     } finally {
       await Promise.all([a.close(), b.close()]);
+    }
+  });
+});
+
+describe('answers kept from sealed days', () => {
+  it("a page goal's totals of a sealed day are read once, then every instance finds them, restarts included", async () => {
+    const database = uniqueDatabase();
+    const day = Date.UTC(2026, 2, 9);
+    const goals = parseGoals([{ page: '/blog/**' }]) as readonly Goal[];
+    const view = (session: string, visitor: string, path: string, at: number): StoredEvent => ({ ts: day + at, kind: 'pageview', bucket: day, visitor, session, path });
+    const first = await ClickHouseStore.open(settings(database), { saltSettleMs: 50 });
+    await first.append([view('s1', 'a'.repeat(32), '/', 1000), view('s1', 'a'.repeat(32), '/blog/x', 2000), view('s2', 'b'.repeat(32), '/blog/y', 3000)]);
+    await first.seal(day + 86_400_000);
+    const q: StatsQuery = { from: day, to: day + 86_400_000, filters: [{ property: 'goal', values: ['Visit /blog/**'] }], goals };
+    const answer = await first.totals(q);
+    expect(answer).toMatchObject({ visitors: 2, visits: 2, pageviews: 2 });
+    // The day's raw events are gone (a partition dropped): only the kept answer still knows them.
+    await first.connection.command('ALTER TABLE events DROP PARTITION 202603', true);
+    await first.close();
+    const restarted = await ClickHouseStore.open(settings(database), { saltSettleMs: 50 });
+    try {
+      expect(await restarted.totals({ ...q, from: day + 1 })).toMatchObject({ visits: 0 }); // a partial day reads raw events: none
+      expect(await restarted.totals({ ...q, filters: [] })).toMatchObject({ visitors: 2 }); // from rollups
+      expect(await restarted.totals(q)).toEqual(answer);
+      expect((await restarted.breakdown({ ...q, filters: [] }, 'goal', 10))[0]).toMatchObject({ value: 'Visit /blog/**', visitors: 2, visits: 2 });
+    } finally {
+      await restarted.close();
     }
   });
 });

@@ -167,6 +167,7 @@ GROUP BY bucket, property, value HAVING pageviews + events > 0`;
 /** An import: rollups and markers of buckets at or after `bucket` no longer match their events. */
 export async function forgetBucketsFrom(c: Connection, bucket: number): Promise<void> {
   await c.command(`ALTER TABLE rollups DELETE WHERE bucket >= ${int(bucket)}`, true);
+  await c.command(`ALTER TABLE kept DELETE WHERE bucket >= ${int(bucket)}`, true);
   await c.command(`ALTER TABLE sealed DELETE WHERE bucket >= ${int(bucket)}`, true);
   forgetSealedList(c);
 }
@@ -174,6 +175,7 @@ export async function forgetBucketsFrom(c: Connection, bucket: number): Promise<
 /** Retention: rollups and markers of buckets at or before `bucket` no longer match their events. */
 export async function forgetBuckets(c: Connection, bucket: number): Promise<void> {
   await c.command(`ALTER TABLE rollups DELETE WHERE bucket <= ${int(bucket)}`, true);
+  await c.command(`ALTER TABLE kept DELETE WHERE bucket <= ${int(bucket)}`, true);
   await c.command(`ALTER TABLE sealed DELETE WHERE bucket <= ${int(bucket)}`, true);
   forgetSealedList(c);
 }

@@ -53,6 +53,15 @@ export const MIGRATIONS: readonly ((c: Connection) => string[] | Promise<string[
     await addColumn(c, 'rollups', 'scroll_count', 'UInt64');
     return [];
   },
+  // Answers read once from a sealed bucket's raw events (page goals' totals, see page-goals.ts),
+  // shared by every instance and kept across restarts. Keys name what they answer, the bucket's
+  // rollup counts included, so a bucket sealed again is read afresh; a duplicate written by two
+  // instances at once holds the same value and merges away.
+  () => [
+    `CREATE TABLE IF NOT EXISTS kept (bucket Int64, key String, value String) ENGINE = ReplacingMergeTree
+    PARTITION BY toYYYYMM(toDateTime(intDiv(bucket, 1000)), 'UTC')
+    ORDER BY (bucket, key)`,
+  ],
 ];
 
 async function addColumn(c: Connection, table: string, column: string, type: string): Promise<void> {
