@@ -10,6 +10,9 @@ import type { BreakdownRow, Goal, Interval, PropertyName, SeriesPoint, StatsQuer
 
 export type { SealedBucket } from './plan.ts';
 
+
+/** Raw rows the kept analyses of #analyse may hold in all (about 60 MB of heap). */
+const KEPT_ROWS = 100_000;
 /** What an engine offers the planner: raw events, and the rollups of sealed buckets. */
 export interface RollupSource {
   rows(from: number, to: number): Promise<readonly EventRow[]>;
@@ -42,26 +45,35 @@ interface Cover {
  */
 export class StatsPlanner {
   readonly source: RollupSource;
-  readonly #analyses = new Map<string, Analysis>();
+  readonly #analyses = new Map<string, { readonly analysis: Analysis; readonly rows: number }>();
+  #keptRows = 0;
 
   constructor(source: RollupSource) {
     this.source = source;
   }
 
   /**
-   * The raw events of a range, analysed. A dashboard asks the same raw range (the open bucket)
-   * once per panel, so the last few analyses are kept. The key includes the number of rows and
-   * their first and last times: a row added since makes a new key, never a stale answer.
+   * The raw events of a range, analysed. A dashboard asks the same raw range (a comparison's
+   * partial day, an open bucket without live rollups) once per panel, so the last few analyses
+   * are kept, up to KEPT_ROWS rows in all: an analysis holds about 600 bytes of heap per row, and
+   * eight of a busy day's partial days held 120 MB after the page was read. The key includes the
+   * number of rows and their first and last times: a row added since makes a new key, never a
+   * stale answer.
    */
   async #analyse(query: StatsQuery): Promise<Analysis> {
     const rows = await this.source.rows(query.from, query.to);
     const key = `${query.from}|${query.to}|${JSON.stringify(query.filters)}|${rows.length}|${rows[0]?.ts}|${rows.at(-1)?.ts}`;
-    let analysis = this.#analyses.get(key);
-    if (!analysis) {
-      analysis = analyse(rows, query);
-      if (this.#analyses.size >= 8) this.#analyses.delete(this.#analyses.keys().next().value!);
-      this.#analyses.set(key, analysis);
+    const kept = this.#analyses.get(key);
+    if (kept) return kept.analysis;
+    const analysis = analyse(rows, query);
+    // The newest is always kept; older ones leave, oldest first, until the rest fit.
+    for (const [k, old] of this.#analyses) {
+      if (this.#analyses.size < 8 && this.#keptRows + rows.length <= KEPT_ROWS) break;
+      this.#analyses.delete(k);
+      this.#keptRows -= old.rows;
     }
+    this.#analyses.set(key, { analysis, rows: rows.length });
+    this.#keptRows += rows.length;
     return analysis;
   }
 
