@@ -526,7 +526,10 @@ export class LiveBucket {
   #select(filters: readonly Filter[], goals?: readonly Goal[]): Selection | undefined {
     // A dashboard view asks every card with the same filters: select once per state of the bucket.
     // The next event drops them (add), as they each hold up to 17 bytes per visit of the day.
-    const key = JSON.stringify(filters.some((f) => f.property === 'goal') ? [filters, goals] : filters);
+    // A goal filter's selection depends on the goals it names only: the goal card (asked with the
+    // page goals) and a view filtered by that goal (asked with every goal) share one.
+    const named = filters.filter((f) => f.property === 'goal').map((f) => goalsOf({ goals }, f));
+    const key = JSON.stringify(named.length ? [filters, named] : filters);
     if (this.#selected.has(key)) return this.#selected.get(key);
     if (this.#selected.size >= 4) this.#selected.delete(this.#selected.keys().next().value!);
     const selection = this.#selectNow(filters, goals);
