@@ -10,7 +10,6 @@ import type { BreakdownRow, Goal, Interval, PropertyName, SeriesPoint, StatsQuer
 
 export type { SealedBucket } from './plan.ts';
 
-
 /** Raw rows the kept analyses of #analyse may hold in all (about 60 MB of heap). */
 const KEPT_ROWS = 100_000;
 /** What an engine offers the planner: raw events, and the rollups of sealed buckets. */
