@@ -148,6 +148,14 @@ export function plainGoalFilters(query: StatsQuery): StatsQuery {
   return { ...query, filters };
 }
 
+/** The page goal a query is filtered by, when that is its only filter and the goal its only value. */
+export function onlyPageGoal(query: StatsQuery): Goal | undefined {
+  const [f] = query.filters;
+  if (query.filters.length !== 1 || f!.property !== 'goal' || f!.values.length !== 1) return undefined;
+  const goal = goalNamed(query.goals, f!.values[0]!);
+  return goal?.kind === 'page' ? goal : undefined;
+}
+
 /** One goal's conversions as the API, the CSV export and the dashboard show them. */
 export interface GoalConversion {
   /** The goal's name. */

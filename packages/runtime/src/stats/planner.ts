@@ -1,4 +1,4 @@
-import { plainGoalFilters } from './goals.ts';
+import { onlyPageGoal, plainGoalFilters } from './goals.ts';
 import { eventPropProperty } from './rollup.ts';
 import { addTotals, analyse, breakdownPartsOf, goalTotals, propKeyCountsOf, rankBreakdown, rankPropKeys, timeseriesOf, totalsOf, type Analysis } from './compute.ts';
 import type { RollupRow } from './rollup.ts';
@@ -339,14 +339,6 @@ export class StatsPlanner {
     );
     return rankPropKeys(counts, limit);
   }
-}
-
-/** The page goal a query is filtered by, when that is its only filter and the goal its only value. */
-function onlyPageGoal(query: StatsQuery): Goal | undefined {
-  const [f] = query.filters;
-  if (query.filters.length !== 1 || f!.property !== 'goal' || f!.values.length !== 1) return undefined;
-  const goal = query.goals?.find((g) => g.name === f!.values[0]);
-  return goal?.kind === 'page' ? goal : undefined;
 }
 
 /** Pieces cut at the given times, so that none straddles one. */

@@ -1,12 +1,12 @@
 import { addTotals, rankBreakdown, rankPropKeys } from '../../stats/compute.ts';
-import { plainGoalFilters } from '../../stats/goals.ts';
+import { onlyPageGoal, plainGoalFilters } from '../../stats/goals.ts';
 import { addPoint, breakdownRollup, BreakdownSums, gaps, goalRevenuePart, planSeries, rollupKey, ZERO_TOTALS } from '../../stats/plan.ts';
 import { eventPropProperty } from '../../stats/rollup.ts';
 import type { Connection } from './connection.ts';
 import { sealedPageGoals } from './page-goals.ts';
 import * as raw from './queries.ts';
 import { rollupPropKeys, rollupSeries, rollupSums, sealedBuckets } from './rollups.ts';
-import type { BreakdownRow, Goal, Interval, PropertyName, SeriesPoint, StatsQuery, Totals } from '../../model/stats.ts';
+import type { BreakdownRow, Interval, PropertyName, SeriesPoint, StatsQuery, Totals } from '../../model/stats.ts';
 
 /**
  * stats/planner.ts's plan, with both halves in ClickHouse: sealed buckets from rollups, the rest
@@ -107,12 +107,4 @@ async function goalConversions(c: Connection, q: StatsQuery, limit: number): Pro
     'goal',
     limit,
   );
-}
-
-/** The page goal a query is filtered by, when that is its only filter. */
-function onlyPageGoal(q: StatsQuery): Goal | undefined {
-  const [f] = q.filters;
-  if (q.filters.length !== 1 || f!.property !== 'goal' || f!.values.length !== 1) return undefined;
-  const goal = q.goals?.find((g) => g.name === f!.values[0]);
-  return goal?.kind === 'page' ? goal : undefined;
 }
