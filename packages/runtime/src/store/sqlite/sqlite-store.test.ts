@@ -33,6 +33,31 @@ it('runs in WAL mode with secure_delete, so deleted rows leave no residue', asyn
   rmSync(dir, { recursive: true, force: true });
 });
 
+it('answers a question read from raw events afresh once its rows change, and alike while they do not', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'footfall-sqlite-'));
+  const a = new SqliteStore(dir);
+  const b = new SqliteStore(dir);
+  const e = (ts: number, session: string, kind: 'pageview' | 'event', name?: string): StoredEvent => ({ ts, kind, bucket: 0, visitor: 'f'.repeat(32), session, path: '/a', name });
+  await a.append([e(1, 'one', 'pageview'), e(2, 'one', 'event', 'Signup')]);
+  // A page and an event filter at once: only raw events answer it (the planner's kept analyses).
+  const q = {
+    from: 0,
+    to: 100,
+    filters: [
+      { property: 'page' as const, values: ['/a'] },
+      { property: 'event' as const, values: ['Signup'] },
+    ],
+  };
+  expect(await a.totals(q)).toMatchObject({ events: 1, visits: 1 });
+  expect(await a.totals(q)).toMatchObject({ events: 1, visits: 1 });
+  // Written by another process: only the rows on disk say so.
+  await b.append([e(3, 'two', 'event', 'Signup')]);
+  expect(await a.totals(q)).toMatchObject({ events: 2, visits: 2 });
+  await a.close();
+  await b.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
 it("sees another process's new events after it has cached the unsealed tail", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'footfall-sqlite-'));
   const a = new SqliteStore(dir);

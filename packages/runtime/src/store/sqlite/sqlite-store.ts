@@ -147,6 +147,20 @@ export class SqliteStore extends PlannedStore implements Store, HistoryImport {
   }
 
   /**
+   * What the range's rows are, from the primary key's index alone: their count, time span and sums
+   * of their keys, visits and pages. An append, a prune or an import that replaces rows changes it.
+   */
+  async rowsKey(from: number, to: number): Promise<string> {
+    this.#rowsKey ??= this.#db.prepare(
+      'SELECT count(*) AS n, min(ts) AS lo, max(ts) AS hi, total(visit) AS v, total(seq) AS s, total(path) AS p FROM events WHERE ts >= ? AND ts < ?',
+    );
+    const r = this.#rowsKey.get(from, to) as Row;
+    return `${r.n}|${r.lo}|${r.hi}|${r.v}|${r.s}|${r.p}`;
+  }
+
+  #rowsKey: StatementSync | undefined;
+
+  /**
    * Raw rows of a range from disk. Statements are prepared once and return arrays, not objects:
    * a cold read (a partial sealed day for a comparison) is one of the dashboard's larger costs.
    */
