@@ -48,32 +48,12 @@ export async function pageGoalTotalsByBucket(c: Connection, from: number, to: nu
     '',
     needsOf([], undefined, true),
   );
-  const columns = pageGoals.flatMap((_, i) => {
-    const hit = `g${i}_mpv + g${i}_mev > 0`;
-    return [
-      `uniqExactIf(visitor, ${hit}) AS g${i}_visitors`,
-      `countIf(${hit}) AS g${i}_visits`,
-      `sum(g${i}_mpv) AS g${i}_pageviews`,
-      `sum(g${i}_mev) AS g${i}_events`,
-      `countIf(${hit} AND pv = 1 AND ev = 0) AS g${i}_bounces`,
-      `sumIf(pv, ${hit}) AS g${i}_visit_pageviews`,
-      `sumIf(duration, ${hit}) AS g${i}_duration_ms`,
-    ];
-  });
+  const columns = pageGoals.map((_, i) => totalsColumns(`g${i}_`));
   const rows = await c.rows<Record<string, Num>>(`SELECT bucket, ${columns.join(', ')} FROM (${visits}) GROUP BY bucket`, true);
   for (const r of rows) {
     const totals = new Map<string, Totals>();
     pageGoals.forEach((goal, i) => {
-      const g = (k: string) => r[`g${i}_${k}`];
-      const t = totalsOf({
-        visitors: g('visitors')!,
-        visits: g('visits')!,
-        pageviews: g('pageviews')!,
-        events: g('events')!,
-        bounces: g('bounces')!,
-        visit_pageviews: g('visit_pageviews')!,
-        duration_ms: g('duration_ms')!,
-      });
+      const t = totalsOf(r, `g${i}_`);
       if (t.visits > 0) totals.set(goal.name, t);
     });
     out.set(n(r.bucket), totals);
@@ -83,21 +63,30 @@ export async function pageGoalTotalsByBucket(c: Connection, from: number, to: nu
 
 function totalsSql(q: StatsQuery, lo: string): string {
   const visits = visitsSql(q, lo, (m) => [`countIf(${m} AND kind = 0) AS mpv`, `countIf(${m} AND kind = 1) AS mev`], '', needsOf(q.filters, undefined, true));
-  return `SELECT uniqExactIf(visitor, mpv + mev > 0) AS visitors, countIf(mpv + mev > 0) AS visits,
-  sum(mpv) AS pageviews, sum(mev) AS events, countIf(mpv + mev > 0 AND pv = 1 AND ev = 0) AS bounces,
-  sumIf(pv, mpv + mev > 0) AS visit_pageviews, sumIf(duration, mpv + mev > 0) AS duration_ms
-FROM (${visits}) WHERE ${visitFilterSql(q.filters)}`;
+  return `SELECT ${totalsColumns('')} FROM (${visits}) WHERE ${visitFilterSql(q.filters)}`;
 }
 
-function totalsOf(r: Record<string, Num>): Totals {
+/**
+ * The summary metrics over visitsSql's rows, as stats/compute.ts defines them: a visit counts when
+ * it has a matched pageview or event (`<prefix>mpv`, `<prefix>mev`); columns named `<prefix>visitors`...
+ */
+function totalsColumns(prefix: string): string {
+  const [mpv, mev] = [`${prefix}mpv`, `${prefix}mev`];
+  const hit = `${mpv} + ${mev} > 0`;
+  return `uniqExactIf(visitor, ${hit}) AS ${prefix}visitors, countIf(${hit}) AS ${prefix}visits,
+  sum(${mpv}) AS ${prefix}pageviews, sum(${mev}) AS ${prefix}events, countIf(${hit} AND pv = 1 AND ev = 0) AS ${prefix}bounces,
+  sumIf(pv, ${hit}) AS ${prefix}visit_pageviews, sumIf(duration, ${hit}) AS ${prefix}duration_ms`;
+}
+
+function totalsOf(r: Record<string, Num>, prefix = ''): Totals {
   return {
-    visitors: n(r.visitors),
-    visits: n(r.visits),
-    pageviews: n(r.pageviews),
-    events: n(r.events),
-    bounces: n(r.bounces),
-    visitPageviews: n(r.visit_pageviews),
-    durationMs: n(r.duration_ms),
+    visitors: n(r[`${prefix}visitors`]),
+    visits: n(r[`${prefix}visits`]),
+    pageviews: n(r[`${prefix}pageviews`]),
+    events: n(r[`${prefix}events`]),
+    bounces: n(r[`${prefix}bounces`]),
+    visitPageviews: n(r[`${prefix}visit_pageviews`]),
+    durationMs: n(r[`${prefix}duration_ms`]),
   };
 }
 

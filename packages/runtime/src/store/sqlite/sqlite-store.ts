@@ -147,8 +147,9 @@ export class SqliteStore extends PlannedStore implements Store, HistoryImport {
   }
 
   /**
-   * What the range's rows are, from the primary key's index alone: their count, time span and sums
-   * of their keys, visits and pages. An append, a prune or an import that replaces rows changes it.
+   * What the range's rows are, in one scan of the range (the table is ordered by its primary key,
+   * ts first) that builds no row: their count, time span and sums of their keys, visits and pages.
+   * An append, a prune or an import that replaces rows changes it.
    */
   async rowsKey(from: number, to: number): Promise<string> {
     this.#rowsKey ??= this.#db.prepare(
