@@ -150,6 +150,11 @@ describe.each(CASES.filter(([engine]) => engines.includes(engine)))('rollups equ
       expect(await store.breakdown(query, property, 1000), `${label} ${property}`).toEqual(computeBreakdown(all, query, property, 1000));
       // Pages every time: time on page and scroll depth sum engagement reports across the parts.
       expect(await store.breakdown(query, 'page', 1000), `${label} page`).toEqual(computeBreakdown(all, query, 'page', 1000));
+      // Asked at once, as a dashboard page asks them: ClickHouse answers these in one query.
+      const together: PropertyName[] = ['source', 'country', 'entry_page', 'exit_page', 'goal'];
+      const [totals, ...parts] = await Promise.all([store.totals(query), ...together.map((p) => store.breakdown(query, p, 1000))]);
+      expect(totals, `${label} at once`).toEqual(computeTotals(all, query));
+      for (const [k, p] of together.entries()) expect(parts[k], `${label} ${p} at once`).toEqual(computeBreakdown(all, query, p, 1000));
       checked++;
     }
     expect(checked).toBe(40);

@@ -129,7 +129,23 @@ export class ClickHouseStore implements Store, HistoryImport {
     return realtime(this.#c, since);
   }
 
+  /**
+   * The oldest event's time (every dashboard page asks it). min(ts) over the whole table reads
+   * every event's ts (a quarter of a second at 100 M events, on every page), so it reads the
+   * oldest monthly partition only: `ts` leads the sort key, and a bound on it skips the rest.
+   */
   async earliest(): Promise<number | undefined> {
+    const [part] = await this.#c.rows<{ p: string }>("SELECT min(partition) AS p FROM system.parts WHERE database = currentDatabase() AND table = 'events' AND active");
+    const month = /^(\d{4})(\d{2})$/.exec(part?.p ?? '');
+    const bound = month ? ` WHERE ts < ${Date.UTC(Number(month[1]), Number(month[2]), 1)}` : '';
+    // Aliased apart from the column: an alias named ts would turn the bound into min(ts) < ...
+    const [r] = await this.#c.rows<{ first: string; n: string }>(`SELECT min(ts) AS first, count() AS n FROM events${bound}`);
+    if (r && Number(r.n) > 0) return Number(r.first);
+    // The oldest partition held no event (its rows deleted, its part not merged away yet).
+    return bound ? this.#oldestEvent() : undefined;
+  }
+
+  async #oldestEvent(): Promise<number | undefined> {
     const [r] = await this.#c.rows<{ ts: string; n: string }>('SELECT min(ts) AS ts, count() AS n FROM events');
     return r && Number(r.n) > 0 ? Number(r.ts) : undefined;
   }

@@ -6,14 +6,28 @@ import type { Connection } from './connection.ts';
 import { sealedPageGoals } from './page-goals.ts';
 import * as raw from './queries.ts';
 import { rollupPropKeys, rollupSeries, rollupSums, sealedBuckets } from './rollups.ts';
+import { VisitBatch } from './visit-batch.ts';
 import type { BreakdownRow, Interval, PropertyName, SeriesPoint, StatsQuery, Totals } from '../../model/stats.ts';
 
 /**
  * stats/planner.ts's plan, with both halves in ClickHouse: sealed buckets from rollups, the rest
  * (the open bucket, a range's partial edges) by SQL over raw events. Visits never span buckets
  * and hashes never repeat across buckets, so the parts add up exactly. Questions rollups cannot
- * answer (two filters, several values, a filtered breakdown) run over raw events in SQL.
+ * answer (two filters, several values, a filtered breakdown) run over raw events in SQL. Raw
+ * visit-level questions asked together share one query (visit-batch.ts).
  */
+
+const batches = new WeakMap<Connection, VisitBatch>();
+function batchOf(c: Connection): VisitBatch {
+  let batch = batches.get(c);
+  if (!batch) batches.set(c, (batch = new VisitBatch(c)));
+  return batch;
+}
+
+/** A raw breakdown's every row: batched with the turn's other visit-level questions where it can be. */
+function rawBreakdown(c: Connection, q: StatsQuery, property: PropertyName) {
+  return VisitBatch.handles(property) ? batchOf(c).breakdown(q, property) : raw.breakdown(c, q, property, Infinity);
+}
 
 export async function totals(c: Connection, asked: StatsQuery): Promise<Totals> {
   const q = plainGoalFilters(asked);
@@ -24,14 +38,14 @@ export async function totals(c: Connection, asked: StatsQuery): Promise<Totals> 
     const kept = sealedPageGoals(c, sealed, q.goals!);
     kept.catch(() => {}); // awaited below; a failure of the raw parts must not leave it unhandled
     let sum = ZERO_TOTALS;
-    for (const t of await Promise.all(gaps(q.from, q.to, sealed).map(([from, to]) => raw.totals(c, { ...q, from, to })))) sum = addTotals(sum, t);
+    for (const t of await Promise.all(gaps(q.from, q.to, sealed).map(([from, to]) => batchOf(c).totals({ ...q, from, to })))) sum = addTotals(sum, t);
     for (const goals of (await kept).values()) sum = addTotals(sum, goals.get(pageGoal.name) ?? ZERO_TOTALS);
     return sum;
   }
   const key = rollupKey(q);
-  if (!key) return raw.totals(c, q);
+  if (!key) return batchOf(c).totals(q);
   const sealed = await sealedBuckets(c, q.from, q.to);
-  const parts = await Promise.all([rollupSums(c, sealed, key.property, key.value), ...gaps(q.from, q.to, sealed).map(([from, to]) => raw.totals(c, { ...q, from, to }))]);
+  const parts = await Promise.all([rollupSums(c, sealed, key.property, key.value), ...gaps(q.from, q.to, sealed).map(([from, to]) => batchOf(c).totals({ ...q, from, to }))]);
   let sum = ZERO_TOTALS;
   for (const part of parts) for (const t of Array.isArray(part) ? part : [part]) sum = addTotals(sum, t);
   return sum;
@@ -53,13 +67,12 @@ export async function breakdown(c: Connection, asked: StatsQuery, property: Prop
   const q = plainGoalFilters(asked);
   if (property === 'goal' && q.filters.length === 0) return goalConversions(c, q, limit);
   const rollupProperty = breakdownRollup(q, property);
-  if (rollupProperty === undefined) return rankBreakdown(await raw.breakdown(c, q, property, limit), property, limit);
+  if (rollupProperty === undefined) {
+    return rankBreakdown(VisitBatch.handles(property) ? await batchOf(c).breakdown(q, property) : await raw.breakdown(c, q, property, limit), property, limit);
+  }
   const sealed = await sealedBuckets(c, q.from, q.to);
   // Every value of each part (not only its top rows): the top of the sum is not the sum of tops.
-  const parts = await Promise.all([
-    rollupSums(c, sealed, rollupProperty),
-    ...gaps(q.from, q.to, sealed).map(([from, to]) => raw.breakdown(c, { ...q, from, to }, property, Infinity)),
-  ]);
+  const parts = await Promise.all([rollupSums(c, sealed, rollupProperty), ...gaps(q.from, q.to, sealed).map(([from, to]) => rawBreakdown(c, { ...q, from, to }, property))]);
   const sums = new BreakdownSums();
   for (const part of parts) part.forEach(sums.add);
   return rankBreakdown(sums.parts(), property, limit);
@@ -95,7 +108,7 @@ async function goalConversions(c: Connection, q: StatsQuery, limit: number): Pro
     ...eventGoals.flatMap((goal) =>
       goal.revenue === undefined ? [] : [rollupSums(c, sealed, eventPropProperty(`prop:${goal.revenue}`, goal.event)).then((rows) => [goalRevenuePart(goal, rows)])],
     ),
-    ...gaps(q.from, q.to, sealed).map(([from, to]) => raw.breakdown(c, { ...q, from, to }, 'goal', Infinity)),
+    ...gaps(q.from, q.to, sealed).map(([from, to]) => batchOf(c).breakdown({ ...q, from, to }, 'goal')),
   ]);
   for (const part of parts) part.forEach(sums.add);
   for (const totals of (await pageGoals).values()) {

@@ -1,8 +1,7 @@
 import type { BreakdownPart } from '../../stats/compute.ts';
 import { levelOf } from '../../stats/query.ts';
-import { NUMERIC_SOURCE } from '../../stats/goals.ts';
 import { int, lit, type Connection } from './connection.ts';
-import { eventFilterSql, goalSql, eventValueSql, lowerBoundSql, needsOf, visitFilterSql, visitsSql, visitValueSql } from './visits.ts';
+import { eventFilterSql, eventValueSql, goalColumns, goalSql, lowerBoundSql, needsOf, visitFilterSql, visitsSql, visitValueSql } from './visits.ts';
 import type { Goal, Interval, PropertyName, SeriesPoint, StatsQuery, Totals } from '../../model/stats.ts';
 
 /**
@@ -44,7 +43,7 @@ export async function pageGoalTotalsByBucket(c: Connection, from: number, to: nu
   const visits = visitsSql(
     q,
     lo,
-    (m) => pageGoals.flatMap((goal, i) => [`countIf(${m} AND ${goalSql(goal)} AND kind = 0) AS g${i}_mpv`, `countIf(${m} AND ${goalSql(goal)} AND kind = 1) AS g${i}_mev`]),
+    (m) => pageGoals.flatMap((goal, i) => [`countIf(${m} AND ${goalSql(goal)}) AS g${i}_mpv`, `toUInt64(0) AS g${i}_mev`]), // page goals: pageviews only
     '',
     needsOf([], undefined, true),
   );
@@ -214,24 +213,7 @@ async function goalBreakdown(c: Connection, q: StatsQuery): Promise<BreakdownPar
     const g = goals[i]!;
     return g.kind === 'event' && g.revenue !== undefined ? lit(g.revenue) : undefined;
   };
-  const visits = visitsSql(
-    q,
-    lo,
-    (m) =>
-      goals.flatMap((goal, i) => {
-        const hit = `${m} AND ${goalSql(goal)}`;
-        const key = revenueKey(i);
-        const value = `prop_values[indexOf(prop_keys, ${key})]`;
-        const numeric = `has(prop_keys, ${key}) AND match(${value}, ${lit(NUMERIC_SOURCE)})`;
-        return [
-          `countIf(${hit} AND kind = 0) AS g${i}_pv`,
-          `countIf(${hit} AND kind = 1) AS g${i}_ev`,
-          ...(key ? [`sumIf(toFloat64OrZero(${value}), ${hit} AND ${numeric}) AS g${i}_rs`, `countIf(${hit} AND ${numeric}) AS g${i}_rn`] : []),
-        ];
-      }),
-    '',
-    needsOf(q.filters),
-  );
+  const visits = visitsSql(q, lo, (m) => goalColumns(goals, m), '', needsOf(q.filters));
   const columns = goals.flatMap((_, i) => [
     `uniqExactIf(visitor, g${i}_pv + g${i}_ev > 0) AS g${i}_visitors`,
     `countIf(g${i}_pv + g${i}_ev > 0) AS g${i}_visits`,

@@ -1,4 +1,4 @@
-import { goalsOf, patternRegex } from '../../stats/goals.ts';
+import { goalsOf, NUMERIC_SOURCE, patternRegex } from '../../stats/goals.ts';
 import { levelOf } from '../../stats/query.ts';
 import { int, lit } from './connection.ts';
 import { VISIT_ATTRIBUTES } from '../../model/events.ts';
@@ -98,6 +98,26 @@ export function visitValueSql(property: PropertyName): string {
 /** Whether an event row is a conversion of the goal: stats/goals.ts's matchesGoal in SQL (RE2 reads the same pattern). */
 export function goalSql(goal: Goal): string {
   return goal.kind === 'event' ? `(kind = 1 AND name = ${lit(goal.event)})` : `(kind = 0 AND match(path, ${lit(patternRegex(goal.page))}))`;
+}
+
+/**
+ * Per visit, each goal's matched pageviews and events (g<i>_pv, g<i>_ev) and, for a revenue
+ * goal, the sum and count of its revenue prop's numeric values (g<i>_rs, g<i>_rn); `m` is
+ * visitsSql's matched-row condition.
+ */
+export function goalColumns(goals: readonly Goal[], m: string): string[] {
+  return goals.flatMap((goal, i) => {
+    const hit = `${m} AND ${goalSql(goal)}`;
+    // A page goal converts on pageviews only, an event goal on its event: the other count is 0,
+    // and not asking ClickHouse for it spares a pass of the goal's condition over every event.
+    if (goal.kind === 'page') return [`countIf(${hit}) AS g${i}_pv`, `toUInt64(0) AS g${i}_ev`];
+    const base = [`toUInt64(0) AS g${i}_pv`, `countIf(${hit}) AS g${i}_ev`];
+    if (goal.revenue === undefined) return base;
+    const key = lit(goal.revenue);
+    const value = `prop_values[indexOf(prop_keys, ${key})]`;
+    const numeric = `has(prop_keys, ${key}) AND match(${value}, ${lit(NUMERIC_SOURCE)})`;
+    return [...base, `sumIf(toFloat64OrZero(${value}), ${hit} AND ${numeric}) AS g${i}_rs`, `countIf(${hit} AND ${numeric}) AS g${i}_rn`];
+  });
 }
 
 /** The event-level filters, as a condition on one event row. */

@@ -1,0 +1,63 @@
+// Where a ClickHouse dashboard page's time goes: renders the page N times over a bench database
+// that `npm run bench -- --only=clickhouse` left in a running server, then prints, for the last
+// render, each store question's time and each SQL statement's (DUMP=file also writes the SQL).
+//   FOOTFALL_BENCH_CLICKHOUSE_URL=http://127.0.0.1:PORT node bench/profile-clickhouse-page.mjs bench_100000000 30d
+// Keep the server alive between runs by starting it yourself (test/support/clickhouse-server.ts).
+import { appendFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+const { createFootfall } = await import('@footfall/runtime');
+const { BENCH_GOALS } = await import('./traffic.mjs');
+const db = process.argv[2] ?? 'bench_100000000';
+const period = process.argv[3] ?? '30d';
+const end = Date.UTC(2026, 10, 20, 15, 0);
+const ff = await createFootfall(
+  {
+    dataDir: mkdtempSync(join(tmpdir(), 'ffp-')),
+    timezone: 'UTC',
+    publicDashboard: true,
+    storage: 'clickhouse',
+    clickhouseUrl: process.env.FOOTFALL_BENCH_CLICKHOUSE_URL ?? 'http://127.0.0.1:8123',
+    clickhouseDatabase: db,
+    goals: BENCH_GOALS,
+  },
+  { env: {}, now: () => end, timers: false, log: () => {} },
+);
+const log = [];
+for (const m of ['totals', 'timeseries', 'breakdown', 'propKeys', 'realtime', 'funnel']) {
+  const f = ff.store[m]?.bind(ff.store);
+  if (!f) continue;
+  ff.store[m] = async (...a) => {
+    const t = performance.now();
+    try {
+      return await f(...a);
+    } finally {
+      log.push(
+        `${(performance.now() - t).toFixed(0).padStart(6)} ms ${m} ${typeof a[1] === 'string' ? a[1] : ''} ${JSON.stringify(a[0]?.filters ?? '')} ${a[0]?.from ? new Date(a[0].from).toISOString().slice(0, 10) : ''}`,
+      );
+    }
+  };
+}
+const conn = ff.store.connection;
+const sqlLog = [];
+const rows0 = conn.rows.bind(conn);
+conn.rows = async (q, slow) => {
+  const t = performance.now();
+  try {
+    return await rows0(q, slow);
+  } finally {
+    if (process.env.DUMP) appendFileSync(process.env.DUMP, `${q.replace(/\s+/g, ' ')}\n`);
+    sqlLog.push(`${(performance.now() - t).toFixed(0).padStart(6)} ms SQL ${q.length} ${q.replace(/\s+/g, ' ').slice(0, Number(process.env.W) || 160)}`);
+  }
+};
+for (let i = 0; i < (Number(process.env.N) || 4); i++) {
+  log.length = 0;
+  sqlLog.length = 0;
+  const t = performance.now();
+  const res = await ff.fetch(new Request(`http://bench.test/_analytics?period=${period}`));
+  await res.text();
+  console.log(`page ${res.status} ${(performance.now() - t).toFixed(0)} ms`);
+  if (i === (Number(process.env.N) || 4) - 1) console.log(log.join('\n'));
+  console.log(sqlLog.join('\n'));
+}
+await ff.close();
