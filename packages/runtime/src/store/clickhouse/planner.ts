@@ -24,9 +24,12 @@ function batchOf(c: Connection): VisitBatch {
   return batch;
 }
 
-/** A raw breakdown's every row: batched with the turn's other visit-level questions where it can be. */
-function rawBreakdown(c: Connection, q: StatsQuery, property: PropertyName) {
-  return VisitBatch.handles(property) ? batchOf(c).breakdown(q, property) : raw.breakdown(c, q, property, Infinity);
+/**
+ * A raw breakdown: batched with the turn's other visit-level questions where it can be (every
+ * row, for the caller to rank), else its own query for the top `limit` rows.
+ */
+function rawBreakdown(c: Connection, q: StatsQuery, property: PropertyName, limit = Infinity) {
+  return VisitBatch.handles(property) ? batchOf(c).breakdown(q, property) : raw.breakdown(c, q, property, limit);
 }
 
 export async function totals(c: Connection, asked: StatsQuery): Promise<Totals> {
@@ -67,9 +70,7 @@ export async function breakdown(c: Connection, asked: StatsQuery, property: Prop
   const q = plainGoalFilters(asked);
   if (property === 'goal' && q.filters.length === 0) return goalConversions(c, q, limit);
   const rollupProperty = breakdownRollup(q, property);
-  if (rollupProperty === undefined) {
-    return rankBreakdown(VisitBatch.handles(property) ? await batchOf(c).breakdown(q, property) : await raw.breakdown(c, q, property, limit), property, limit);
-  }
+  if (rollupProperty === undefined) return rankBreakdown(await rawBreakdown(c, q, property, limit), property, limit);
   const sealed = await sealedBuckets(c, q.from, q.to);
   // Every value of each part (not only its top rows): the top of the sum is not the sum of tops.
   const parts = await Promise.all([rollupSums(c, sealed, rollupProperty), ...gaps(q.from, q.to, sealed).map(([from, to]) => rawBreakdown(c, { ...q, from, to }, property))]);

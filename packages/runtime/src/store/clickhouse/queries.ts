@@ -61,7 +61,7 @@ export async function pageGoalTotalsByBucket(c: Connection, from: number, to: nu
 }
 
 function totalsSql(q: StatsQuery, lo: string): string {
-  const visits = visitsSql(q, lo, (m) => [`countIf(${m} AND kind = 0) AS mpv`, `countIf(${m} AND kind = 1) AS mev`], '', needsOf(q.filters, undefined, true));
+  const visits = visitsSql(q, lo, () => [], '', needsOf(q.filters, undefined, true));
   return `SELECT ${totalsColumns('')} FROM (${visits}) WHERE ${visitFilterSql(q.filters)}`;
 }
 
@@ -159,7 +159,7 @@ GROUP BY value HAVING pageviews + events > 0 ${order}`;
 FROM (${visits}) ARRAY JOIN hits AS h WHERE ${visitFilterSql(q.filters)}
 GROUP BY value HAVING pageviews + events > 0 ${order}`;
   } else {
-    const visits = visitsSql(q, lo, (m) => [`countIf(${m} AND kind = 0) AS mpv`, `countIf(${m} AND kind = 1) AS mev`], '', needsOf(q.filters, property));
+    const visits = visitsSql(q, lo, () => [], '', needsOf(q.filters, property));
     sql = `SELECT ${visitValueSql(property)} AS value, uniqExact(visitor) AS visitors, count() AS visits, sum(mpv) AS pageviews,
   sum(mev) AS events, 0 AS engaged_ms
 FROM (${visits}) WHERE ${visitFilterSql(q.filters)} AND mpv + mev > 0 AND value != ''

@@ -129,7 +129,7 @@ async function together(c: Connection, q: StatsQuery, asks: readonly string[]): 
       return row(1 + properties.length + i, lit(g.name), `g${i}_pv`, `g${i}_ev`, revenue ? `g${i}_rs` : '0', revenue ? `g${i}_rn` : '0');
     }),
   ];
-  const visits = visitsSql(q, lowerBoundSql(q), (m) => [`countIf(${m} AND kind = 0) AS mpv`, `countIf(${m} AND kind = 1) AS mev`, ...goalColumns(goals, m)], '', needs);
+  const visits = visitsSql(q, lowerBoundSql(q), (m) => goalColumns(goals, m), '', needs);
   const sql = `SELECT tupleElement(r, 1) AS k, tupleElement(r, 2) AS value, uniqExact(visitor) AS visitors, count() AS visits,
   sum(tupleElement(r, 3)) AS pageviews, sum(tupleElement(r, 4)) AS events, countIf(pv = 1 AND ev = 0) AS bounces, sum(pv) AS visit_pageviews,
   sum(${wantsTotals ? 'duration' : '0'}) AS duration_ms, sum(tupleElement(r, 5)) AS revenue, sum(tupleElement(r, 6)) AS revenue_events

@@ -13,8 +13,9 @@ import { DIRECT, type Filter, type Goal, type PropertyName, type StatsQuery } fr
  * attributes are its first event's (by time, then storage order) even when that event lies before
  * the range, as the SQLite engine keeps them. Visit metrics use only the visit's events in range.
  *
- * Columns: bucket, session, visitor, pv, ev and, as `needs` asks, a_<attribute>, entry, exit,
- * duration (aliases avoid words newer servers reserve); plus `extra` aggregates over the rows the query matches
+ * Columns: bucket, session, visitor, pv, ev, the matched pageviews and events mpv, mev and, as
+ * `needs` asks, a_<attribute>, entry, exit, duration (aliases avoid words newer servers reserve;
+ * ClickHouse computes only the columns the outer query reads); plus `extra` aggregates over the rows the query matches
  * (`m`: in range, not an engagement, passing the event-level filters) or its matched
  * engagements (`me`).
  */
@@ -53,6 +54,9 @@ export function visitsSql(q: StatsQuery, lo: number | string, extra: (m: string,
     'any(visitor) AS visitor',
     `countIf(${inr} AND kind = 0) AS pv`,
     `countIf(${inr} AND kind = 1) AS ev`,
+    // Without event-level filters every pageview and event in range matches: the same counts,
+    // not computed twice for each of the range's events.
+    ...(ef === '1' ? ['pv AS mpv', 'ev AS mev'] : [`countIf(${m} AND kind = 0) AS mpv`, `countIf(${m} AND kind = 1) AS mev`]),
     ...attrs,
     ...(needs.entryExit ? [`argMinIf(path, (ts, seq), ${inr} AND kind = 0) AS entry`, `argMaxIf(path, (ts, seq), ${inr} AND kind = 0) AS exit`] : []),
     ...(needs.duration
