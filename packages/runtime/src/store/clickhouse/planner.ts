@@ -25,11 +25,11 @@ function batchOf(c: Connection): VisitBatch {
 }
 
 /**
- * A raw breakdown: batched with the turn's other visit-level questions where it can be (every
- * row, for the caller to rank), else its own query for the top `limit` rows.
+ * A raw breakdown's top `limit` rows (Infinity: every row, for a part the caller sums with
+ * others), batched with the turn's other visit-level questions where it can be.
  */
 function rawBreakdown(c: Connection, q: StatsQuery, property: PropertyName, limit = Infinity) {
-  return VisitBatch.handles(property) ? batchOf(c).breakdown(q, property) : raw.breakdown(c, q, property, limit);
+  return VisitBatch.handles(property) ? batchOf(c).breakdown(q, property, limit) : raw.breakdown(c, q, property, limit);
 }
 
 export async function totals(c: Connection, asked: StatsQuery): Promise<Totals> {

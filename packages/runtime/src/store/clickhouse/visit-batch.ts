@@ -1,6 +1,6 @@
 import type { BreakdownPart } from '../../stats/compute.ts';
 import { levelOf } from '../../stats/query.ts';
-import { lit, type Connection } from './connection.ts';
+import { int, lit, type Connection } from './connection.ts';
 import * as raw from './queries.ts';
 import { goalColumns, lowerBoundSql, needsOf, visitFilterSql, visitsSql, visitValueSql, type Needs } from './visits.ts';
 import type { PropertyName, StatsQuery, Totals } from '../../model/stats.ts';
@@ -27,7 +27,8 @@ interface Pending {
   q: StatsQuery;
   /** The goal breakdown's goals (JSON), once one asked. */
   goals?: string;
-  readonly asks: Set<string>;
+  /** Each question asked, with the most rows any of its askers wants (Infinity: all). */
+  readonly asks: Map<string, number>;
   readonly settle: Array<(answers: Answers | Error) => void>;
 }
 
@@ -46,16 +47,16 @@ export class VisitBatch {
   }
 
   async totals(q: StatsQuery): Promise<Totals> {
-    return (await this.#ask(q, '')) as Totals;
+    return (await this.#ask(q, '', 1)) as Totals;
   }
 
-  /** Every row of the property (no limit): the caller ranks them. */
-  async breakdown(q: StatsQuery, property: PropertyName): Promise<BreakdownPart[]> {
+  /** At least the top `limit` rows of the property, as queries.ts ranks them (the caller ranks them again). */
+  async breakdown(q: StatsQuery, property: PropertyName, limit = Infinity): Promise<BreakdownPart[]> {
     if (!VisitBatch.handles(property)) throw new Error(`not a visit-level property: ${property}`);
-    return (await this.#ask(q, property)) as BreakdownPart[];
+    return (await this.#ask(q, property, limit)) as BreakdownPart[];
   }
 
-  #ask(q: StatsQuery, ask: string): Promise<BreakdownPart[] | Totals> {
+  #ask(q: StatsQuery, ask: string, limit: number): Promise<BreakdownPart[] | Totals> {
     // Goals change the answer only where a filter names one, or for the goal breakdown itself:
     // the page's other questions join whatever goals they carry (the hostname title has none).
     const goals = JSON.stringify(q.goals ?? []);
@@ -63,12 +64,12 @@ export class VisitBatch {
     let key = range;
     let pending = this.#pending.get(key);
     if (ask === 'goal' && pending?.goals !== undefined && pending.goals !== goals) pending = this.#pending.get((key = `${range}${goals}`));
-    if (!pending) this.#pending.set(key, (pending = { q, asks: new Set(), settle: [] }));
+    if (!pending) this.#pending.set(key, (pending = { q, asks: new Map(), settle: [] }));
     if (ask === 'goal') {
       pending.goals = goals;
       pending.q = q;
     }
-    pending.asks.add(ask);
+    pending.asks.set(ask, Math.max(limit, pending.asks.get(ask) ?? 0));
     const answer = new Promise<BreakdownPart[] | Totals>((resolve, reject) =>
       pending.settle.push((answers) => (answers instanceof Error ? reject(answers) : resolve(answers.get(ask)!))),
     );
@@ -88,16 +89,16 @@ export class VisitBatch {
       const done = (result: Answers | Error) => {
         for (const s of settle) s(result);
       };
-      answer(this.#c, q, [...asks]).then(done, (error: unknown) => done(error instanceof Error ? error : new Error(String(error))));
+      answer(this.#c, q, asks).then(done, (error: unknown) => done(error instanceof Error ? error : new Error(String(error))));
     }
   }
 }
 
-async function answer(c: Connection, q: StatsQuery, asks: readonly string[]): Promise<Answers> {
-  if (asks.length === 1) {
+async function answer(c: Connection, q: StatsQuery, asks: ReadonlyMap<string, number>): Promise<Answers> {
+  if (asks.size === 1) {
     // Alone in its turn: the question's own query.
-    const [ask] = asks as [string];
-    return new Map([[ask, ask === '' ? await raw.totals(c, q) : await raw.breakdown(c, q, ask as PropertyName, Infinity)]]);
+    const [[ask, limit]] = asks as unknown as [[string, number]];
+    return new Map([[ask, ask === '' ? await raw.totals(c, q) : await raw.breakdown(c, q, ask as PropertyName, limit)]]);
   }
   return together(c, q, asks);
 }
@@ -108,7 +109,8 @@ async function answer(c: Connection, q: StatsQuery, asks: readonly string[]): Pr
  * in a question when it has a matched pageview or event there (its goal's, for a goal), and in a
  * breakdown when it has a value (a goal's is its name).
  */
-async function together(c: Connection, q: StatsQuery, asks: readonly string[]): Promise<Answers> {
+async function together(c: Connection, q: StatsQuery, limits: ReadonlyMap<string, number>): Promise<Answers> {
+  const asks = [...limits.keys()];
   const out = new Map<string, BreakdownPart[] | Totals>(asks.map((a) => [a, a === '' ? { ...ZERO } : []]));
   if (q.from >= q.to) return out;
   const goals = asks.includes('goal') ? (q.goals ?? []) : [];
@@ -129,13 +131,16 @@ async function together(c: Connection, q: StatsQuery, asks: readonly string[]): 
       return row(1 + properties.length + i, lit(g.name), `g${i}_pv`, `g${i}_ev`, revenue ? `g${i}_rs` : '0', revenue ? `g${i}_rn` : '0');
     }),
   ];
+  // Every question's top rows in queries.ts's order (a totals or goal question has one row per k).
+  const most = Math.max(...limits.values());
+  const top = Number.isFinite(most) ? `\nORDER BY k, visitors DESC, pageviews DESC, events DESC, value LIMIT ${int(most)} BY k` : '';
   const visits = visitsSql(q, lowerBoundSql(q), (m) => goalColumns(goals, m), '', needs);
   const sql = `SELECT tupleElement(r, 1) AS k, tupleElement(r, 2) AS value, uniqExact(visitor) AS visitors, count() AS visits,
   sum(tupleElement(r, 3)) AS pageviews, sum(tupleElement(r, 4)) AS events, countIf(pv = 1 AND ev = 0) AS bounces, sum(pv) AS visit_pageviews,
   sum(${wantsTotals ? 'duration' : '0'}) AS duration_ms, sum(tupleElement(r, 5)) AS revenue, sum(tupleElement(r, 6)) AS revenue_events
 FROM (${visits}) ARRAY JOIN [${rows.join(', ')}] AS r
 WHERE ${visitFilterSql(q.filters)} AND tupleElement(r, 3) + tupleElement(r, 4) > 0 AND (tupleElement(r, 1) = 0 OR tupleElement(r, 2) != '')
-GROUP BY k, value`;
+GROUP BY k, value${top}`;
   for (const r of await c.rows<Record<string, Num>>(sql)) {
     const k = n(r.k);
     if (k === 0) {
