@@ -6,7 +6,7 @@ import { FootfallStorageError } from '../../errors.ts';
 import type { SealedBucket } from '../../stats/plan.ts';
 import { PlannedStore } from '../planned-store.ts';
 import { rollupBucket, type RollupRow } from '../../stats/rollup.ts';
-import { KINDS, KIND_CODES, VISIT_ATTRIBUTES, type EventRow, type StoredEvent, type Visit } from '../../model/events.ts';
+import { KINDS, KIND_CODES, VISIT_ATTRIBUTES, type EventRow, type StoredEvent } from '../../model/events.ts';
 import type { HistoryImport, Store } from '../types.ts';
 import { openConnection } from './connection.ts';
 import { LiveFeed } from './live-feed.ts';
@@ -14,6 +14,7 @@ import type { KeptAnswers } from '../../stats/kept-answers.ts';
 import type { LiveRollups } from '../../stats/live-rollup.ts';
 import { MonthRollups, SUMS, sumsOf } from './month-rollups.ts';
 import { migrate } from './schema.ts';
+import { RowReader } from './row-reader.ts';
 import { StringTable } from './strings.ts';
 import { classify, storageFailure } from './failures.ts';
 import { checkIntegrity, INTEGRITY_WAIT_MS } from './integrity.ts';
@@ -59,10 +60,7 @@ export class SqliteStore extends PlannedStore implements Store, HistoryImport {
     this.#strings = new StringTable(this.#db);
     this.#writer = new WriterThread(this.file, randomUUID());
     this.#live = new LiveFeed(this.#db, this.file, this.#strings, this.#writer.id);
-    this.#visitsInRange = arrayQuery(
-      this.#db.prepare(`SELECT id, bucket, visitor, ${VISIT_ATTRIBUTES.join(', ')} FROM visits WHERE id IN (SELECT DISTINCT visit FROM events WHERE ts >= ? AND ts < ?)`),
-    );
-    this.#eventsInRange = arrayQuery(this.#db.prepare('SELECT ts, visit, kind, path, name, props, engaged, scroll FROM events WHERE ts >= ? AND ts < ? ORDER BY ts, visit, seq'));
+    this.#reader = new RowReader(this.#db, this.#strings);
     this.#months = new MonthRollups(this.#db);
     this.#seriesOfValue = arrayQuery(
       this.#db.prepare(`SELECT bucket, value, visitors, visits, pageviews, events, bounces, visit_pageviews, duration_ms, engaged_ms, scroll_sum, scroll_count
@@ -143,7 +141,7 @@ export class SqliteStore extends PlannedStore implements Store, HistoryImport {
    * questions rollups cannot answer (several filters, a filtered breakdown), and for realtime.
    */
   async rows(from: number, to: number): Promise<EventRow[]> {
-    return this.#read(from, to);
+    return this.#reader.read(from, to);
   }
 
   /**
@@ -161,48 +159,10 @@ export class SqliteStore extends PlannedStore implements Store, HistoryImport {
 
   #rowsKey: StatementSync | undefined;
 
-  /**
-   * Raw rows of a range from disk. Statements are prepared once and return arrays, not objects:
-   * a cold read (a partial sealed day for a comparison) is one of the dashboard's larger costs.
-   */
-  #read(from: number, to: number): EventRow[] {
-    // Visits and events from one snapshot: between two autocommit reads the append worker can
-    // commit an event whose visit the first read did not see.
-    this.#db.exec('BEGIN');
-    try {
-      return this.#readSnapshot(from, to);
-    } finally {
-      this.#db.exec('COMMIT');
-    }
-  }
-
-  #readSnapshot(from: number, to: number): EventRow[] {
-    const visits = new Map<number, Visit>();
-    for (const v of this.#visitsInRange(from, to)) {
-      const visit: Record<string, unknown> = { key: v[0], bucket: v[1], visitor: Buffer.from(v[2] as Uint8Array).toString('hex') };
-      VISIT_ATTRIBUTES.forEach((a, i) => {
-        const id = v[i + 3];
-        if (id !== null) visit[a] = this.#strings.text(id as number);
-      });
-      visits.set(v[0] as number, visit as unknown as Visit);
-    }
-    return this.#eventsInRange(from, to).map(([ts, visit, kind, path, name, props, engaged, scroll]) => ({
-      ts: ts as number,
-      kind: KINDS[kind as number]!,
-      path: this.#strings.text(path as number),
-      name: (name as string | null) ?? undefined,
-      props: props ? (JSON.parse(props as string) as Record<string, string>) : undefined,
-      engaged: (engaged as number | null) ?? undefined,
-      scroll: (scroll as number | null) ?? undefined,
-      visit: visits.get(visit as number)!,
-    }));
-  }
-
-  #visitsInRange!: ArrayQuery;
+  #reader!: RowReader;
   /** Sums over runs of sealed buckets, from month rollups where whole months lie inside. */
   #months!: MonthRollups;
   #seriesOfValue!: ArrayQuery;
-  #eventsInRange!: ArrayQuery;
 
   async sealedBuckets(from: number, to: number): Promise<SealedBucket[]> {
     return (this.#db.prepare('SELECT bucket, end FROM sealed WHERE bucket >= ? AND end <= ? ORDER BY bucket').all(from, to) as Row[]).map((r) => ({
