@@ -1,6 +1,7 @@
 // Where a ClickHouse dashboard page's time goes: renders the page N times over a bench database
 // that `npm run bench -- --only=clickhouse` left in a running server, then prints, for the last
-// render, each store question's time and each SQL statement's (DUMP=file also writes the SQL).
+// render, each store question's time and each SQL statement's. N=renders (4), W=characters of
+// SQL shown (160), DUMP=file appends every statement to the file, to time them alone.
 //   FOOTFALL_BENCH_CLICKHOUSE_URL=http://127.0.0.1:PORT node bench/profile-clickhouse-page.mjs bench_100000000 30d
 // Keep the server alive between runs by starting it yourself (test/support/clickhouse-server.ts).
 import { appendFileSync, mkdtempSync } from 'node:fs';
@@ -50,14 +51,14 @@ conn.rows = async (q, slow) => {
     sqlLog.push(`${(performance.now() - t).toFixed(0).padStart(6)} ms SQL ${q.length} ${q.replace(/\s+/g, ' ').slice(0, Number(process.env.W) || 160)}`);
   }
 };
-for (let i = 0; i < (Number(process.env.N) || 4); i++) {
+const renders = Number(process.env.N) || 4;
+for (let i = 0; i < renders; i++) {
   log.length = 0;
   sqlLog.length = 0;
   const t = performance.now();
   const res = await ff.fetch(new Request(`http://bench.test/_analytics?period=${period}`));
   await res.text();
   console.log(`page ${res.status} ${(performance.now() - t).toFixed(0)} ms`);
-  if (i === (Number(process.env.N) || 4) - 1) console.log(log.join('\n'));
-  console.log(sqlLog.join('\n'));
+  if (i === renders - 1) console.log(`${log.join('\n')}\n${sqlLog.join('\n')}`);
 }
 await ff.close();
