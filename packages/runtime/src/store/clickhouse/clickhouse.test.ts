@@ -142,6 +142,63 @@ describe('answers kept from sealed days', () => {
   });
 });
 
+describe("a dashboard page's questions over today", () => {
+  it('that need visits are answered by one query when asked at once, with the answers each gets alone', async () => {
+    const store = await ClickHouseStore.open(settings(), { saltSettleMs: 50 });
+    try {
+      const day = Date.UTC(2026, 2, 10);
+      const goals = parseGoals(['Signup', { page: '/blog/**' }]) as readonly Goal[];
+      const event = (session: string, at: number, path: string, more: Partial<StoredEvent> = {}): StoredEvent => ({
+        ts: day + at,
+        kind: 'pageview',
+        bucket: day,
+        visitor: session.padStart(32, '0'),
+        session,
+        path,
+        country: session === 's1' ? 'GB' : 'US',
+        browser: 'Firefox',
+        ...more,
+      });
+      await store.append([
+        event('s1', 1000, '/'),
+        event('s1', 2000, '/blog/a'),
+        event('s2', 3000, '/pricing', { source: 'Google' }),
+        event('s2', 4000, '/pricing', { kind: 'event', name: 'Signup' }),
+        event('s3', 5000, '/blog/b', { source: 'Google' }),
+      ]);
+      const q: StatsQuery = { from: day, to: day + 86_400_000, filters: [], goals };
+      const ask = () =>
+        Promise.all([
+          store.totals(q),
+          store.breakdown(q, 'source', 10),
+          store.breakdown(q, 'country', 10),
+          store.breakdown(q, 'browser', 10),
+          store.breakdown(q, 'entry_page', 10),
+          store.breakdown(q, 'goal', 10),
+        ]);
+      const alone = [];
+      for (const question of [() => store.totals(q), ...(['source', 'country', 'browser', 'entry_page', 'goal'] as const).map((p) => () => store.breakdown(q, p, 10))]) {
+        alone.push(await question());
+      }
+      const rows = store.connection.rows.bind(store.connection);
+      let raw = 0;
+      store.connection.rows = (sql, slow) => {
+        if (sql.includes('GROUP BY bucket, session')) raw++;
+        return rows(sql, slow);
+      };
+      const together = await ask();
+      expect(together).toEqual(alone);
+      expect(raw).toBe(1);
+      expect(together[0]).toMatchObject({ visitors: 3, visits: 3, pageviews: 4, events: 1 });
+      expect(together[5]).toEqual(
+        expect.arrayContaining([expect.objectContaining({ value: 'Signup', visits: 1 }), expect.objectContaining({ value: 'Visit /blog/**', visits: 2 })]),
+      );
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('when ClickHouse is unreachable', () => {
   it('answers 503 with Retry-After, acknowledges nothing unsaved, and reconnects by itself', async () => {
     const store = await ClickHouseStore.open(settings(), { requestTimeoutMs: 1500, saltSettleMs: 50 });
