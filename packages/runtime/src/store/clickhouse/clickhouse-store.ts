@@ -139,15 +139,12 @@ export class ClickHouseStore implements Store, HistoryImport {
     const month = /^(\d{4})(\d{2})$/.exec(part?.p ?? '');
     const bound = month ? ` WHERE ts < ${Date.UTC(Number(month[1]), Number(month[2]), 1)}` : '';
     // Aliased apart from the column: an alias named ts would turn the bound into min(ts) < ...
-    const [r] = await this.#c.rows<{ first: string; n: string }>(`SELECT min(ts) AS first, count() AS n FROM events${bound}`);
-    if (r && Number(r.n) > 0) return Number(r.first);
-    // The oldest partition held no event (its rows deleted, its part not merged away yet).
-    return bound ? this.#oldestEvent() : undefined;
-  }
-
-  async #oldestEvent(): Promise<number | undefined> {
-    const [r] = await this.#c.rows<{ ts: string; n: string }>('SELECT min(ts) AS ts, count() AS n FROM events');
-    return r && Number(r.n) > 0 ? Number(r.ts) : undefined;
+    const oldest = async (where: string) => {
+      const [r] = await this.#c.rows<{ first: string; n: string }>(`SELECT min(ts) AS first, count() AS n FROM events${where}`);
+      return r && Number(r.n) > 0 ? Number(r.first) : undefined;
+    };
+    // The oldest partition may hold no event (its rows deleted, its part not merged away yet).
+    return (await oldest(bound)) ?? (bound ? oldest('') : undefined);
   }
 
   salt(bucket: number): Promise<Uint8Array> {

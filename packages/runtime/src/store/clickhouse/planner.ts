@@ -109,7 +109,7 @@ async function goalConversions(c: Connection, q: StatsQuery, limit: number): Pro
     ...eventGoals.flatMap((goal) =>
       goal.revenue === undefined ? [] : [rollupSums(c, sealed, eventPropProperty(`prop:${goal.revenue}`, goal.event)).then((rows) => [goalRevenuePart(goal, rows)])],
     ),
-    ...gaps(q.from, q.to, sealed).map(([from, to]) => batchOf(c).breakdown({ ...q, from, to }, 'goal')),
+    ...gaps(q.from, q.to, sealed).map(([from, to]) => rawBreakdown(c, { ...q, from, to }, 'goal')),
   ]);
   for (const part of parts) part.forEach(sums.add);
   for (const totals of (await pageGoals).values()) {

@@ -9,8 +9,8 @@ import type { Goal, Interval, PropertyName, SeriesPoint, StatsQuery, Totals } fr
  * (a row of totals, a point per interval, the top breakdown rows). Exact counts (uniqExact).
  */
 
-type Num = number | string;
-const n = (v: Num | undefined) => Number(v ?? 0);
+export type Num = number | string;
+export const n = (v: Num | undefined) => Number(v ?? 0);
 const ZERO: Totals = { visitors: 0, visits: 0, pageviews: 0, events: 0, bounces: 0, visitPageviews: 0, durationMs: 0 };
 
 function hasVisitFilters(q: StatsQuery): boolean {
@@ -77,7 +77,7 @@ function totalsColumns(prefix: string): string {
   sumIf(pv, ${hit}) AS ${prefix}visit_pageviews, sumIf(duration, ${hit}) AS ${prefix}duration_ms`;
 }
 
-function totalsOf(r: Record<string, Num>, prefix = ''): Totals {
+export function totalsOf(r: Record<string, Num>, prefix = ''): Totals {
   return {
     visitors: n(r[`${prefix}visitors`]),
     visits: n(r[`${prefix}visits`]),
@@ -87,6 +87,11 @@ function totalsOf(r: Record<string, Num>, prefix = ''): Totals {
     visitPageviews: n(r[`${prefix}visit_pageviews`]),
     durationMs: n(r[`${prefix}duration_ms`]),
   };
+}
+
+/** A breakdown row of a question's answer (value, visitors, visits, pageviews, events, engaged_ms). */
+export function partOf(r: Record<string, Num>, value = String(r.value)): BreakdownPart {
+  return { value, visitors: n(r.visitors), visits: n(r.visits), pageviews: n(r.pageviews), events: n(r.events), engagedMs: n(r.engaged_ms), scrollSum: 0, scrollCount: 0 };
 }
 
 export async function timeseries(c: Connection, q: StatsQuery, intervals: readonly Interval[]): Promise<SeriesPoint[]> {
@@ -165,16 +170,7 @@ GROUP BY value HAVING pageviews + events > 0 ${order}`;
 FROM (${visits}) WHERE ${visitFilterSql(q.filters)} AND mpv + mev > 0 AND value != ''
 GROUP BY value ${order}`;
   }
-  const parts: BreakdownPart[] = (await c.rows<Record<string, Num>>(sql)).map((r) => ({
-    value: String(r.value),
-    visitors: n(r.visitors),
-    visits: n(r.visits),
-    pageviews: n(r.pageviews),
-    events: n(r.events),
-    engagedMs: n(r.engaged_ms),
-    scrollSum: 0,
-    scrollCount: 0,
-  }));
+  const parts = (await c.rows<Record<string, Num>>(sql)).map((r) => partOf(r));
   if (property === 'page' && parts.length > 0) {
     const byValue = new Map(parts.map((p) => [p.value, p]));
     for (const r of await pageScroll(c, q, lo)) {

@@ -2,6 +2,7 @@ import type { BreakdownPart } from '../../stats/compute.ts';
 import { levelOf } from '../../stats/query.ts';
 import { int, lit, type Connection } from './connection.ts';
 import * as raw from './queries.ts';
+import { ZERO_TOTALS } from '../../stats/plan.ts';
 import { goalColumns, lowerBoundSql, needsOf, visitFilterSql, visitsSql, visitValueSql, type Needs } from './visits.ts';
 import type { PropertyName, StatsQuery, Totals } from '../../model/stats.ts';
 
@@ -15,9 +16,6 @@ import type { PropertyName, StatsQuery, Totals } from '../../model/stats.ts';
  * the same metric definitions as queries.ts's separate questions. A question alone in its turn
  * runs as before.
  */
-
-type Num = number | string;
-const n = (v: Num | undefined) => Number(v ?? 0);
 
 type Answers = Map<string, BreakdownPart[] | Totals>;
 
@@ -111,7 +109,7 @@ async function answer(c: Connection, q: StatsQuery, asks: ReadonlyMap<string, nu
  */
 async function together(c: Connection, q: StatsQuery, limits: ReadonlyMap<string, number>): Promise<Answers> {
   const asks = [...limits.keys()];
-  const out = new Map<string, BreakdownPart[] | Totals>(asks.map((a) => [a, a === '' ? { ...ZERO } : []]));
+  const out = new Map<string, BreakdownPart[] | Totals>(asks.map((a) => [a, a === '' ? { ...ZERO_TOTALS } : []]));
   if (q.from >= q.to) return out;
   const goals = asks.includes('goal') ? (q.goals ?? []) : [];
   const properties = asks.filter((a): a is PropertyName => a !== '' && a !== 'goal');
@@ -136,40 +134,21 @@ async function together(c: Connection, q: StatsQuery, limits: ReadonlyMap<string
   const top = Number.isFinite(most) ? `\nORDER BY k, visitors DESC, pageviews DESC, events DESC, value LIMIT ${int(most)} BY k` : '';
   const visits = visitsSql(q, lowerBoundSql(q), (m) => goalColumns(goals, m), '', needs);
   const sql = `SELECT tupleElement(r, 1) AS k, tupleElement(r, 2) AS value, uniqExact(visitor) AS visitors, count() AS visits,
-  sum(tupleElement(r, 3)) AS pageviews, sum(tupleElement(r, 4)) AS events, countIf(pv = 1 AND ev = 0) AS bounces, sum(pv) AS visit_pageviews,
+  sum(tupleElement(r, 3)) AS pageviews, sum(tupleElement(r, 4)) AS events, 0 AS engaged_ms, countIf(pv = 1 AND ev = 0) AS bounces, sum(pv) AS visit_pageviews,
   sum(${wantsTotals ? 'duration' : '0'}) AS duration_ms, sum(tupleElement(r, 5)) AS revenue, sum(tupleElement(r, 6)) AS revenue_events
 FROM (${visits}) ARRAY JOIN [${rows.join(', ')}] AS r
 WHERE ${visitFilterSql(q.filters)} AND tupleElement(r, 3) + tupleElement(r, 4) > 0 AND (tupleElement(r, 1) = 0 OR tupleElement(r, 2) != '')
 GROUP BY k, value${top}`;
-  for (const r of await c.rows<Record<string, Num>>(sql)) {
-    const k = n(r.k);
+  for (const r of await c.rows<Record<string, raw.Num>>(sql)) {
+    const k = raw.n(r.k);
     if (k === 0) {
-      out.set('', {
-        visitors: n(r.visitors),
-        visits: n(r.visits),
-        pageviews: n(r.pageviews),
-        events: n(r.events),
-        bounces: n(r.bounces),
-        visitPageviews: n(r.visit_pageviews),
-        durationMs: n(r.duration_ms),
-      });
+      out.set('', raw.totalsOf(r));
       continue;
     }
     const goal = goals[k - 1 - properties.length];
-    const part: BreakdownPart = {
-      value: goal ? goal.name : String(r.value),
-      visitors: n(r.visitors),
-      visits: n(r.visits),
-      pageviews: n(r.pageviews),
-      events: n(r.events),
-      engagedMs: 0,
-      scrollSum: 0,
-      scrollCount: 0,
-    };
-    if (goal?.kind === 'event' && goal.revenue !== undefined) Object.assign(part, { revenue: n(r.revenue), revenueEvents: n(r.revenue_events) });
+    const part = raw.partOf(r, goal?.name);
+    if (goal?.kind === 'event' && goal.revenue !== undefined) Object.assign(part, { revenue: raw.n(r.revenue), revenueEvents: raw.n(r.revenue_events) });
     (out.get(goal ? 'goal' : properties[k - 1]!) as BreakdownPart[]).push(part);
   }
   return out;
 }
-
-const ZERO: Totals = { visitors: 0, visits: 0, pageviews: 0, events: 0, bounces: 0, visitPageviews: 0, durationMs: 0 };
