@@ -3,6 +3,7 @@ import type { ResolvedOptions } from '../options.ts';
 import { html, raw } from '../html/template.ts';
 import { STORED_FIELDS } from './modes.ts';
 import { funnelsFact } from '../stats/funnels.ts';
+import { hasRevenue } from '../stats/goals.ts';
 
 const FIELD_NAMES: Record<string, string> = {
   ts: 'the time of the visit',
@@ -89,7 +90,7 @@ export function privacyFacts(options: ResolvedOptions, geo: Pick<Geolocation, 'd
 function goalsFact(options: ResolvedOptions): string | null {
   if (options.goals.length === 0) return null;
   const stored = `Goals (${options.goals.map((g) => g.name).join(', ')}) are counted from the event names and page addresses already stored; nothing more is collected for them.`;
-  if (!options.goals.some((g) => g.kind === 'event' && g.revenue !== undefined)) return stored;
+  if (!options.goals.some(hasRevenue)) return stored;
   return options.privacyMode === 'paranoid'
     ? `${stored} Revenue is not counted: it comes from event properties, which the paranoid privacy mode does not store.`
     : `${stored} Revenue is summed from the event property the site sends with the amount.`;

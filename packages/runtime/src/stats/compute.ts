@@ -1,4 +1,4 @@
-import { goalsOf, matchesGoal, revenueOf, roundMoney } from './goals.ts';
+import { goalsOf, hasRevenue, matchesGoal, revenueOf, roundMoney } from './goals.ts';
 import { levelOf, visitAttribute } from './query.ts';
 import type { EventRow, Visit } from '../model/events.ts';
 import { DIRECT, type BreakdownRow, type Goal, type Interval, type PropertyName, type SeriesPoint, type StatsQuery, type Totals } from '../model/stats.ts';
@@ -267,7 +267,7 @@ export function breakdownPartsOf(a: Analysis, property: PropertyName): Breakdown
  */
 function goalPartsOf(a: Analysis): BreakdownPart[] {
   const goals = a.goals ?? [];
-  const groups = goals.map((goal) => (goal.kind === 'event' && goal.revenue !== undefined ? new GoalGroup() : new Group()));
+  const groups = goals.map((goal) => (hasRevenue(goal) ? new GoalGroup() : new Group()));
   for (const row of a.matched) {
     for (const [i, goal] of goals.entries()) {
       if (!matchesGoal(goal, row)) continue;

@@ -109,9 +109,14 @@ export function matchesGoal(goal: Goal, row: Pick<EventRow, 'kind' | 'name' | 'p
 export const NUMERIC = /^-?[0-9]+(\.[0-9]+)?$/;
 export const NUMERIC_SOURCE = '^-?[0-9]+(\\.[0-9]+)?$';
 
+/** Whether conversions of the goal carry a revenue: an event goal naming its revenue prop. */
+export function hasRevenue(goal: Goal): goal is Extract<Goal, { kind: 'event' }> & { readonly revenue: string } {
+  return goal.kind === 'event' && goal.revenue !== undefined;
+}
+
 /** The revenue a conversion carries: its revenue prop, when that is a number; else none. */
 export function revenueOf(goal: Goal, row: Pick<EventRow, 'props'>): number | undefined {
-  if (goal.kind !== 'event' || goal.revenue === undefined) return undefined;
+  if (!hasRevenue(goal)) return undefined;
   const value = row.props?.[goal.revenue];
   return value !== undefined && NUMERIC.test(value) ? Number(value) : undefined;
 }

@@ -1,6 +1,6 @@
 import { html } from '../../html/template.ts';
 import type { BreakdownRow } from '../../model/stats.ts';
-import { goalConversions, type GoalConversion } from '../../stats/goals.ts';
+import { goalConversions, hasRevenue, type GoalConversion } from '../../stats/goals.ts';
 import { breakdownCard, type Column } from '../breakdown-card.ts';
 import { formatNumber } from '../format.ts';
 import { CARD_ROWS, type Card } from './card.ts';
@@ -35,7 +35,7 @@ export const goals: Card = {
   render({ state, query }, data) {
     if (!query.stats.goals?.length) return html``;
     const rows: GoalRow[] = (data.goals ?? []).map((g) => ({ ...g, pageviews: 0 }));
-    const withRevenue = rows.some((r) => r.revenue !== undefined) || query.stats.goals.some((g) => g.kind === 'event' && g.revenue !== undefined);
+    const withRevenue = rows.some((r) => r.revenue !== undefined) || query.stats.goals.some(hasRevenue);
     return breakdownCard({
       id: 'card-goals',
       title: goals.title,

@@ -1,6 +1,7 @@
 import type { BreakdownPart } from '../../stats/compute.ts';
+import { hasRevenue } from '../../stats/goals.ts';
 import { levelOf } from '../../stats/query.ts';
-import { int, lit, type Connection } from './connection.ts';
+import { int, type Connection } from './connection.ts';
 import { eventFilterSql, eventValueSql, goalColumns, goalSql, lowerBoundSql, needsOf, visitFilterSql, visitsSql, visitValueSql } from './visits.ts';
 import type { Goal, Interval, PropertyName, SeriesPoint, StatsQuery, Totals } from '../../model/stats.ts';
 
@@ -205,17 +206,13 @@ async function goalBreakdown(c: Connection, q: StatsQuery): Promise<BreakdownPar
   const goals = q.goals ?? [];
   const lo = await lowerBound(c, q);
   if (lo === undefined || goals.length === 0) return [];
-  const revenueKey = (i: number) => {
-    const g = goals[i]!;
-    return g.kind === 'event' && g.revenue !== undefined ? lit(g.revenue) : undefined;
-  };
   const visits = visitsSql(q, lo, (m) => goalColumns(goals, m), '', needsOf(q.filters));
-  const columns = goals.flatMap((_, i) => [
+  const columns = goals.flatMap((goal, i) => [
     `uniqExactIf(visitor, g${i}_pv + g${i}_ev > 0) AS g${i}_visitors`,
     `countIf(g${i}_pv + g${i}_ev > 0) AS g${i}_visits`,
     `sum(g${i}_pv) AS g${i}_pageviews`,
     `sum(g${i}_ev) AS g${i}_events`,
-    ...(revenueKey(i) ? [`sum(g${i}_rs) AS g${i}_revenue`, `sum(g${i}_rn) AS g${i}_revenue_events`] : []),
+    ...(hasRevenue(goal) ? [`sum(g${i}_rs) AS g${i}_revenue`, `sum(g${i}_rn) AS g${i}_revenue_events`] : []),
   ]);
   const [r] = await c.rows<Record<string, Num>>(`SELECT ${columns.join(', ')} FROM (${visits}) WHERE ${visitFilterSql(q.filters)}`);
   if (!r) return [];
@@ -230,7 +227,7 @@ async function goalBreakdown(c: Connection, q: StatsQuery): Promise<BreakdownPar
       scrollSum: 0,
       scrollCount: 0,
     };
-    if (revenueKey(i)) Object.assign(part, { revenue: n(r[`g${i}_revenue`]), revenueEvents: n(r[`g${i}_revenue_events`]) });
+    if (hasRevenue(goal)) Object.assign(part, { revenue: n(r[`g${i}_revenue`]), revenueEvents: n(r[`g${i}_revenue_events`]) });
     return part.visits > 0 ? [part] : [];
   });
 }

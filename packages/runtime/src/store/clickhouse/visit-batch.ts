@@ -1,4 +1,5 @@
 import type { BreakdownPart } from '../../stats/compute.ts';
+import { hasRevenue } from '../../stats/goals.ts';
 import { levelOf } from '../../stats/query.ts';
 import { int, lit, type Connection } from './connection.ts';
 import * as raw from './queries.ts';
@@ -95,7 +96,7 @@ export class VisitBatch {
 async function answer(c: Connection, q: StatsQuery, asks: ReadonlyMap<string, number>): Promise<Answers> {
   if (asks.size === 1) {
     // Alone in its turn: the question's own query.
-    const [[ask, limit]] = asks as unknown as [[string, number]];
+    const [ask, limit] = [...asks][0]!;
     return new Map([[ask, ask === '' ? await raw.totals(c, q) : await raw.breakdown(c, q, ask as PropertyName, limit)]]);
   }
   return together(c, q, asks);
@@ -125,8 +126,8 @@ async function together(c: Connection, q: StatsQuery, limits: ReadonlyMap<string
     ...(wantsTotals ? [row(0, "''", 'mpv', 'mev')] : []),
     ...properties.map((p, i) => row(1 + i, visitValueSql(p), 'mpv', 'mev')),
     ...goals.map((g, i) => {
-      const revenue = g.kind === 'event' && g.revenue !== undefined;
-      return row(1 + properties.length + i, lit(g.name), `g${i}_pv`, `g${i}_ev`, revenue ? `g${i}_rs` : '0', revenue ? `g${i}_rn` : '0');
+      const [rs, rn] = hasRevenue(g) ? [`g${i}_rs`, `g${i}_rn`] : ['0', '0'];
+      return row(1 + properties.length + i, lit(g.name), `g${i}_pv`, `g${i}_ev`, rs, rn);
     }),
   ];
   // Every question's top rows in queries.ts's order (a totals or goal question has one row per k).
@@ -147,7 +148,7 @@ GROUP BY k, value${top}`;
     }
     const goal = goals[k - 1 - properties.length];
     const part = raw.partOf(r, goal?.name);
-    if (goal?.kind === 'event' && goal.revenue !== undefined) Object.assign(part, { revenue: raw.n(r.revenue), revenueEvents: raw.n(r.revenue_events) });
+    if (goal && hasRevenue(goal)) Object.assign(part, { revenue: raw.n(r.revenue), revenueEvents: raw.n(r.revenue_events) });
     (out.get(goal ? 'goal' : properties[k - 1]!) as BreakdownPart[]).push(part);
   }
   return out;

@@ -1,4 +1,4 @@
-import { goalsOf, NUMERIC_SOURCE, patternRegex } from '../../stats/goals.ts';
+import { goalsOf, hasRevenue, NUMERIC_SOURCE, patternRegex } from '../../stats/goals.ts';
 import { levelOf } from '../../stats/query.ts';
 import { int, lit } from './connection.ts';
 import { VISIT_ATTRIBUTES } from '../../model/events.ts';
@@ -49,11 +49,9 @@ export function visitsSql(q: StatsQuery, lo: number | string, extra: (m: string,
   // attributes cost 420 ms of ClickHouse's time apart and 180 ms together).
   const wanted = needs.attrs === 'all' ? VISIT_ATTRIBUTES : needs.attrs;
   const attrs =
-    wanted.length === 1
-      ? [`argMin(${wanted[0]}, (ts, seq)) AS a_${wanted[0]}`]
-      : wanted.length > 1
-        ? [`argMin(tuple(${wanted.join(', ')}), (ts, seq)) AS attrs`, ...wanted.map((a, i) => `tupleElement(attrs, ${i + 1}) AS a_${a}`)]
-        : [];
+    wanted.length > 1
+      ? [`argMin(tuple(${wanted.join(', ')}), (ts, seq)) AS attrs`, ...wanted.map((a, i) => `tupleElement(attrs, ${i + 1}) AS a_${a}`)]
+      : wanted.map((a) => `argMin(${a}, (ts, seq)) AS a_${a}`);
   const aggs = [
     'bucket',
     'session',
@@ -122,7 +120,7 @@ export function goalColumns(goals: readonly Goal[], m: string): string[] {
     // and not asking ClickHouse for it spares a pass of the goal's condition over every event.
     if (goal.kind === 'page') return [`countIf(${hit}) AS g${i}_pv`, `toUInt64(0) AS g${i}_ev`];
     const base = [`toUInt64(0) AS g${i}_pv`, `countIf(${hit}) AS g${i}_ev`];
-    if (goal.revenue === undefined) return base;
+    if (!hasRevenue(goal)) return base;
     const key = lit(goal.revenue);
     const value = `prop_values[indexOf(prop_keys, ${key})]`;
     const numeric = `has(prop_keys, ${key}) AND match(${value}, ${lit(NUMERIC_SOURCE)})`;
