@@ -223,6 +223,7 @@ export class StatsPlanner {
       }
       runs = runsOf(rest.sort((a, b) => a.start - b.start));
     }
+    if (key.property === '' && cover.sealed.length) runs = runsOf(await this.#sealedSeries(cover.sealed, runs.flat(), points));
     for (const run of runs) {
       const partial = timeseriesOf(await this.#analyse({ ...query, from: run[0]!.start, to: run.at(-1)!.end }), run);
       for (const [k, p] of partial.entries()) addPoint(points[run[k]!.index]!, p);
@@ -328,6 +329,51 @@ export class StatsPlanner {
   }
 
   readonly #pageGoalTotals = new Map<string, ReadonlyMap<string, Totals>>();
+
+  /**
+   * Chart points of unfiltered traffic over stretches inside sealed buckets (the hours of a
+   * sealed day: a comparison's chart of yesterday), added to `points`; returns the pieces left
+   * for raw reads. No rollup holds them, but a sealed bucket's events do not change, so each
+   * bucket's pieces are read raw once and kept like page goals. Read afresh for every page, the
+   * whole of yesterday was a third raw range beside the two partial days a dashboard compares
+   * with, and the three outgrew what #analyse keeps: every page read all three again.
+   */
+  async #sealedSeries(sealed: readonly SealedBucket[], pieces: readonly SeriesPiece[], points: SeriesPoint[]): Promise<SeriesPiece[]> {
+    const byBucket = new Map<SealedBucket, SeriesPiece[]>();
+    const rest: SeriesPiece[] = [];
+    for (const piece of pieces) {
+      const bucket = sealed.find((b) => piece.start >= b.start && piece.end <= b.end);
+      if (bucket) byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), piece]);
+      else rest.push(piece);
+    }
+    if (byBucket.size === 0) return rest;
+    const prints = await this.source.rollupSeries([...byBucket.keys()], '', '');
+    const fresh: KeptAnswer[] = [];
+    for (const [bucket, inside] of byBucket) {
+      const print = prints.get(bucket.start);
+      const edges = inside.map((p) => [p.start, p.end]);
+      const key = `series|${bucket.start}|${bucket.end}|${print?.visits}|${print?.pageviews}|${print?.events}|${JSON.stringify(edges)}`;
+      let answer = this.#sealedPoints.get(key);
+      if (!answer) {
+        const kept = this.source.kept?.get(bucket.start, key);
+        if (kept !== undefined) answer = JSON.parse(kept) as SeriesPoint[];
+        else {
+          // The bucket's whole day, not the pieces' span: visits never span buckets, and the
+          // points count the pieces' rows alone either way.
+          const a = analyse(await this.source.rows(bucket.start, bucket.end), { from: bucket.start, to: bucket.end, filters: [] });
+          answer = timeseriesOf(a, inside);
+          fresh.push([bucket.start, key, JSON.stringify(answer)]);
+        }
+        if (this.#sealedPoints.size >= 50_000) this.#sealedPoints.clear();
+        this.#sealedPoints.set(key, answer);
+      }
+      for (const [k, p] of answer.entries()) addPoint(points[inside[k]!.index]!, p);
+    }
+    this.source.kept?.put(fresh);
+    return rest;
+  }
+
+  readonly #sealedPoints = new Map<string, readonly SeriesPoint[]>();
 
   /**
    * Sealed rollups keep no list of prop keys, so this reads their raw events (as filtered

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { expect, it } from 'vitest';
-import { computeBreakdown, computeTotals } from '../../../../../test/support/raw-answers.ts';
+import { computeBreakdown, computeTimeseries, computeTotals } from '../../../../../test/support/raw-answers.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import { parseGoals } from '../../stats/goals.ts';
 import type { StoredEvent } from '../../model/events.ts';
-import type { Goal } from '../../model/stats.ts';
+import type { Goal, Interval } from '../../model/stats.ts';
 
 it("lets two processes on one data dir agree on the salt and see each other's events", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'footfall-sqlite-'));
@@ -143,6 +143,47 @@ it('upgrades a database from before scroll depth: old rollups report none, new r
   });
   check.close();
   await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it("reads a sealed day's hourly chart (a comparison's yesterday) raw once, then from the kept table, restarts included", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'footfall-sqlite-'));
+  const HOUR = 3_600_000;
+  const B = Date.UTC(2026, 2, 10);
+  const events: StoredEvent[] = [];
+  for (let v = 0; v < 6; v++) {
+    const base = { bucket: B, visitor: `${v % 4}`.padStart(32, '0'), session: `s${v}` };
+    // Visit 5 spans two hours: it counts in both, as a visit, once per hour.
+    events.push({ ...base, ts: B + v * 3 * HOUR + 60_000, kind: 'pageview', path: '/' });
+    events.push({ ...base, ts: B + v * 3 * HOUR + (v === 5 ? HOUR : 120_000), kind: 'pageview', path: '/a' });
+  }
+  const hours: Interval[] = Array.from({ length: 24 }, (_, h) => ({ start: B + h * HOUR, end: B + (h + 1) * HOUR, label: `${h}` }));
+  const q = { from: B, to: B + 24 * HOUR, filters: [] };
+  const first = new SqliteStore(dir);
+  await first.append(events);
+  const expected = computeTimeseries(await first.rows(-Infinity, Infinity), q, hours);
+  expect(expected.filter((p) => p.visits > 0)).toHaveLength(7);
+  await first.seal(B + 24 * HOUR);
+  const raw: [number, number][] = [];
+  const watch = (store: SqliteStore) => {
+    const rows = store.rows.bind(store);
+    store.rows = (from, to) => {
+      raw.push([from, to]);
+      return rows(from, to);
+    };
+  };
+  watch(first);
+  expect(await first.timeseries(q, hours)).toEqual(expected);
+  expect(await first.timeseries(q, hours)).toEqual(expected);
+  expect(raw).toEqual([[B, B + 24 * HOUR]]);
+  await first.close();
+
+  const again = new SqliteStore(dir);
+  raw.length = 0;
+  watch(again);
+  expect(await again.timeseries(q, hours)).toEqual(expected);
+  expect(raw).toEqual([]);
+  await again.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
