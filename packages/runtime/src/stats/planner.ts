@@ -49,8 +49,8 @@ interface Cover {
  */
 export class StatsPlanner {
   readonly source: RollupSource;
-  readonly #analyses = new Map<string, { readonly analysis: Analysis; readonly rows: number }>();
-  #keptRows = 0;
+  /** Kept analyses by rows (`range|version`) and filters; the analyses of one range's rows share them. */
+  readonly #analyses = new Map<string, { readonly analysis: Analysis; readonly rows: readonly EventRow[]; readonly of: string }>();
 
   constructor(source: RollupSource) {
     this.source = source;
@@ -62,29 +62,40 @@ export class StatsPlanner {
    * are kept, up to KEPT_ROWS rows in all: an analysis holds about 600 bytes of heap per row, and
    * eight of a busy day's partial days held 120 MB after the page was read. The key includes the
    * engine's fingerprint of the rows (rowsKey, taken without reading them), or else their number
-   * and first and last times: a row added since makes a new key, never a stale answer.
+   * and first and last times: a row added since makes a new key, never a stale answer. Analyses
+   * of one range with other filters (the page-goal summary beside the unfiltered cards) share its
+   * rows, read once and counted once: counted apart, a page's three partial days outgrew
+   * KEPT_ROWS and every page read them all again.
    */
   async #analyse(query: StatsQuery): Promise<Analysis> {
-    const range = `${query.from}|${query.to}|${JSON.stringify(query.filters)}`;
+    const filters = JSON.stringify(query.filters);
     // With the engine's fingerprint a kept analysis costs no read: reading a comparison's partial
     // day again for every panel was half of a `today` page at 10 M events of history.
     const version = await this.source.rowsKey?.(query.from, query.to);
-    let kept = version === undefined ? undefined : this.#analyses.get(`${range}|${version}`);
+    const versioned = version === undefined ? undefined : `${query.from}|${query.to}|${version}`;
+    let kept = versioned === undefined ? undefined : this.#analyses.get(`${versioned}|${filters}`);
     if (kept) return kept.analysis;
-    const rows = await this.source.rows(query.from, query.to);
-    const key = `${range}|${version ?? `${rows.length}|${rows[0]?.ts}|${rows.at(-1)?.ts}`}`;
-    kept = this.#analyses.get(key);
+    const rows = (versioned !== undefined && [...this.#analyses.values()].find((k) => k.of === versioned)?.rows) || (await this.source.rows(query.from, query.to));
+    const of = versioned ?? `${query.from}|${query.to}|${rows.length}|${rows[0]?.ts}|${rows.at(-1)?.ts}`;
+    kept = this.#analyses.get(`${of}|${filters}`);
     if (kept) return kept.analysis;
     const analysis = analyse(rows, query);
     // The newest is always kept; older ones leave, oldest first, until the rest fit.
-    for (const [k, old] of this.#analyses) {
-      if (this.#analyses.size < 8 && this.#keptRows + rows.length <= KEPT_ROWS) break;
+    for (const k of this.#analyses.keys()) {
+      if (this.#analyses.size < 8 && this.#keptRows(of, rows.length) <= KEPT_ROWS) break;
       this.#analyses.delete(k);
-      this.#keptRows -= old.rows;
     }
-    this.#analyses.set(key, { analysis, rows: rows.length });
-    this.#keptRows += rows.length;
+    this.#analyses.set(`${of}|${filters}`, { analysis, rows, of });
     return analysis;
+  }
+
+  /** Rows the kept analyses hold, each range's once, with `rows` more of range `of`. */
+  #keptRows(of: string, rows: number): number {
+    const ranges = new Map([...this.#analyses.values()].map((k) => [k.of, k.rows.length]));
+    ranges.set(of, rows);
+    let sum = 0;
+    for (const n of ranges.values()) sum += n;
+    return sum;
   }
 
   async #cover(query: StatsQuery): Promise<Cover> {

@@ -7,7 +7,7 @@ import { computeBreakdown, computeTimeseries, computeTotals } from '../../../../
 import { SqliteStore } from './sqlite-store.ts';
 import { parseGoals } from '../../stats/goals.ts';
 import type { StoredEvent } from '../../model/events.ts';
-import type { Goal, Interval } from '../../model/stats.ts';
+import type { Goal, Interval, StatsQuery } from '../../model/stats.ts';
 
 it("lets two processes on one data dir agree on the salt and see each other's events", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'footfall-sqlite-'));
@@ -55,6 +55,46 @@ it('answers a question read from raw events afresh once its rows change, and ali
   expect(await a.totals(q)).toMatchObject({ events: 2, visits: 2 });
   await a.close();
   await b.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it("reads a partial sealed day once for a view's cards and its filtered questions, as a comparison asks them", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'footfall-sqlite-'));
+  const DAY = 86_400_000;
+  const B = Date.UTC(2026, 2, 10);
+  const goals = parseGoals([{ page: '/blog/**' }]) as Goal[];
+  const events: StoredEvent[] = [];
+  for (let v = 0; v < 6; v++) {
+    const base = { bucket: B, visitor: `${v % 4}`.padStart(32, '0'), session: `s${v}` };
+    events.push({ ...base, ts: B + v * 60_000, kind: 'pageview', path: v % 2 ? '/blog/a' : '/' });
+    events.push({ ...base, ts: B + v * 60_000 + 5000, kind: 'event', path: '/', name: 'Signup' });
+  }
+  const store = new SqliteStore(dir);
+  await store.append(events);
+  await store.seal(B + DAY);
+  const all = await store.rows(-Infinity, Infinity);
+  const raw: [number, number][] = [];
+  const rows = store.rows.bind(store);
+  store.rows = (from, to) => {
+    raw.push([from, to]);
+    return rows(from, to);
+  };
+  // Yesterday until this time of day: no rollup holds it.
+  const partial: StatsQuery = { from: B, to: B + 4 * 60_000, filters: [], goals };
+  const views: StatsQuery[] = [
+    partial,
+    { ...partial, filters: [{ property: 'goal', values: ['Visit /blog/**'] }] },
+    {
+      ...partial,
+      filters: [
+        { property: 'page', values: ['/'] },
+        { property: 'event', values: ['Signup'] },
+      ],
+    },
+  ];
+  for (const round of [1, 2]) for (const q of views) expect(await store.totals(q), `round ${round}`).toEqual(computeTotals(all, q));
+  expect(raw).toEqual([[B, B + 4 * 60_000]]);
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
