@@ -141,6 +141,15 @@ export class LiveBucket {
   readonly #unplacedEngagedMs = new Map<string, number>();
   /** How many custom events carry each prop key. */
   readonly #propKeys = new Map<string, number>();
+  /**
+   * Page goals counted as groups of their own (property 'goal', the goal's definition as value)
+   * from the first question naming one alone: its totals are then a row kept as pageviews
+   * arrive, where a selection walked every visit's groups again after each event (two page goals
+   * were most of a busy `today` page). Never a sealed row: goals are settings, not events.
+   */
+  readonly #pageGoals = new Map<string, Group>();
+  /** Page group id -> the tracked page goals' groups its pageviews convert to. */
+  readonly #goalsOfPage = new Map<number, readonly Group[]>();
 
   constructor(start: number) {
     this.start = start;
@@ -152,7 +161,7 @@ export class LiveBucket {
 
   /** Every row, as sealing the bucket writes them. */
   allRows(): RollupRow[] {
-    return this.#groupList.filter((g) => g.visits > 0).map(rowOf);
+    return this.#groupList.filter((g) => g.visits > 0 && g.property !== 'goal').map(rowOf);
   }
 
   add(e: LiveEvent): void {
@@ -277,6 +286,7 @@ export class LiveBucket {
       if (e.kind === 'pageview') {
         g.pageviews++;
         this.#members.b[cell]!++;
+        if (this.#pageGoals.size) this.#convert(v, g, after, 1);
       } else {
         g.events++;
         this.#members.c[cell]!++;
@@ -612,6 +622,58 @@ export class LiveBucket {
     return out;
   }
 
+  /**
+   * The group of the one page goal a filter names alone (counted from now on; the visits so far
+   * join it from their pages' groups), or undefined for any other filter.
+   */
+  #pageGoalGroup(filters: readonly Filter[], goals?: readonly Goal[]): Group | undefined {
+    if (filters.length !== 1 || filters[0]!.property !== 'goal') return undefined;
+    const named = goalsOf({ goals }, filters[0]!);
+    const goal = named.length === 1 && named[0]!.kind === 'page' ? named[0]! : undefined;
+    if (!goal) return undefined;
+    const key = JSON.stringify(goal);
+    let g = this.#pageGoals.get(key);
+    if (g) return g;
+    g = this.#group('goal', key);
+    this.#pageGoals.set(key, g);
+    this.#goalsOfPage.clear();
+    // The conversions so far first, then the joins: a join's new list cell may move the pool's columns.
+    const pages = this.#goalPageGroups([goal]);
+    const vi = this.#v.ints;
+    const { a: groupOf, b: cellViews, next } = this.#members;
+    const converted: [visit: number, views: number][] = [];
+    for (let v = 0; v < this.#v.length; v++) {
+      if (!vi.joined[v]) continue;
+      let views = 0;
+      for (let c = vi.groups[v]!; c >= 0; c = next[c]!) if (pages.has(groupOf[c]!)) views += cellViews[c]!;
+      if (views > 0) converted.push([v, views]);
+    }
+    for (const [v, views] of converted) {
+      this.#join(v, g, this.#contribution(v), true);
+      g.pageviews += views;
+      this.#members.b[vi.groups[v]!] = views;
+    }
+    return g;
+  }
+
+  /** A visit's pageviews on a page: conversions of each tracked page goal matching the page. */
+  #convert(v: number, page: Group, c: Contribution, views: number): void {
+    let goals = this.#goalsOfPage.get(page.id);
+    if (!goals) {
+      goals = [...this.#pageGoals.values()].filter((g) => matchesGoal(JSON.parse(g.value) as Goal, { kind: 'pageview', path: page.value }));
+      this.#goalsOfPage.set(page.id, goals);
+    }
+    for (const g of goals) {
+      let cell = this.#members.find(this.#v.ints.groups[v]!, g.id);
+      if (cell < 0) {
+        this.#join(v, g, c, true);
+        cell = this.#v.ints.groups[v]!;
+      }
+      g.pageviews += views;
+      this.#members.b[cell]! += views;
+    }
+  }
+
   /** The event groups an event goal names. */
   #goalEventGroups(goals: readonly Goal[]): number[] {
     return goals.flatMap((g) => (g.kind === 'event' ? (this.#groups.get('event')?.get(g.event)?.id ?? []) : []));
@@ -628,6 +690,11 @@ export class LiveBucket {
 
   /** Totals of a filtered question, or undefined (see #select). */
   filteredTotals(filters: readonly Filter[], goals?: readonly Goal[]): Totals | undefined {
+    const goal = this.#pageGoalGroup(filters, goals);
+    if (goal) {
+      const { visitors, visits, pageviews, events, bounces, visitPageviews, durationMs } = goal;
+      return { visitors, visits, pageviews, events, bounces, visitPageviews, durationMs };
+    }
     const sel = this.#select(filters, goals);
     if (!sel) return undefined;
     const vi = this.#v.ints;
