@@ -147,7 +147,7 @@ export class LiveBucket {
    * arrive, where a selection walked every visit's groups again after each event (two page goals
    * were most of a busy `today` page). Never a sealed row: goals are settings, not events.
    */
-  readonly #pageGoals = new Map<string, Group>();
+  readonly #pageGoals = new Map<string, { readonly goal: Goal; readonly group: Group }>();
   /** Page group id -> the tracked page goals' groups its pageviews convert to. */
   readonly #goalsOfPage = new Map<number, readonly Group[]>();
 
@@ -632,10 +632,10 @@ export class LiveBucket {
     const goal = named.length === 1 && named[0]!.kind === 'page' ? named[0]! : undefined;
     if (!goal) return undefined;
     const key = JSON.stringify(goal);
-    let g = this.#pageGoals.get(key);
-    if (g) return g;
-    g = this.#group('goal', key);
-    this.#pageGoals.set(key, g);
+    const tracked = this.#pageGoals.get(key);
+    if (tracked) return tracked.group;
+    const g = this.#group('goal', key);
+    this.#pageGoals.set(key, { goal, group: g });
     this.#goalsOfPage.clear();
     // The conversions so far first, then the joins: a join's new list cell may move the pool's columns.
     const pages = this.#goalPageGroups([goal]);
@@ -660,7 +660,7 @@ export class LiveBucket {
   #convert(v: number, page: Group, c: Contribution, views: number): void {
     let goals = this.#goalsOfPage.get(page.id);
     if (!goals) {
-      goals = [...this.#pageGoals.values()].filter((g) => matchesGoal(JSON.parse(g.value) as Goal, { kind: 'pageview', path: page.value }));
+      goals = [...this.#pageGoals.values()].filter((t) => matchesGoal(t.goal, { kind: 'pageview', path: page.value })).map((t) => t.group);
       this.#goalsOfPage.set(page.id, goals);
     }
     for (const g of goals) {

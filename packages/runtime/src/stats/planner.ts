@@ -10,6 +10,9 @@ import type { BreakdownRow, Goal, Interval, PropertyName, SeriesPoint, StatsQuer
 
 export type { SealedBucket } from './plan.ts';
 
+/** A chart point's counts. */
+type Counts = Pick<SeriesPoint, 'visitors' | 'visits' | 'pageviews'>;
+
 /** Raw rows the kept analyses of #analyse may hold in all (about 60 MB of heap). */
 const KEPT_ROWS = 100_000;
 /** What an engine offers the planner: raw events, and the rollups of sealed buckets. */
@@ -367,12 +370,12 @@ export class StatsPlanner {
       let answer = this.#sealedPoints.get(key);
       if (!answer) {
         const kept = this.source.kept?.get(bucket.start, key);
-        if (kept !== undefined) answer = JSON.parse(kept) as SeriesPoint[];
+        if (kept !== undefined) answer = JSON.parse(kept) as Counts[];
         else {
           // The bucket's whole day, not the pieces' span: visits never span buckets, and the
           // points count the pieces' rows alone either way.
           const a = analyse(await this.source.rows(bucket.start, bucket.end), { from: bucket.start, to: bucket.end, filters: [] });
-          answer = timeseriesOf(a, inside);
+          answer = timeseriesOf(a, inside).map(({ visitors, visits, pageviews }) => ({ visitors, visits, pageviews }));
           fresh.push([bucket.start, key, JSON.stringify(answer)]);
         }
         if (this.#sealedPoints.size >= 50_000) this.#sealedPoints.clear();
@@ -384,7 +387,7 @@ export class StatsPlanner {
     return rest;
   }
 
-  readonly #sealedPoints = new Map<string, readonly SeriesPoint[]>();
+  readonly #sealedPoints = new Map<string, readonly Counts[]>();
 
   /**
    * Sealed rollups keep no list of prop keys, so this reads their raw events (as filtered
