@@ -58,7 +58,7 @@ it('answers a question read from raw events afresh once its rows change, and ali
   rmSync(dir, { recursive: true, force: true });
 });
 
-it("reads a partial sealed day once for a view's cards and its filtered questions, as a comparison asks them", async () => {
+it("reads a sealed day once for a view's cards and its filtered questions over its first hours, as a comparison asks them while the clock moves", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'footfall-sqlite-'));
   const DAY = 86_400_000;
   const B = Date.UTC(2026, 2, 10);
@@ -93,7 +93,11 @@ it("reads a partial sealed day once for a view's cards and its filtered question
     },
   ];
   for (const round of [1, 2]) for (const q of views) expect(await store.totals(q), `round ${round}`).toEqual(computeTotals(all, q));
-  expect(raw).toEqual([[B, B + 4 * 60_000]]);
+  // The comparison's end moves with the clock: each new end is the same sealed day's rows, cut.
+  for (const to of [B + 4 * 60_000 + 1000, B + 5 * 60_000 + 2000, B + 6 * 60_000]) {
+    for (const q of views) expect(await store.totals({ ...q, to }), `to ${to - B}`).toEqual(computeTotals(all, { ...q, to }));
+  }
+  expect(raw).toEqual([[B, B + DAY]]);
   await store.close();
   rmSync(dir, { recursive: true, force: true });
 });

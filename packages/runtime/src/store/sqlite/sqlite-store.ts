@@ -171,6 +171,14 @@ export class SqliteStore extends PlannedStore implements Store, HistoryImport {
     }));
   }
 
+  async sealedAround(from: number, to: number): Promise<SealedBucket | undefined> {
+    this.#sealedAround ??= this.#db.prepare('SELECT bucket, end FROM sealed WHERE bucket <= ? ORDER BY bucket DESC LIMIT 1');
+    const r = this.#sealedAround.get(from) as Row | undefined;
+    return r && Number(r.end) >= to ? { start: Number(r.bucket), end: Number(r.end) } : undefined;
+  }
+
+  #sealedAround: StatementSync | undefined;
+
   async rollupSums(buckets: readonly SealedBucket[], property: string, value?: string): Promise<RollupRow[]> {
     const p = this.#strings.lookup(property);
     const v = value === undefined ? undefined : this.#strings.lookup(value);
