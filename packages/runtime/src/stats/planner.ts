@@ -317,48 +317,24 @@ export class StatsPlanner {
 
   /**
    * Sealed buckets' totals per page goal (what a filter by that goal alone answers), by bucket
-   * start: read from a bucket's raw events the first time and kept, since a sealed bucket's events
-   * do not change. The key holds the bucket's all-traffic rollup counts too, so a bucket retention
-   * cut and sealed again is read afresh.
+   * start: read from a bucket's raw events the first time and kept (see #keptPerBucket).
    */
   async #sealedPageGoals(sealed: readonly SealedBucket[], goals: readonly Goal[]): Promise<Map<number, ReadonlyMap<string, Totals>>> {
-    const out = new Map<number, ReadonlyMap<string, Totals>>();
-    if (sealed.length === 0) return out;
     const pageGoals = goals.filter((g) => g.kind === 'page');
-    const prints = await this.source.rollupSeries(sealed, '', '');
-    const fresh: KeptAnswer[] = [];
-    for (const bucket of sealed) {
-      const print = prints.get(bucket.start);
-      const key = `page-goals|${bucket.start}|${bucket.end}|${print?.visits}|${print?.pageviews}|${print?.events}|${JSON.stringify(pageGoals)}`;
-      let totals = this.#pageGoalTotals.get(key);
-      if (!totals) {
-        const kept = this.source.kept?.get(bucket.start, key);
-        if (kept !== undefined) totals = new Map(JSON.parse(kept) as [string, Totals][]);
-        else {
-          // A first read of a long range takes a while: let other requests in between buckets.
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          const a = analyse(await this.source.rows(bucket.start, bucket.end), { from: bucket.start, to: bucket.end, filters: [] });
-          totals = new Map(pageGoals.map((goal) => [goal.name, goalTotals(a, goal)] as const).filter(([, t]) => t.visits > 0));
-          fresh.push([bucket.start, key, JSON.stringify([...totals])]);
-        }
-        if (this.#pageGoalTotals.size >= 50_000) this.#pageGoalTotals.clear();
-        this.#pageGoalTotals.set(key, totals);
-      }
-      out.set(bucket.start, totals);
-    }
-    this.source.kept?.put(fresh);
-    return out;
+    const answers = await this.#keptPerBucket(
+      sealed.map((bucket) => ({ bucket, kind: 'page-goals', detail: JSON.stringify(pageGoals) })),
+      (a) => pageGoals.map((goal) => [goal.name, goalTotals(a, goal)] as const).filter(([, t]) => t.visits > 0),
+    );
+    return new Map([...answers].map(([start, totals]) => [start, new Map(totals as [string, Totals][])]));
   }
-
-  readonly #pageGoalTotals = new Map<string, ReadonlyMap<string, Totals>>();
 
   /**
    * Chart points of unfiltered traffic over stretches inside sealed buckets (the hours of a
    * sealed day: a comparison's chart of yesterday), added to `points`; returns the pieces left
-   * for raw reads. No rollup holds them, but a sealed bucket's events do not change, so each
-   * bucket's pieces are read raw once and kept like page goals. Read afresh for every page, the
-   * whole of yesterday was a third raw range beside the two partial days a dashboard compares
-   * with, and the three outgrew what #analyse keeps: every page read all three again.
+   * for raw reads. No rollup holds them, but they are kept per bucket (see #keptPerBucket). Read
+   * afresh for every page, the whole of yesterday was a third raw range beside the two partial
+   * days a dashboard compares with, and the three outgrew what #analyse keeps: every page read
+   * all three again.
    */
   async #sealedSeries(sealed: readonly SealedBucket[], pieces: readonly SeriesPiece[], points: SeriesPoint[]): Promise<SeriesPiece[]> {
     const byBucket = new Map<SealedBucket, SeriesPiece[]>();
@@ -368,34 +344,58 @@ export class StatsPlanner {
       if (bucket) byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), piece]);
       else rest.push(piece);
     }
-    if (byBucket.size === 0) return rest;
-    const prints = await this.source.rollupSeries([...byBucket.keys()], '', '');
-    const fresh: KeptAnswer[] = [];
-    for (const [bucket, inside] of byBucket) {
-      const print = prints.get(bucket.start);
-      const edges = inside.map((p) => [p.start, p.end]);
-      const key = `series|${bucket.start}|${bucket.end}|${print?.visits}|${print?.pageviews}|${print?.events}|${JSON.stringify(edges)}`;
-      let answer = this.#sealedPoints.get(key);
-      if (!answer) {
-        const kept = this.source.kept?.get(bucket.start, key);
-        if (kept !== undefined) answer = JSON.parse(kept) as Counts[];
-        else {
-          // The bucket's whole day, not the pieces' span: visits never span buckets, and the
-          // points count the pieces' rows alone either way.
-          const a = analyse(await this.source.rows(bucket.start, bucket.end), { from: bucket.start, to: bucket.end, filters: [] });
-          answer = timeseriesOf(a, inside).map(({ visitors, visits, pageviews }) => ({ visitors, visits, pageviews }));
-          fresh.push([bucket.start, key, JSON.stringify(answer)]);
-        }
-        if (this.#sealedPoints.size >= 50_000) this.#sealedPoints.clear();
-        this.#sealedPoints.set(key, answer);
-      }
-      for (const [k, p] of answer.entries()) addPoint(points[inside[k]!.index]!, p);
-    }
-    this.source.kept?.put(fresh);
+    const asked = [...byBucket].map(([bucket, inside]) => ({ bucket, kind: 'series', detail: JSON.stringify(inside.map((p) => [p.start, p.end])), inside }));
+    // The points count the pieces' rows alone, whatever the analysis' range.
+    const answers = await this.#keptPerBucket(asked, (a, { inside }) =>
+      timeseriesOf(a, inside).map(({ visitors, visits, pageviews }): Counts => ({ visitors, visits, pageviews })),
+    );
+    for (const { bucket, inside } of asked) for (const [k, p] of (answers.get(bucket.start) as Counts[]).entries()) addPoint(points[inside[k]!.index]!, p);
     return rest;
   }
 
-  readonly #sealedPoints = new Map<string, readonly Counts[]>();
+  /**
+   * Answers no rollup holds, one per sealed bucket and question, by bucket start: computed from
+   * the bucket's raw events the first time (visits never span buckets, so the bucket alone
+   * answers), since a sealed bucket's events do not change, and kept in memory and through the
+   * engine's KeptAnswers, so a restart does not read them again. The key holds the bucket's
+   * all-traffic rollup counts too, so a bucket retention cut and sealed again is read afresh.
+   */
+  async #keptPerBucket<A extends { readonly bucket: SealedBucket; readonly kind: string; readonly detail: string }>(
+    asked: readonly A[],
+    compute: (analysis: Analysis, asked: A) => unknown,
+  ): Promise<Map<number, unknown>> {
+    const out = new Map<number, unknown>();
+    if (asked.length === 0) return out;
+    const prints = await this.source.rollupSeries(
+      asked.map((x) => x.bucket),
+      '',
+      '',
+    );
+    const fresh: KeptAnswer[] = [];
+    for (const x of asked) {
+      const { start, end } = x.bucket;
+      const print = prints.get(start);
+      const key = `${x.kind}|${start}|${end}|${print?.visits}|${print?.pageviews}|${print?.events}|${x.detail}`;
+      let answer = this.#keptAnswers.get(key);
+      if (answer === undefined) {
+        const kept = this.source.kept?.get(start, key);
+        if (kept !== undefined) answer = JSON.parse(kept);
+        else {
+          // A first read of a long range takes a while: let other requests in between buckets.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          answer = compute(analyse(await this.source.rows(start, end), { from: start, to: end, filters: [] }), x);
+          fresh.push([start, key, JSON.stringify(answer)]);
+        }
+        if (this.#keptAnswers.size >= 50_000) this.#keptAnswers.clear();
+        this.#keptAnswers.set(key, answer);
+      }
+      out.set(start, answer);
+    }
+    this.source.kept?.put(fresh);
+    return out;
+  }
+
+  readonly #keptAnswers = new Map<string, unknown>();
 
   /**
    * Sealed rollups keep no list of prop keys, so this reads their raw events (as filtered
