@@ -55,7 +55,7 @@ interface Cover {
 export class StatsPlanner {
   readonly source: RollupSource;
   /** Kept analyses by rows (`range|version`) and filters; the analyses of one range's rows share them. */
-  readonly #analyses = new Map<string, { readonly analysis: Analysis; readonly rows: readonly EventRow[]; readonly of: string }>();
+  readonly #analyses = new Map<string, { readonly analysis: Analysis; readonly rows: readonly EventRow[]; readonly of: string; readonly filters: string }>();
 
   constructor(source: RollupSource) {
     this.source = source;
@@ -73,7 +73,8 @@ export class StatsPlanner {
    * KEPT_ROWS and every page read them all again.
    */
   async #analyse(query: StatsQuery): Promise<Analysis> {
-    const range = `${query.from}|${query.to}|${JSON.stringify(query.filters)}`;
+    const filters = JSON.stringify(query.filters);
+    const range = `${query.from}|${query.to}|${filters}`;
     // Part of a sealed bucket (a comparison's partial day, whose end moves with the clock): the
     // whole bucket's rows are read, once while they stay the same, and each range analysed from
     // them. Read per range, every page read yesterday until this second again (120-210 ms at
@@ -91,12 +92,16 @@ export class StatsPlanner {
     kept = this.#analyses.get(`${of}|${range}`);
     if (kept) return kept.analysis;
     const analysis = analyse(rows, query);
+    // One analysis per rows and filters: an older range of the same rows (the clock has moved
+    // on) is superseded, or a live server's pages would fill the cache with yesterday until
+    // each second, every one holding its visits' states.
+    for (const [k, old] of this.#analyses) if (old.of === of && old.filters === filters) this.#analyses.delete(k);
     // The newest is always kept; older ones leave, oldest first, until the rest fit.
     for (const k of this.#analyses.keys()) {
       if (this.#analyses.size < 8 && this.#keptRows(of, rows.length) <= KEPT_ROWS) break;
       this.#analyses.delete(k);
     }
-    this.#analyses.set(`${of}|${range}`, { analysis, rows, of });
+    this.#analyses.set(`${of}|${range}`, { analysis, rows, of, filters });
     return analysis;
   }
 
