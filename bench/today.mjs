@@ -15,9 +15,12 @@ import { createFootfall, openStore } from '@footfall/runtime';
 import { traffic } from './traffic.mjs';
 
 const DAY = 86_400_000;
-/** The open bucket (timezone UTC, 24 h rotation: a UTC day) and the server's clock, 23:59 of it. */
+/**
+ * The open bucket (timezone UTC, 24 h rotation: a UTC day), and 23:30 of it: today's events end
+ * there and the server's clock starts there and runs (a run takes minutes, never to midnight).
+ */
 const TODAY = Date.UTC(2026, 10, 20);
-const NOW = TODAY + DAY - 60_000;
+const NOW = TODAY + DAY - 30 * 60_000;
 /** Events per POST /__append while filling: a busy collector's group commit. */
 const BATCH = 1_000;
 /** Filled, the pages are read under a trickle of writes: 100 events every 250 ms (400/s, a few times a 1 M/day site's peak). */

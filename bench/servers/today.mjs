@@ -1,5 +1,7 @@
 // The dashboard of a live site while today's events arrive: node:http + Footfall's middleware on a
-// filled data dir, its clock fixed at BENCH_NOW (the end of today). POST /__append takes a JSON
+// filled data dir, its clock started at BENCH_NOW (late today) and running as a live server's
+// does: a comparison's partial day (yesterday until this time) ends at another millisecond on
+// every page, as it does for a real owner. POST /__append takes a JSON
 // array of StoredEvents and appends them through this Footfall's own store (ff.store), as the
 // collector's group commit does, so an engine that keeps the open bucket's aggregates from its
 // own appends sees every one of them. GET /__rss answers process.memoryUsage().rss; GET /__mem
@@ -11,10 +13,10 @@ import { createFootfall } from '@footfall/runtime';
 import { footfallMiddleware } from '@footfall/runtime/node';
 import { BENCH_GOALS } from '../traffic.mjs';
 
-const now = Number(process.env.BENCH_NOW);
+const started = Number(process.env.BENCH_NOW) - performance.now();
 const ff = await createFootfall(
   { dataDir: process.env.BENCH_DATA_DIR, storage: process.env.BENCH_STORAGE ?? 'sqlite', timezone: 'UTC', publicDashboard: true, goals: BENCH_GOALS },
-  { env: {}, now: () => now, timers: false, log: () => {} },
+  { env: {}, now: () => Math.round(started + performance.now()), timers: false, log: () => {} },
 );
 const middleware = footfallMiddleware(ff);
 
