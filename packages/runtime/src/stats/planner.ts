@@ -54,7 +54,10 @@ interface Cover {
  */
 export class StatsPlanner {
   readonly source: RollupSource;
-  /** Kept analyses by rows (`range|version`) and filters; the analyses of one range's rows share them. */
+  /**
+   * Kept analyses, by the rows they were made from (`of`: their range and version) and the
+   * question's range and filters; analyses made from the same rows share them.
+   */
   readonly #analyses = new Map<string, { readonly analysis: Analysis; readonly rows: readonly EventRow[]; readonly of: string; readonly filters: string }>();
 
   constructor(source: RollupSource) {
@@ -328,9 +331,9 @@ export class StatsPlanner {
     const pageGoals = goals.filter((g) => g.kind === 'page');
     const answers = await this.#keptPerBucket(
       sealed.map((bucket) => ({ bucket, kind: 'page-goals', detail: JSON.stringify(pageGoals) })),
-      (a) => pageGoals.map((goal) => [goal.name, goalTotals(a, goal)] as const).filter(([, t]) => t.visits > 0),
+      (a) => pageGoals.map((goal): [string, Totals] => [goal.name, goalTotals(a, goal)]).filter(([, t]) => t.visits > 0),
     );
-    return new Map([...answers].map(([start, totals]) => [start, new Map(totals as [string, Totals][])]));
+    return new Map([...answers].map(([start, totals]) => [start, new Map(totals)]));
   }
 
   /**
@@ -354,7 +357,7 @@ export class StatsPlanner {
     const answers = await this.#keptPerBucket(asked, (a, { inside }) =>
       timeseriesOf(a, inside).map(({ visitors, visits, pageviews }): Counts => ({ visitors, visits, pageviews })),
     );
-    for (const { bucket, inside } of asked) for (const [k, p] of (answers.get(bucket.start) as Counts[]).entries()) addPoint(points[inside[k]!.index]!, p);
+    for (const { bucket, inside } of asked) for (const [k, p] of answers.get(bucket.start)!.entries()) addPoint(points[inside[k]!.index]!, p);
     return rest;
   }
 
@@ -365,11 +368,11 @@ export class StatsPlanner {
    * engine's KeptAnswers, so a restart does not read them again. The key holds the bucket's
    * all-traffic rollup counts too, so a bucket retention cut and sealed again is read afresh.
    */
-  async #keptPerBucket<A extends { readonly bucket: SealedBucket; readonly kind: string; readonly detail: string }>(
+  async #keptPerBucket<A extends { readonly bucket: SealedBucket; readonly kind: string; readonly detail: string }, T>(
     asked: readonly A[],
-    compute: (analysis: Analysis, asked: A) => unknown,
-  ): Promise<Map<number, unknown>> {
-    const out = new Map<number, unknown>();
+    compute: (analysis: Analysis, asked: A) => T,
+  ): Promise<Map<number, T>> {
+    const out = new Map<number, T>();
     if (asked.length === 0) return out;
     const prints = await this.source.rollupSeries(
       asked.map((x) => x.bucket),
@@ -381,10 +384,11 @@ export class StatsPlanner {
       const { start, end } = x.bucket;
       const print = prints.get(start);
       const key = `${x.kind}|${start}|${end}|${print?.visits}|${print?.pageviews}|${print?.events}|${x.detail}`;
-      let answer = this.#keptAnswers.get(key);
+      // Kept under a key naming the question, so what it holds is that question's T.
+      let answer = this.#keptAnswers.get(key) as T | undefined;
       if (answer === undefined) {
         const kept = this.source.kept?.get(start, key);
-        if (kept !== undefined) answer = JSON.parse(kept);
+        if (kept !== undefined) answer = JSON.parse(kept) as T;
         else {
           // A first read of a long range takes a while: let other requests in between buckets.
           await new Promise<void>((resolve) => setImmediate(resolve));
