@@ -93,7 +93,8 @@ describe('what each mode looks up', () => {
 });
 
 describe('privacy modes store exactly their fields (clickhouse)', () => {
-  const always = ['ts', 'bucket', 'session', 'visitor', 'seq', 'kind', 'path'];
+  // `writer`: the storing instance's random id (live-tail.ts), nothing of the visitor's.
+  const always = ['ts', 'bucket', 'session', 'visitor', 'seq', 'writer', 'kind', 'path'];
   const standard = [
     ...always,
     'hostname',

@@ -149,3 +149,19 @@ export function goalRevenuePart(goal: Goal, rows: readonly { readonly value: str
   }
   return { value: goal.name, visitors: 0, visits: 0, pageviews: 0, events: 0, engagedMs: 0, scrollSum: 0, scrollCount: 0, revenue, revenueEvents };
 }
+
+/** Pieces cut at the given times, so that none straddles one. */
+export function splitAt(pieces: readonly SeriesPiece[], cuts: readonly number[]): SeriesPiece[] {
+  return pieces.flatMap((p) => {
+    const out: SeriesPiece[] = [];
+    let start = p.start;
+    for (const c of [...cuts].sort((a, b) => a - b)) {
+      if (c > start && c < p.end) {
+        out.push({ ...p, start, end: c });
+        start = c;
+      }
+    }
+    out.push({ ...p, start });
+    return out;
+  });
+}

@@ -77,9 +77,11 @@ const CASES: [string, number, string][] = [
   ['sqlite', 168, 'America/New_York'],
   ['json', 24, 'America/New_York'],
   ['json', 48, 'Europe/Berlin'],
-  // ClickHouse answers every question in SQL over raw events: the same comparison checks its SQL
-  // against the shared metric code, on a real server.
+  // ClickHouse answers in SQL over raw events, but for the open bucket, which its live rollups
+  // (fed from the server) answer: the same comparison checks both against the shared metric code,
+  // on a real server; 'clickhouse-sql' keeps no live rollups, so its SQL answers today too.
   ['clickhouse', 24, 'Europe/Berlin'],
+  ['clickhouse-sql', 24, 'Europe/Berlin'],
   ['clickhouse', 1, 'UTC'],
   ['clickhouse', 6, 'Asia/Kolkata'],
   ['clickhouse', 168, 'America/New_York'],
@@ -92,10 +94,10 @@ afterAll(async () => {
 async function openEngine(engine: string, dir: string): Promise<Store & { rows(f: number, t: number): Promise<readonly EventRow[]> }> {
   if (engine === 'sqlite') return new SqliteStore(dir);
   if (engine === 'json') return JsonStore.open(dir);
-  return ClickHouseStore.open({ url: (await sharedClickHouse()).url, username: 'default', password: '', database: uniqueDatabase() });
+  return ClickHouseStore.open({ url: (await sharedClickHouse()).url, username: 'default', password: '', database: uniqueDatabase() }, { live: engine !== 'clickhouse-sql' });
 }
 
-describe.each(CASES.filter(([engine]) => engines.includes(engine)))('rollups equal raw answers (%s, %d h buckets, %s)', (engine, rotationHours, tz) => {
+describe.each(CASES.filter(([engine]) => engines.includes(engine.replace('-sql', ''))))('rollups equal raw answers (%s, %d h buckets, %s)', (engine, rotationHours, tz) => {
   it('for random periods, filters and breakdowns', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'footfall-prop-'));
     const store = await openEngine(engine, dir);
@@ -192,7 +194,7 @@ describe.each(CASES.filter(([engine]) => engines.includes(engine)))('rollups equ
     const live = (store as unknown as { live?(): Promise<{ within(f: number, t: number): { start: number }[] }> }).live;
     const open = bucketAt(now, rotationHours, tz).start;
     const inOpen = events.some((e) => e.bucket === open);
-    if (engine === 'sqlite') expect((await live!.call(store)).within(-Infinity, Infinity).map((b) => b.start)).toEqual(inOpen ? [open] : []);
+    if (engine !== 'json') expect((await live!.call(store)).within(-Infinity, Infinity).map((b) => b.start)).toEqual(inOpen && engine !== 'clickhouse-sql' ? [open] : []);
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -2,7 +2,20 @@ import { onlyPageGoal, plainGoalFilters } from './goals.ts';
 import { eventPropProperty } from './rollup.ts';
 import { addTotals, analyse, breakdownPartsOf, goalTotals, propKeyCountsOf, rankBreakdown, rankPropKeys, timeseriesOf, totalsOf, type Analysis } from './compute.ts';
 import type { RollupRow } from './rollup.ts';
-import { addPoint, breakdownRollup, goalRevenuePart, BreakdownSums, gaps, planSeries, rollupKey, runsOf, ZERO_TOTALS, type SealedBucket, type SeriesPiece } from './plan.ts';
+import {
+  addPoint,
+  breakdownRollup,
+  goalRevenuePart,
+  BreakdownSums,
+  gaps,
+  planSeries,
+  rollupKey,
+  runsOf,
+  splitAt,
+  ZERO_TOTALS,
+  type SealedBucket,
+  type SeriesPiece,
+} from './plan.ts';
 import type { KeptAnswer, KeptAnswers } from './kept-answers.ts';
 import type { LiveRollups, LiveSpan } from './live-rollup.ts';
 import type { EventRow } from '../model/events.ts';
@@ -427,20 +440,4 @@ export class StatsPlanner {
     );
     return rankPropKeys(counts, limit);
   }
-}
-
-/** Pieces cut at the given times, so that none straddles one. */
-function splitAt(pieces: readonly SeriesPiece[], cuts: readonly number[]): SeriesPiece[] {
-  return pieces.flatMap((p) => {
-    const out: SeriesPiece[] = [];
-    let start = p.start;
-    for (const c of [...cuts].sort((a, b) => a - b)) {
-      if (c > start && c < p.end) {
-        out.push({ ...p, start, end: c });
-        start = c;
-      }
-    }
-    out.push({ ...p, start });
-    return out;
-  });
 }

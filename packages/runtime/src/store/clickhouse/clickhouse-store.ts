@@ -1,6 +1,9 @@
 import type { ClickHouseSettings } from '../../options.ts';
+import { randomBytes } from 'node:crypto';
 import type { HistoryImport, Store } from '../types.ts';
 import { Connection, int } from './connection.ts';
+import { LiveTail } from './live-tail.ts';
+import { LiveRollups } from '../../stats/live-rollup.ts';
 import * as questions from './planner.ts';
 import { funnel } from './funnels.ts';
 import { realtime } from './queries.ts';
@@ -23,6 +26,11 @@ export interface ClickHouseStoreOptions {
   saltSettleMs?: number;
   /** How long one request to ClickHouse may take before the store calls it unreachable. */
   requestTimeoutMs?: number;
+  /**
+   * Keep the open bucket's live rollups in memory, fed from every instance's rows (live-tail.ts);
+   * default true. Off, every question about today is grouped in SQL (tests compare the two).
+   */
+  live?: boolean;
 }
 
 /**
@@ -43,11 +51,20 @@ export class ClickHouseStore implements Store, HistoryImport {
   }
   /** Storage order within a millisecond (entry and exit pages break ties by it). */
   #seq = Date.now() * 1000;
+  /**
+   * This instance's id on the rows it writes (0: imported rows, and rows stored before ids
+   * existed). 48 random bits: an exact number in JavaScript, and instances never share one.
+   */
+  readonly #writer = randomBytes(6).readUIntBE(0, 6) || 1;
+  readonly #src: questions.Source;
+  readonly #tail: LiveTail | undefined;
 
   private constructor(c: Connection, options: ClickHouseStoreOptions) {
     this.#c = c;
     this.database = c.database;
     this.#salts = new SaltTables(c, options.saltSettleMs ?? 1000);
+    this.#tail = options.live === false ? undefined : new LiveTail(c);
+    this.#src = { c, tail: this.#tail };
   }
 
   static async open(settings: ClickHouseSettings, options: ClickHouseStoreOptions = {}): Promise<ClickHouseStore> {
@@ -60,7 +77,9 @@ export class ClickHouseStore implements Store, HistoryImport {
     }
     // Newer servers batch small inserts themselves; 18.16 has no async inserts.
     if (c.atLeast(21, 11)) c.insertSettings = { async_insert: 1, wait_for_async_insert: 1 };
-    return new ClickHouseStore(c, options);
+    const store = new ClickHouseStore(c, options);
+    store.#tail?.warm();
+    return store;
   }
 
   /** The server version, e.g. "18.16.1". */
@@ -72,7 +91,7 @@ export class ClickHouseStore implements Store, HistoryImport {
     if (events.length === 0) return;
     const first = this.#seq;
     this.#seq += events.length;
-    await this.#insert(events, first);
+    await this.#insert(events, first, this.#writer);
   }
 
   /**
@@ -80,7 +99,7 @@ export class ClickHouseStore implements Store, HistoryImport {
    * (about 1.8e15); imports number below IMPORTED_SEQ_LIMIT, so a later import finds and redoes
    * exactly what an earlier one copied.
    */
-  async #insert(events: readonly StoredEvent[], firstSeq: number): Promise<void> {
+  async #insert(events: readonly StoredEvent[], firstSeq: number, writer = 0): Promise<void> {
     let seq = firstSeq;
     await this.#c.insert(
       'events',
@@ -91,6 +110,7 @@ export class ClickHouseStore implements Store, HistoryImport {
           session: e.session,
           visitor: e.visitor,
           seq: seq++,
+          writer,
           kind: KIND_CODES[e.kind],
           path: e.path,
           name: e.name ?? '',
@@ -106,23 +126,28 @@ export class ClickHouseStore implements Store, HistoryImport {
   }
 
   totals(q: StatsQuery) {
-    return questions.totals(this.#c, q);
+    return questions.totals(this.#src, q);
   }
 
   timeseries(q: StatsQuery, intervals: readonly Interval[]) {
-    return questions.timeseries(this.#c, q, intervals);
+    return questions.timeseries(this.#src, q, intervals);
   }
 
   breakdown(q: StatsQuery, property: PropertyName, limit: number) {
-    return questions.breakdown(this.#c, q, property, limit);
+    return questions.breakdown(this.#src, q, property, limit);
   }
 
   propKeys(q: StatsQuery, limit: number) {
-    return questions.propKeys(this.#c, q, limit);
+    return questions.propKeys(this.#src, q, limit);
   }
 
   funnel(q: StatsQuery, steps: readonly Goal[]) {
     return funnel(this.#c, q, steps);
+  }
+
+  /** The open buckets' live rollups, brought up to date (what tests look inside); empty when not kept. */
+  async live(): Promise<LiveRollups> {
+    return (await this.#tail?.current()) ?? new LiveRollups();
   }
 
   realtime(since: number) {
@@ -280,6 +305,7 @@ export class ClickHouseStore implements Store, HistoryImport {
   }
 
   async close(): Promise<void> {
+    this.#tail?.close();
     await this.#c.close();
   }
 }

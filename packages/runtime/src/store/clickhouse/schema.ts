@@ -62,6 +62,12 @@ export const MIGRATIONS: readonly ((c: Connection) => string[] | Promise<string[
     PARTITION BY toYYYYMM(toDateTime(intDiv(bucket, 1000)), 'UTC')
     ORDER BY (bucket, key)`,
   ],
+  // Which instance wrote a row (0: imported, or written before this column), so that each
+  // instance's live rollups take in every instance's new rows by (writer, seq); see live-tail.ts.
+  async (c) => {
+    await addColumn(c, 'events', 'writer', 'UInt64');
+    return [];
+  },
 ];
 
 async function addColumn(c: Connection, table: string, column: string, type: string): Promise<void> {
