@@ -307,6 +307,7 @@ function printTable(r) {
           Number(n) >= 1e8 ? '<= 500 ms' : '',
         ]);
       rows.push([`  bytes/event at ${Number(n).toLocaleString('en')} (ClickHouse)`, `${d.bytes_per_event_raw} B raw, ${d.bytes_per_event} B with rollups`, '']);
+      if (d.live_load_s !== undefined) rows.push([`  start until today's live rollups are loaded, ${Number(n).toLocaleString('en')} events`, `${d.live_load_s} s`, '']);
     }
   }
   if (r.build) rows.push(['Astro build, 1,000 pages', `${r.build.without_s} s without, ${r.build.with_s} s with: +${r.build.overhead_pct} %`, '<= 3 %']);
