@@ -6,12 +6,10 @@ import { KINDS, VISIT_ATTRIBUTES, type VisitAttributes } from '../../model/event
 /** Events read per query while loading: an hour of a busy day, not the whole day in one JSON answer. */
 const LOAD_SPAN_MS = 60 * 60_000;
 
-type Row = Record<string, string | number | string[] | null>;
-
 /** What a writer had stored in the open buckets, as one snapshot saw it. */
 interface WriterMark {
-  /** Its highest storage-order number. */
-  readonly top: number;
+  /** Its highest storage-order number (a UInt64: imported and copied rows may pass 2^53). */
+  readonly top: bigint;
   /** How many of its rows. */
   readonly count: number;
 }
@@ -100,12 +98,14 @@ export class LiveTail {
     if (marks.size === 0) return undefined;
     // Read an hour at a time, each hour's rows in storage order, up to the snapshot's marks.
     const [last] = await this.#c.rows<{ top: string }>(`SELECT max(ts) AS top FROM events WHERE ${where(floor)} AND ${upTo(marks)}`);
+    let ordered = true;
     for (let from = floor; from <= Number(last?.top ?? floor); from += LOAD_SPAN_MS) {
       if (this.#closed) return undefined;
-      const rows = await this.#c.rows<Row>(
+      await this.#c.each(
         `SELECT ${COLUMNS} FROM events WHERE ${where(floor)} AND ts >= ${int(from)} AND ts < ${int(from + LOAD_SPAN_MS)} AND ${upTo(marks)} ORDER BY ts, seq`,
+        (row: Row) => (ordered &&= state.add(row)),
       );
-      for (const row of rows) if (!state.add(row)) return undefined;
+      if (!ordered) return undefined;
     }
     return state.matches(marks) ? state : undefined;
   }
@@ -113,25 +113,44 @@ export class LiveTail {
   /** Each writer's highest number and row count in the open buckets, in one snapshot. */
   async #marks(floor: number): Promise<Map<number, WriterMark>> {
     const rows = await this.#c.rows<{ writer: string; top: string; n: string }>(`SELECT writer, max(seq) AS top, count() AS n FROM events WHERE ${where(floor)} GROUP BY writer`);
-    return new Map(rows.map((r) => [Number(r.writer), { top: Number(r.top), count: Number(r.n) }]));
+    return new Map(rows.map((r) => [Number(r.writer), { top: BigInt(r.top), count: Number(r.n) }]));
   }
 
   /** Takes in the rows above the state's marks up to the snapshot's; false if the counts say something else changed. */
   async #take(state: TailState, marks: ReadonlyMap<number, WriterMark>): Promise<boolean> {
-    const ranges = [...marks].filter(([w, m]) => m.top > (state.taken.get(w)?.top ?? -1));
+    const ranges = [...marks].filter(([w, m]) => m.top > (state.taken.get(w)?.top ?? -1n));
+    let ordered = true;
     if (ranges.length > 0) {
-      const rows = await this.#c.rows<Row>(
+      await this.#c.each(
         `SELECT ${COLUMNS} FROM events WHERE ${where(state.floor)} AND (${ranges
-          .map(([w, m]) => `(writer = ${w} AND seq > ${int(state.taken.get(w)?.top ?? -1)} AND seq <= ${int(m.top)})`)
+          .map(([w, m]) => `(writer = ${w} AND seq > ${state.taken.get(w)?.top ?? -1n} AND seq <= ${m.top})`)
           .join(' OR ')}) ORDER BY ts, seq`,
+        (row: Row) => (ordered &&= state.add(row)),
       );
-      for (const row of rows) if (!state.add(row)) return false;
     }
-    return state.matches(marks);
+    return ordered && state.matches(marks);
   }
 }
 
 const COLUMNS = ['ts', 'bucket', 'session', 'visitor', 'seq', 'writer', 'kind', 'path', 'name', 'prop_keys', 'prop_values', 'engaged', 'scroll', ...VISIT_ATTRIBUTES].join(', ');
+
+/** A row of COLUMNS as JSONEachRow gives it (64-bit integers quoted). */
+interface Row {
+  readonly ts: string;
+  readonly bucket: string;
+  readonly session: string;
+  readonly visitor: string;
+  readonly seq: string;
+  readonly writer: string;
+  readonly kind: number;
+  readonly path: string;
+  readonly name: string;
+  readonly prop_keys: string[];
+  readonly prop_values: string[];
+  readonly engaged: number;
+  readonly scroll: number | null;
+  readonly [attribute: string]: unknown;
+}
 
 /** The open buckets' rows: `ts` bounds the partitions and the sort key's range read, `bucket` the buckets. */
 function where(floor: number): string {
@@ -140,7 +159,7 @@ function where(floor: number): string {
 
 /** Rows no newer than the snapshot's marks, so rows landing meanwhile wait for the next sync. */
 function upTo(marks: ReadonlyMap<number, WriterMark>): string {
-  return `(${[...marks].map(([w, m]) => `(writer = ${w} AND seq <= ${int(m.top)})`).join(' OR ')})`;
+  return `(${[...marks].map(([w, m]) => `(writer = ${w} AND seq <= ${m.top})`).join(' OR ')})`;
 }
 
 /** The live rollups and what of each writer they hold. */
@@ -153,7 +172,7 @@ class TailState {
   readonly #visits = new Map<string, number>();
   /** Each visit's first event's (ts, seq), by visit number. */
   readonly #firstTs: number[] = [];
-  readonly #firstSeq: number[] = [];
+  readonly #firstSeq: bigint[] = [];
 
   constructor(floor: number) {
     this.floor = floor;
@@ -166,7 +185,7 @@ class TailState {
    */
   add(row: Row): boolean {
     const ts = Number(row.ts);
-    const seq = Number(row.seq);
+    const seq = BigInt(row.seq);
     const bucket = Number(row.bucket);
     const writer = Number(row.writer);
     const id = `${bucket}|${row.session}`;
@@ -180,22 +199,22 @@ class TailState {
       return false;
     }
     const mark = this.taken.get(writer);
-    this.taken.set(writer, { top: Math.max(mark?.top ?? -1, seq), count: (mark?.count ?? 0) + 1 });
-    const keys = row.prop_keys as string[];
-    const values = row.prop_values as string[];
+    this.taken.set(writer, { top: mark && mark.top > seq ? mark.top : seq, count: (mark?.count ?? 0) + 1 });
     const attributes: Record<string, string> = {};
     for (const a of VISIT_ATTRIBUTES) if (row[a] !== '') attributes[a] = row[a] as string;
+    const kind = KINDS[Number(row.kind)]!;
+    const keys = row.prop_keys;
     const event: LiveEvent = {
       ts,
-      kind: KINDS[Number(row.kind)]!,
-      path: row.path as string,
-      name: row.name === '' ? undefined : (row.name as string),
-      props: keys.length ? Object.fromEntries(keys.map((k, i) => [k, values[i]!])) : undefined,
-      engaged: row.kind === 2 || row.kind === '2' ? Number(row.engaged) : undefined,
+      kind,
+      path: row.path,
+      name: row.name === '' ? undefined : row.name,
+      props: keys.length ? Object.fromEntries(keys.map((k, i) => [k, row.prop_values[i]!])) : undefined,
+      engaged: kind === 'engagement' ? Number(row.engaged) : undefined,
       scroll: row.scroll === null ? undefined : Number(row.scroll),
       visitKey,
       bucket,
-      visitor: row.visitor as string,
+      visitor: row.visitor,
       attributes: attributes as VisitAttributes,
     };
     this.live.add(event);
