@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { SealedBucket } from '../../stats/planner.ts';
 import type { RollupRow } from '../../stats/rollup.ts';
 import { int, lit, type Connection } from './connection.ts';
+import { uncovered } from '../months.ts';
+import { buildMonths, forgetMonthsFrom, markedMonths, SUM_COLUMNS } from './month-rollups.ts';
 import { visitsSql } from './visits.ts';
 import { VISIT_ATTRIBUTES } from '../../model/events.ts';
 import { DIRECT } from '../../model/stats.ts';
@@ -63,11 +65,27 @@ const toRollup = (property: string, r: Raw): RollupRow => ({
   scrollCount: Number(r.scroll_count),
 });
 
-/** Rollup rows of one property (optionally one value), summed over the sealed buckets. */
+/**
+ * Rollup rows of one property (optionally one value), summed over the sealed buckets: whole
+ * months from their month rollups, the other buckets from theirs.
+ */
 export async function rollupSums(c: Connection, buckets: readonly SealedBucket[], property: string, value?: string): Promise<RollupRow[]> {
   if (buckets.length === 0) return [];
-  const where = `property = ${lit(property)}${value === undefined ? '' : ` AND value = ${lit(value)}`} AND bucket >= ${int(buckets[0]!.start)} AND bucket <= ${int(buckets.at(-1)!.start)} AND ${chosen(buckets[0]!.start, buckets.at(-1)!.end)}`;
-  return (await c.rows<Raw>(`SELECT value, ${SUMS} FROM rollups WHERE ${where} GROUP BY value`)).map((r) => toRollup(property, r));
+  const first = buckets[0]!.start;
+  const last = buckets.at(-1)!.start;
+  const which = `property = ${lit(property)}${value === undefined ? '' : ` AND value = ${lit(value)}`}`;
+  const picked = chosen(first, buckets.at(-1)!.end);
+  const months = (await markedMonths(c)).filter((m) => m.first >= first && m.last <= last);
+  const parts = [
+    ...(months.length
+      ? [`SELECT value, ${SUM_COLUMNS} FROM month_rollups WHERE ${which} AND (month, sealer) IN (${months.map((m) => `(${m.month}, ${m.sealer})`).join(', ')})`]
+      : []),
+    ...uncovered(
+      buckets.map((b) => b.start),
+      months,
+    ).map(([lo, hi]) => `SELECT value, ${SUM_COLUMNS} FROM rollups WHERE ${which} AND bucket >= ${int(lo)} AND bucket <= ${int(hi)} AND ${picked}`),
+  ];
+  return (await c.rows<Raw>(`SELECT value, ${SUMS} FROM (${parts.join('\nUNION ALL\n')}) GROUP BY value`)).map((r) => toRollup(property, r));
 }
 
 /** Per-bucket rollup rows of one property value. */
@@ -115,6 +133,7 @@ export async function seal(c: Connection, before: number): Promise<void> {
     i = j + 1;
   }
   forgetSealedList(c);
+  await buildMonths(c, await sealedBuckets(c, -Infinity, Infinity), chosen);
 }
 
 /** '' (all traffic) and every visit-level property: one row per visit, unfolded per property. */
@@ -166,6 +185,7 @@ GROUP BY bucket, property, value HAVING pageviews + events > 0`;
 
 /** An import: rollups and markers of buckets at or after `bucket` no longer match their events. */
 export async function forgetBucketsFrom(c: Connection, bucket: number): Promise<void> {
+  await forgetMonthsFrom(c, '>=', bucket);
   await c.command(`ALTER TABLE rollups DELETE WHERE bucket >= ${int(bucket)}`, true);
   await c.command(`ALTER TABLE kept DELETE WHERE bucket >= ${int(bucket)}`, true);
   await c.command(`ALTER TABLE sealed DELETE WHERE bucket >= ${int(bucket)}`, true);
@@ -174,6 +194,7 @@ export async function forgetBucketsFrom(c: Connection, bucket: number): Promise<
 
 /** Retention: rollups and markers of buckets at or before `bucket` no longer match their events. */
 export async function forgetBuckets(c: Connection, bucket: number): Promise<void> {
+  await forgetMonthsFrom(c, '<=', bucket);
   await c.command(`ALTER TABLE rollups DELETE WHERE bucket <= ${int(bucket)}`, true);
   await c.command(`ALTER TABLE kept DELETE WHERE bucket <= ${int(bucket)}`, true);
   await c.command(`ALTER TABLE sealed DELETE WHERE bucket <= ${int(bucket)}`, true);

@@ -68,6 +68,18 @@ export const MIGRATIONS: readonly ((c: Connection) => string[] | Promise<string[
     await addColumn(c, 'events', 'writer', 'UInt64');
     return [];
   },
+  // Month rollups (month-rollups.ts): a month's sums of its sealed buckets' rollups, under the
+  // sealer that built them; `months` marks the complete ones. Existing sealed months are built
+  // by the next seal.
+  () => [
+    `CREATE TABLE IF NOT EXISTS months (month UInt32, first Int64, last Int64, sealer UInt64) ENGINE = MergeTree ORDER BY month`,
+    `CREATE TABLE IF NOT EXISTS month_rollups (
+      month UInt32, sealer UInt64, property String, value String,
+      visitors UInt64, visits UInt64, pageviews UInt64, events UInt64,
+      bounces UInt64, visit_pageviews UInt64, duration_ms Int64, engaged_ms UInt64, scroll_sum UInt64, scroll_count UInt64
+    ) ENGINE = MergeTree
+    ORDER BY (property, month, value)`,
+  ],
 ];
 
 async function addColumn(c: Connection, table: string, column: string, type: string): Promise<void> {

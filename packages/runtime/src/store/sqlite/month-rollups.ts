@@ -1,34 +1,13 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { RollupRow } from '../../stats/rollup.ts';
 import { arrayQuery, type ArrayQuery } from './compat.ts';
+import { monthOf, monthStart, uncovered } from '../months.ts';
 
 // Month rollups: for each month, the sum of its sealed buckets' rollup rows. Visitor hashes never
 // repeat across buckets, so the sum is exact, visitors included, and a range that covers whole
 // months reads one row per month and value instead of one per bucket and value: a year of the
 // bench's 2,000-page site at 10 M events is 24 k page rows instead of 580 k, and SQLite's GROUP BY
 // costs about a microsecond per row.
-
-const HOUR = 3_600_000;
-/**
- * A bucket belongs to the UTC calendar month of its start plus 13 hours. Buckets of 24 h (and
- * longer) start at local midnight, and for every zone from UTC-11 (exclusive) to UTC+13 (New
- * Zealand's summer time) that instant plus 13 hours falls on the local date itself: months then
- * match the dashboard's local months. Elsewhere, or for shorter buckets, some months straddle a
- * range's edge and are skipped for that range: answers stay exact, only less is saved.
- */
-const SHIFT = 13 * HOUR;
-
-export function monthOf(bucket: number): number {
-  const d = new Date(bucket + SHIFT);
-  return d.getUTCFullYear() * 12 + d.getUTCMonth();
-}
-
-/** The first instant whose buckets belong to `month`. */
-export function monthStart(month: number): number {
-  const d = new Date(0);
-  d.setUTCFullYear(Math.floor(month / 12), month - Math.floor(month / 12) * 12, 1);
-  return d.getTime() - SHIFT;
-}
 
 export const SUMS = 'visitors, visits, pageviews, events, bounces, visit_pageviews, duration_ms, engaged_ms, scroll_sum, scroll_count';
 const SUMMED = SUMS.split(', ')
@@ -98,19 +77,7 @@ export class MonthRollups {
     const first = starts[0]!;
     const last = starts.at(-1)!;
     const months = (this.#blocks.all(monthOf(first), monthOf(last)) as unknown as Block[]).filter((m) => m.first >= first && m.last <= last);
-    // The buckets no month in use covers, as stretches of consecutive buckets.
-    const stretches: [number, number][] = [];
-    let m = 0;
-    let open = false;
-    for (const start of starts) {
-      while (m < months.length && months[m]!.last < start) m++;
-      if (m < months.length && months[m]!.first <= start) open = false;
-      else if (open) stretches.at(-1)![1] = start;
-      else {
-        stretches.push([start, start]);
-        open = true;
-      }
-    }
+    const stretches = uncovered(starts, months);
     const one = value !== undefined;
     const key = `${months.length > 0}|${stretches.length}|${one}`;
     let query = this.#queries.get(key);
