@@ -1,10 +1,12 @@
 // Where a ClickHouse dashboard page's time goes: renders the page N times over a bench database
 // that `npm run bench -- --only=clickhouse` left in a running server, then prints, for the last
 // render, each store question's time and each SQL statement's. N=renders (4), W=characters of
-// SQL shown (160), DUMP=file appends every statement to the file, to time them alone.
+// SQL shown (160), DUMP=file appends every statement to the file, to time them alone, PID=the
+// clickhouse-server's process id adds the server's CPU time per render (from /proc). Today's
+// live rollups are loaded before the first render, as a started server loads them.
 //   FOOTFALL_BENCH_CLICKHOUSE_URL=http://127.0.0.1:PORT node bench/profile-clickhouse-page.mjs bench_100000000 30d
 // Keep the server alive between runs by starting it yourself (test/support/clickhouse-server.ts).
-import { appendFileSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 const { createFootfall } = await import('@footfall/runtime');
@@ -51,14 +53,24 @@ conn.rows = async (q, slow) => {
     sqlLog.push(`${(performance.now() - t).toFixed(0).padStart(6)} ms SQL ${q.length} ${q.replace(/\s+/g, ' ').slice(0, Number(process.env.W) || 160)}`);
   }
 };
+/** The server's CPU time so far in ms (utime + stime, in clock ticks of 10 ms), if PID names it. */
+const serverCpu = () => {
+  if (!process.env.PID) return 0;
+  const fields = readFileSync(`/proc/${process.env.PID}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+};
+const loading = performance.now();
+await ff.store.live();
+console.log(`today's live rollups loaded in ${(performance.now() - loading).toFixed(0)} ms`);
 const renders = Number(process.env.N) || 4;
 for (let i = 0; i < renders; i++) {
   log.length = 0;
   sqlLog.length = 0;
   const t = performance.now();
+  const cpu = serverCpu();
   const res = await ff.fetch(new Request(`http://bench.test/_analytics?period=${period}`));
   await res.text();
-  console.log(`page ${res.status} ${(performance.now() - t).toFixed(0)} ms`);
+  console.log(`page ${res.status} ${(performance.now() - t).toFixed(0)} ms${process.env.PID ? `, ClickHouse CPU ${serverCpu() - cpu} ms` : ''}`);
   if (i === renders - 1) console.log(`${log.join('\n')}\n${sqlLog.join('\n')}`);
 }
 await ff.close();
