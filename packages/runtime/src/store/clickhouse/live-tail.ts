@@ -3,7 +3,7 @@ import { int, type Connection } from './connection.ts';
 import { sealedBuckets } from './rollups.ts';
 import { KINDS, VISIT_ATTRIBUTES, type VisitAttributes } from '../../model/events.ts';
 
-/** Events read per query while loading: an hour of a busy day, not the whole day in one JSON answer. */
+/** Events read per query while loading: an hour at a time, so the server sorts an hour of a busy day, not the whole day. */
 const LOAD_SPAN_MS = 60 * 60_000;
 
 /** What a writer had stored in the open buckets, as one snapshot saw it. */
@@ -166,8 +166,8 @@ function upTo(marks: ReadonlyMap<number, WriterMark>): string {
 class TailState {
   readonly live = new LiveRollups();
   readonly floor: number;
-  /** Per writer: the highest number taken in and how many rows. */
-  readonly taken = new Map<number, WriterMark>();
+  /** Per writer: the highest number taken in and how many rows (updated in place, row by row). */
+  readonly taken = new Map<number, { top: bigint; count: number }>();
   /** A number per visit (`bucket|session`), as LiveRollups keys visits. */
   readonly #visits = new Map<string, number>();
   /** Each visit's first event's (ts, seq), by visit number. */
@@ -199,7 +199,11 @@ class TailState {
       return false;
     }
     const mark = this.taken.get(writer);
-    this.taken.set(writer, { top: mark && mark.top > seq ? mark.top : seq, count: (mark?.count ?? 0) + 1 });
+    if (!mark) this.taken.set(writer, { top: seq, count: 1 });
+    else {
+      if (seq > mark.top) mark.top = seq;
+      mark.count++;
+    }
     const attributes: Record<string, string> = {};
     for (const a of VISIT_ATTRIBUTES) if (row[a] !== '') attributes[a] = row[a] as string;
     const kind = KINDS[Number(row.kind)]!;

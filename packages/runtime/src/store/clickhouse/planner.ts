@@ -220,7 +220,8 @@ export async function propKeys(src: Source, asked: StatsQuery, limit: number): P
   const cover = await coverOf(src, q.from, q.to);
   const live = cover.live.map((l) => (q.filters.length === 0 ? l.live.propKeyCounts() : l.live.filteredPropKeys(q.filters)));
   // A live span that cannot answer is read raw like the range's edges.
-  const answered = cover.all.filter((b) => !cover.live.includes(b as LiveSpan) || live[cover.live.indexOf(b as LiveSpan)] !== undefined);
+  const unanswered = cover.live.filter((_, i) => live[i] === undefined);
+  const answered = cover.all.filter((b) => !unanswered.includes(b as LiveSpan));
   const parts = await Promise.all([rollupPropKeys(c, cover.sealed, event), ...gaps(q.from, q.to, answered).map(([from, to]) => raw.propKeyCounts(c, { ...q, from, to }))]);
   for (const part of [...parts, ...live]) if (part) merge(part);
   return rankPropKeys(counts, limit);
