@@ -145,9 +145,12 @@ export class ClickHouseStore implements Store, HistoryImport {
     return funnel(this.#c, q, steps);
   }
 
-  /** The open buckets' live rollups, brought up to date (what tests look inside); empty when not kept. */
+  /**
+   * The open buckets' live rollups, brought up to date, waiting for a load under way (what tests
+   * and the bench look inside); empty when not kept.
+   */
   async live(): Promise<LiveRollups> {
-    return (await this.#tail?.current()) ?? new LiveRollups();
+    return (await this.#tail?.current(true)) ?? new LiveRollups();
   }
 
   realtime(since: number) {

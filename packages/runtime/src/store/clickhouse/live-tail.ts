@@ -39,6 +39,8 @@ export class LiveTail {
   #next: Promise<TailState | undefined> | undefined;
   /** The sync under way, which started before the questions waiting on #next were asked. */
   #running: Promise<unknown> = Promise.resolve();
+  /** Whether a sync under way is loading the state from scratch (seconds on a busy day). */
+  #loading = false;
   #closed = false;
 
   constructor(c: Connection) {
@@ -47,10 +49,27 @@ export class LiveTail {
 
   /**
    * The live rollups, holding every event stored (by any instance) before this call, or
-   * undefined when no bucket is open yet. Questions asked in one turn share one sync; one asked
-   * while a sync runs waits for the next, so an event acknowledged before it is never missed.
+   * undefined when none are loaded. Questions asked in one turn share one sync; one asked while
+   * a sync runs waits for the next, so an event acknowledged before it is never missed. Until the
+   * state is loaded (an instance starting on a busy day takes seconds; so does loading again
+   * after rows changed behind its back), questions get undefined at once and are answered in
+   * SQL, as before there were live rollups, while the load goes on; `wait` waits for it instead.
    */
-  current(): Promise<LiveRollups | undefined> {
+  current(wait = false): Promise<LiveRollups | undefined> {
+    if (!this.#state && !wait) {
+      this.warm();
+      return Promise.resolve(undefined);
+    }
+    return this.#sync().then((s) => s?.live);
+  }
+
+  /** Starts loading in the background, unless a load is under way or queued. */
+  warm(): void {
+    if (!this.#loading && !this.#next) this.#sync().catch(() => {});
+  }
+
+  /** The sync this call joins: the one not started yet, or a new one after the one under way. */
+  #sync(): Promise<TailState | undefined> {
     if (!this.#next) {
       const after = this.#running;
       const next: Promise<TailState | undefined> = after
@@ -58,28 +77,28 @@ export class LiveTail {
         .then(() => {
           // Later questions must not join a sync that may already have taken its snapshot.
           if (this.#next === next) this.#next = undefined;
-          return this.#sync();
+          return this.#bringUpToDate();
         });
       this.#next = this.#running = next;
     }
-    return this.#next.then((s) => s?.live);
-  }
-
-  /** Starts the first load in the background (a server starting): a busy day takes seconds to read. */
-  warm(): void {
-    this.current().catch(() => {});
+    return this.#next;
   }
 
   close(): void {
     this.#closed = true;
   }
 
-  async #sync(): Promise<TailState | undefined> {
+  async #bringUpToDate(): Promise<TailState | undefined> {
     const state = this.#state;
     if (state && !(await this.#sealedSince(state)) && (await this.#take(state, await this.#marks(state.floor)))) return state;
     // Nothing kept yet, or what is kept cannot be brought up to date: load it afresh.
     this.#state = undefined;
-    return (this.#state = await this.#load());
+    this.#loading = true;
+    try {
+      return (this.#state = await this.#load());
+    } finally {
+      this.#loading = false;
+    }
   }
 
   /** Whether a bucket the state keeps live has been sealed since (by any instance): start over from the newest. */
