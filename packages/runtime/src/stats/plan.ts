@@ -165,3 +165,42 @@ export function splitAt(pieces: readonly SeriesPiece[], cuts: readonly number[])
     return out;
   });
 }
+
+/** The parts of each interval inside a span and the query's range: what a live span's chart answers. */
+export function piecesIn(intervals: readonly Interval[], span: { readonly start: number; readonly end: number }, q: { readonly from: number; readonly to: number }): SeriesPiece[] {
+  return intervals.flatMap((interval, index) => {
+    const start = Math.max(interval.start, span.start, q.from);
+    const end = Math.min(interval.end, span.end, q.to);
+    return start < end ? [{ ...interval, start, end, index }] : [];
+  });
+}
+
+/**
+ * Stretches of a chart's intervals inside live spans (today's hours), answered by `answer` from
+ * the spans' visits and added to `points`; returns the pieces left for raw reads, as runs.
+ * `answer` gives undefined where a span cannot answer (a chart filtered by a page or event).
+ */
+export function liveSeries<S extends { readonly start: number; readonly end: number }>(
+  planned: readonly SeriesPiece[][],
+  live: readonly S[],
+  answer: (span: S, pieces: readonly SeriesPiece[]) => readonly Pick<SeriesPoint, 'visitors' | 'visits' | 'pageviews'>[] | undefined,
+  points: SeriesPoint[],
+): SeriesPiece[][] {
+  if (live.length === 0) return [...planned];
+  const rest: SeriesPiece[] = [];
+  const bySpan = new Map<S, SeriesPiece[]>();
+  for (const piece of splitAt(
+    planned.flat(),
+    live.map((l) => l.start),
+  )) {
+    const l = live.find((b) => piece.start >= b.start && piece.end <= b.end);
+    if (l) bySpan.set(l, [...(bySpan.get(l) ?? []), piece]);
+    else rest.push(piece);
+  }
+  for (const [l, pieces] of bySpan) {
+    const answered = answer(l, pieces);
+    if (answered) for (const [k, p] of answered.entries()) addPoint(points[pieces[k]!.index]!, p);
+    else rest.push(...pieces);
+  }
+  return runsOf(rest.sort((a, b) => a.start - b.start));
+}

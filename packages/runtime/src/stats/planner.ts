@@ -8,10 +8,11 @@ import {
   goalRevenuePart,
   BreakdownSums,
   gaps,
+  liveSeries,
+  piecesIn,
   planSeries,
   rollupKey,
   runsOf,
-  splitAt,
   ZERO_TOTALS,
   type SealedBucket,
   type SeriesPiece,
@@ -226,11 +227,7 @@ export class StatsPlanner {
           for (const [i, p] of timeseriesOf(a, intervals).entries()) addPoint(points[i]!, p);
         },
         (span) => {
-          const pieces = intervals.flatMap((interval, index) => {
-            const start = Math.max(interval.start, span.start, query.from);
-            const end = Math.min(interval.end, span.end, query.to);
-            return start < end ? [{ start, end, index }] : [];
-          });
+          const pieces = piecesIn(intervals, span, query);
           const answered = span.live.filteredSeries(query.filters, pieces);
           for (const [k, p] of (answered ?? []).entries()) addPoint(points[pieces[k]!.index]!, p);
           return answered !== undefined;
@@ -247,25 +244,7 @@ export class StatsPlanner {
     const { points, runs: planned } = planSeries(query, intervals, cover.all, series);
     // Stretches of an interval inside an open bucket (today's hours): its visits' activity
     // answers them (a chart filtered by a page or event reads them raw).
-    let runs = planned;
-    if (cover.live.length) {
-      const rest: SeriesPiece[] = [];
-      const byBucket = new Map<LiveSpan, SeriesPiece[]>();
-      for (const piece of splitAt(
-        planned.flat(),
-        cover.live.map((l) => l.start),
-      )) {
-        const l = cover.live.find((b) => piece.start >= b.start && piece.end <= b.end);
-        if (l) byBucket.set(l, [...(byBucket.get(l) ?? []), piece]);
-        else rest.push(piece);
-      }
-      for (const [l, pieces] of byBucket) {
-        const answered = key.property === '' ? l.live.series(pieces) : l.live.filteredSeries(query.filters, pieces);
-        if (answered) for (const [k, p] of answered.entries()) addPoint(points[pieces[k]!.index]!, p);
-        else rest.push(...pieces);
-      }
-      runs = runsOf(rest.sort((a, b) => a.start - b.start));
-    }
+    let runs = liveSeries(planned, cover.live, (l, pieces) => (key.property === '' ? l.live.series(pieces) : l.live.filteredSeries(query.filters, pieces)), points);
     if (key.property === '' && cover.sealed.length) runs = runsOf(await this.#sealedSeries(cover.sealed, runs.flat(), points));
     for (const run of runs) {
       const partial = timeseriesOf(await this.#analyse({ ...query, from: run[0]!.start, to: run.at(-1)!.end }), run);

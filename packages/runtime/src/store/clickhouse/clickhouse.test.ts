@@ -25,6 +25,21 @@ afterAll(() => server.stop());
 const settings = (database = uniqueDatabase()): ClickHouseSettings => ({ url: server.url, username: 'default', password: '', database });
 const NOW = Date.UTC(2026, 2, 10, 12, 0, 0);
 
+/** A day of hand-made events: `event(session, ms into the day, path)`, a pageview from GB in Firefox unless `more` says otherwise. */
+const DAY = Date.UTC(2026, 2, 10);
+const GOALS = parseGoals(['Signup', { page: '/blog/**' }]) as readonly Goal[];
+const event = (session: string, at: number, path: string, more: Partial<StoredEvent> = {}): StoredEvent => ({
+  ts: DAY + at,
+  kind: 'pageview',
+  bucket: DAY,
+  visitor: session.padStart(32, '0'),
+  session,
+  path,
+  country: 'GB',
+  browser: 'Firefox',
+  ...more,
+});
+
 async function serve(ff: Footfall): Promise<{ origin: string; close(): Promise<void> }> {
   const http: Server = createServer(footfallMiddleware(ff));
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
@@ -147,27 +162,15 @@ describe("a dashboard page's questions over today", () => {
     // Without live rollups, as a range's raw edges (a comparison's partial day) are still asked.
     const store = await ClickHouseStore.open(settings(), { saltSettleMs: 50, live: false });
     try {
-      const day = Date.UTC(2026, 2, 10);
-      const goals = parseGoals(['Signup', { page: '/blog/**' }]) as readonly Goal[];
-      const event = (session: string, at: number, path: string, more: Partial<StoredEvent> = {}): StoredEvent => ({
-        ts: day + at,
-        kind: 'pageview',
-        bucket: day,
-        visitor: session.padStart(32, '0'),
-        session,
-        path,
-        country: session === 's1' ? 'GB' : 'US',
-        browser: 'Firefox',
-        ...more,
-      });
+      const us = { country: 'US' } as const;
       await store.append([
         event('s1', 1000, '/'),
         event('s1', 2000, '/blog/a'),
-        event('s2', 3000, '/pricing', { source: 'Google' }),
-        event('s2', 4000, '/pricing', { kind: 'event', name: 'Signup' }),
-        event('s3', 5000, '/blog/b', { source: 'Google' }),
+        event('s2', 3000, '/pricing', { source: 'Google', ...us }),
+        event('s2', 4000, '/pricing', { kind: 'event', name: 'Signup', ...us }),
+        event('s3', 5000, '/blog/b', { source: 'Google', ...us }),
       ]);
-      const q: StatsQuery = { from: day, to: day + 86_400_000, filters: [], goals };
+      const q: StatsQuery = { from: DAY, to: DAY + 86_400_000, filters: [], goals: GOALS };
       const ask = () =>
         Promise.all([
           store.totals(q),
@@ -201,20 +204,8 @@ describe("a dashboard page's questions over today", () => {
 });
 
 describe("the open bucket's live rollups", () => {
-  const day = Date.UTC(2026, 2, 10);
-  const goals = parseGoals(['Signup', { page: '/blog/**' }]) as readonly Goal[];
-  const today: StatsQuery = { from: day, to: day + 86_400_000, filters: [], goals };
-  const event = (session: string, at: number, path: string, more: Partial<StoredEvent> = {}): StoredEvent => ({
-    ts: day + at,
-    kind: 'pageview',
-    bucket: day,
-    visitor: session.padStart(32, '0'),
-    session,
-    path,
-    country: 'GB',
-    browser: 'Firefox',
-    ...more,
-  });
+  const day = DAY;
+  const today: StatsQuery = { from: day, to: day + 86_400_000, filters: [], goals: GOALS };
   /**
    * A dashboard's questions about today, filtered ones included, once the instance's live
    * rollups are loaded (until then it answers in SQL).

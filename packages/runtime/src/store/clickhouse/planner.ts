@@ -1,6 +1,6 @@
 import { addTotals, rankBreakdown, rankPropKeys } from '../../stats/compute.ts';
 import { onlyPageGoal, plainGoalFilters } from '../../stats/goals.ts';
-import { addPoint, breakdownRollup, BreakdownSums, gaps, goalRevenuePart, planSeries, rollupKey, runsOf, splitAt, ZERO_TOTALS, type SeriesPiece } from '../../stats/plan.ts';
+import { addPoint, breakdownRollup, BreakdownSums, gaps, goalRevenuePart, liveSeries, piecesIn, planSeries, rollupKey, ZERO_TOTALS } from '../../stats/plan.ts';
 import { eventPropProperty, type RollupRow } from '../../stats/rollup.ts';
 import type { Connection } from './connection.ts';
 import type { LiveTail } from './live-tail.ts';
@@ -140,37 +140,10 @@ export async function timeseries(src: Source, asked: StatsQuery, intervals: read
   }
   const { points, runs: planned } = planSeries(q, intervals, cover.all, series);
   // Stretches of an interval inside an open bucket (today's hours): its visits' activity answers them.
-  let runs = planned;
-  if (cover.live.length) {
-    const rest: SeriesPiece[] = [];
-    const byBucket = new Map<LiveSpan, SeriesPiece[]>();
-    for (const piece of splitAt(
-      planned.flat(),
-      cover.live.map((l) => l.start),
-    )) {
-      const l = cover.live.find((b) => piece.start >= b.start && piece.end <= b.end);
-      if (l) byBucket.set(l, [...(byBucket.get(l) ?? []), piece]);
-      else rest.push(piece);
-    }
-    for (const [l, pieces] of byBucket) {
-      const answered = key.property === '' ? l.live.series(pieces) : l.live.filteredSeries(q.filters, pieces);
-      if (answered) for (const [k, p] of answered.entries()) addPoint(points[pieces[k]!.index]!, p);
-      else rest.push(...pieces);
-    }
-    runs = runsOf(rest.sort((a, b) => a.start - b.start));
-  }
+  const runs = liveSeries(planned, cover.live, (l, pieces) => (key.property === '' ? l.live.series(pieces) : l.live.filteredSeries(q.filters, pieces)), points);
   const partials = await Promise.all(runs.map((run) => raw.timeseries(c, { ...q, from: run[0]!.start, to: run.at(-1)!.end }, run)));
   for (const [r, partial] of partials.entries()) for (const [k, p] of partial.entries()) addPoint(points[runs[r]![k]!.index]!, p);
   return points;
-}
-
-/** The parts of each interval inside a live span and the query's range. */
-function piecesIn(intervals: readonly Interval[], span: LiveSpan, q: StatsQuery): SeriesPiece[] {
-  return intervals.flatMap((interval, index) => {
-    const start = Math.max(interval.start, span.start, q.from);
-    const end = Math.min(interval.end, span.end, q.to);
-    return start < end ? [{ ...interval, start, end, index }] : [];
-  });
 }
 
 export async function breakdown(src: Source, asked: StatsQuery, property: PropertyName, limit: number): Promise<BreakdownRow[]> {
