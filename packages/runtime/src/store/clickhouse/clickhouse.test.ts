@@ -227,6 +227,11 @@ describe("the open bucket's live rollups", () => {
       store.breakdown({ ...today, filters: [{ property: 'page', values: ['/blog/a'] }] }, 'country', 10),
       store.propKeys(today, 10),
     ]);
+  /** An instance with live rollups and one answering in SQL only, on a new database. */
+  const liveAndSql = () => {
+    const database = uniqueDatabase();
+    return Promise.all([ClickHouseStore.open(settings(database), { saltSettleMs: 50 }), ClickHouseStore.open(settings(database), { saltSettleMs: 50, live: false })]);
+  };
   /** Counts the SQL statements that group raw events into visits, and the live rollups' syncs. */
   const counted = (store: ClickHouseStore) => {
     const rows = store.connection.rows.bind(store.connection);
@@ -268,11 +273,7 @@ describe("the open bucket's live rollups", () => {
   });
 
   it('take in rows numbered past 2^53 (copied or imported ones may be) once, without loading again', async () => {
-    const database = uniqueDatabase();
-    const [a, sql] = await Promise.all([
-      ClickHouseStore.open(settings(database), { saltSettleMs: 50 }),
-      ClickHouseStore.open(settings(database), { saltSettleMs: 50, live: false }),
-    ]);
+    const [a, sql] = await liveAndSql();
     try {
       const big = 17962326367739928n; // above Number.MAX_SAFE_INTEGER: as a number it would round
       const row = (session: string, at: number, seq: bigint) => ({
@@ -325,11 +326,7 @@ describe("the open bucket's live rollups", () => {
   });
 
   it("load again when rows change behind their back: a visit's earlier row landing late, rows deleted", async () => {
-    const database = uniqueDatabase();
-    const [a, sql] = await Promise.all([
-      ClickHouseStore.open(settings(database), { saltSettleMs: 50 }),
-      ClickHouseStore.open(settings(database), { saltSettleMs: 50, live: false }),
-    ]);
+    const [a, sql] = await liveAndSql();
     try {
       await a.append([event('s1', 60_000, '/blog/a'), event('s1', 120_000, '/pricing'), event('s2', 130_000, '/', { country: 'US' })]);
       expect(await page(a)).toEqual(await page(sql));
