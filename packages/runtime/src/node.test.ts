@@ -51,6 +51,30 @@ describe('routing', () => {
   });
 });
 
+describe("the collector's answers", () => {
+  /** Posts a beacon on a connection asking to close after the answer, and resolves with the raw answer. */
+  const post = (port: number, body: string) =>
+    untilClosed(
+      port,
+      `POST /_footfall/e HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: ${CHROME_UA}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+
+  it('frames them with a Content-Length, never as chunks', async () => {
+    const port = await serve({ allowLocalhost: true });
+    const stored = await post(port, JSON.stringify({ k: 'p', u: 'http://localhost/', s: 'framing1' }));
+    expect(stored).toMatch(/^HTTP\/1\.1 202 /);
+    expect(stored).toMatch(/\r\ncontent-length: 0\r\n/i);
+    expect(stored).not.toMatch(/transfer-encoding/i);
+    expect(stored.endsWith('\r\n\r\n')).toBe(true);
+    const refused = await post(port, '{"k":');
+    const [head, body] = refused.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 400 /);
+    expect(head).not.toMatch(/transfer-encoding/i);
+    expect(head).toMatch(new RegExp(`\r\ncontent-length: ${Buffer.byteLength(body!)}(\r\n|$)`, 'i'));
+    expect(JSON.parse(body!)).toHaveProperty('error');
+  });
+});
+
 describe('slow and unread bodies', () => {
   const head = (path: string, extra = '') =>
     `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: ${CHROME_UA}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n${extra}\r\n`;
