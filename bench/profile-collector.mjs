@@ -5,8 +5,9 @@
 // node: bench/servers/footfall.mjs (node:http + footfallMiddleware); bare: bench/servers/bare.mjs;
 // astro: the collector in Astro standalone (the site of astro-collector.mjs); astro-bare: that
 // site's bare endpoint; astro-bare-body: one that reads the body too.
-// PROFILE=0 measures thread CPU without the profiler; KEEP_PROFILES=dir keeps the .cpuprofile
-// files; TOP=n lists the n functions with the most self time. For a before/after:
+// CONNECTIONS=n loads with n connections instead of 32. PROFILE=0 measures thread CPU without the
+// profiler (its own cost is not small); KEEP_PROFILES=dir keeps the .cpuprofile files; TOP=n lists
+// the n functions with the most self time. For a before/after:
 // BENCH_RUNTIME=/path/to/runtime/dist runs `node` on another build, and
 // BENCH_NODE_MODULES=/path/to/node_modules builds the Astro site against another tree.
 import { fork } from 'node:child_process';
@@ -42,7 +43,7 @@ const headers = {
   'content-type': 'application/json',
   'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
 };
-const run = (duration) => autocannon({ url, method: 'POST', connections: 32, duration, body, headers });
+const run = (duration) => autocannon({ url, method: 'POST', connections: Number(process.env.CONNECTIONS ?? 32), duration, body, headers });
 // A warm-up first: start-up (module compilation, the database opening) is not a request's cost.
 await run(2);
 // The profiles' timestamps and hrtime share the monotonic clock: only the measured run counts.
