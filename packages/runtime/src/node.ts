@@ -145,8 +145,8 @@ const emptyBodyHeaders = new WeakMap<Record<string, string>, Record<string, stri
 /**
  * The answer's headers with its Content-Length. Headers written before the body, without one,
  * make Node frame even an empty 202 as chunked: a longer head and a terminating chunk that every
- * beacon's client must parse.
- * A stored event's answer is one shared object, so its framed headers are made once.
+ * beacon's client must parse. A stored event's answer is one shared object, so its framed headers
+ * are made once.
  */
 function framed(headers: Record<string, string>, body: string | undefined): Record<string, string> {
   if (body) return { ...headers, 'content-length': String(Buffer.byteLength(body)) };
